@@ -1,0 +1,15 @@
+import { QueryClient } from '@tanstack/vue-query';
+import { isApiError } from './trpc';
+
+/** Client errors (4xx) will not get better by asking again; network and server errors may. */
+function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (isApiError(error) && (error.data?.httpStatus ?? 500) < 500) return false;
+  return failureCount < 2;
+}
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: shouldRetry, refetchOnWindowFocus: false, staleTime: 30_000 },
+    mutations: { retry: false },
+  },
+});

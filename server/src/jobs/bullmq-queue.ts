@@ -1,0 +1,109 @@
+import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Db } from '../db/create-db';
+import type { Logger } from '../lib/logger';
+import type { JobName, JobPayload } from './contracts';
+import type { EnqueuedJob, EnqueueOptions, JobQueue } from './queue';
+import { backoffDelay, DEFAULT_ATTEMPTS, parsePayload, type JobRegistry } from './registry';
+
+/** One BullMQ queue carries every job; the job's name picks the handler. */
+export const QUEUE_NAME = 'jobs';
+
+export interface BullmqOptions {
+  redisUrl: string;
+  /** Key prefix in Redis, so deployments (and test runs) can share one Redis. */
+  prefix: string;
+  registry: JobRegistry;
+  log: Logger;
+}
+
+function connection(redisUrl: string, forWorker: boolean): Redis {
+  // Workers block on Redis and must never give up a command (BullMQ requires maxRetriesPerRequest: null).
+  return new Redis(redisUrl, { maxRetriesPerRequest: forWorker ? null : 3, enableReadyCheck: true, lazyConnect: false });
+}
+
+/** The producer side, used by every server process. */
+export function createBullmqQueue(options: BullmqOptions): JobQueue {
+  const { registry, prefix } = options;
+  const conn = connection(options.redisUrl, false);
+  conn.on('error', (err) => options.log.warn({ err: err.message }, 'redis connection error'));
+  const queue = new Queue(QUEUE_NAME, { connection: conn as ConnectionOptions, prefix });
+  let events: QueueEvents | undefined;
+  const queueEvents = async () => {
+    if (!events) {
+      events = new QueueEvents(QUEUE_NAME, { connection: connection(options.redisUrl, true) as ConnectionOptions, prefix, autorun: true });
+      await events.waitUntilReady();
+    }
+    return events;
+  };
+
+  return {
+    kind: 'bullmq',
+    async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<EnqueuedJob> {
+      const def = registry.get(name)!;
+      const parsed = parsePayload(name, payload);
+      const key = def.dedupeKey?.(parsed as never);
+      // Listen before adding, so a fast worker cannot finish the job before we subscribe.
+      const ev = await queueEvents();
+      const job = await queue.add(name, parsed, {
+        attempts: def.attempts ?? DEFAULT_ATTEMPTS,
+        backoff: { type: 'exponential', delay: backoffDelay(def, 1) },
+        delay: opts.delayMs,
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+        ...(key ? { deduplication: { id: key, keepLastIfActive: true } } : {}),
+      });
+      return { id: job.id!, finished: (timeoutMs = 60_000) => job.waitUntilFinished(ev, timeoutMs) };
+    },
+    async ping() {
+      await conn.ping();
+    },
+    async close() {
+      await events?.close();
+      await queue.close();
+      conn.disconnect();
+    },
+  };
+}
+
+export interface BullmqWorkerHandle {
+  close(): Promise<void>;
+}
+
+/**
+ * The consumer side: runs the registry's handlers for jobs taken from Redis, and (idempotently)
+ * registers the cron schedules, so any number of workers on any number of machines share the work.
+ */
+export async function startBullmqWorker(
+  options: BullmqOptions & { db: Db; queue: JobQueue; concurrency: number },
+): Promise<BullmqWorkerHandle> {
+  const { registry, prefix, log, db, queue } = options;
+  const schedulerConn = connection(options.redisUrl, false);
+  const scheduler = new Queue(QUEUE_NAME, { connection: schedulerConn as ConnectionOptions, prefix });
+  for (const def of registry.values()) {
+    if (!def.schedule) continue;
+    await scheduler.upsertJobScheduler(
+      `schedule:${def.name}`,
+      { pattern: def.schedule.pattern, tz: def.schedule.tz },
+      { name: def.name, data: def.schedule.payload, opts: { attempts: def.attempts ?? DEFAULT_ATTEMPTS, backoff: { type: 'exponential', delay: backoffDelay(def, 1) } } },
+    );
+  }
+  await scheduler.close();
+  schedulerConn.disconnect();
+
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      const def = registry.get(job.name as JobName);
+      if (!def) throw new Error(`no handler for job "${job.name}"`);
+      const payload = parsePayload(def.name, job.data);
+      const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+      return def.handler(payload as never, { db, log: jobLog, queue, progress: (p) => job.updateProgress(p) });
+    },
+    { connection: connection(options.redisUrl, true) as ConnectionOptions, prefix, concurrency: options.concurrency },
+  );
+  worker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * Every job the platform runs: its name and its payload. Handlers live in their domain modules
+ * (`modules/<domain>/<domain>.jobs.ts`) and are collected in `handlers.ts`; the registry refuses to
+ * start when a name here has no handler, or two.
+ */
+export const jobPayloads = {
+  /** Count towns and villages under each county and town (coverage denominators). Empty: every county. */
+  'regions.rollup': z.object({ countyCode: z.string().regex(/^\d{6}000000$/).optional() }),
+} as const;
+
+export type JobName = keyof typeof jobPayloads;
+export type JobPayload<N extends JobName> = z.input<(typeof jobPayloads)[N]>;
+export const JOB_NAMES = Object.keys(jobPayloads) as JobName[];

@@ -1,0 +1,5 @@
+import { regionsJobs } from '../modules/regions/regions.jobs';
+import type { JobDefinition } from './registry';
+
+/** Every domain's job handlers; `buildRegistry` checks them against contracts.ts. */
+export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs];

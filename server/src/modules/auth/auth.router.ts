@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/trpc';
+import { auditWho as who } from '../../trpc/context';
+import {
+  actorSchema,
+  changePasswordInput,
+  createUserInput,
+  loginInput,
+  loginOutput,
+  updateUserInput,
+  userListInput,
+  userListOutput,
+  userSchema,
+} from './auth.schemas';
+import { changeOwnPassword, login, logout } from './auth.service';
+import { clearedSessionCookie, sessionCookie } from './session-token';
+import { createUser, getUser, listUsers, resetPassword, setUserDisabled, updateUser } from './users.service';
+
+const sessionRouter = router({
+  login: publicProcedure
+    .input(loginInput)
+    .output(loginOutput)
+    .mutation(async ({ ctx, input }) => {
+      const result = await login({ db: ctx.db, sessionTtlHours: ctx.config.SESSION_TTL_HOURS }, ctx, input);
+      ctx.resHeaders.append('Set-Cookie', sessionCookie(result.token, ctx.config.SESSION_TTL_HOURS * 3600, ctx.secure));
+      return { actor: result.actor, expiresAt: result.expiresAt.toISOString(), mustChangePassword: result.mustChangePassword };
+    }),
+  logout: authedProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+    await logout(ctx.db, ctx.actor, ctx.sessionId!, ctx.ip);
+    ctx.resHeaders.append('Set-Cookie', clearedSessionCookie(ctx.secure));
+    return { ok: true as const };
+  }),
+  /** Who am I; null when not logged in (with `expired` when a stale cookie came). */
+  me: publicProcedure
+    .output(z.object({ actor: actorSchema.nullable(), sessionProblem: z.enum(['expired']).nullable(), mustChangePassword: z.boolean() }))
+    .query(({ ctx }) => ({ actor: ctx.actor, sessionProblem: ctx.sessionProblem, mustChangePassword: ctx.mustChangePassword })),
+});
+
+const passwordRouter = router({
+  change: authedProcedure
+    .input(changePasswordInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await changeOwnPassword(ctx.db, ctx.actor, ctx.sessionId!, ctx.ip, input);
+      return { ok: true as const };
+    }),
+});
+
+const usersRouter = router({
+  list: adminProcedure.input(userListInput).output(userListOutput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  get: adminProcedure
+    .input(z.object({ id: z.number().int() }))
+    .output(userSchema)
+    .query(({ ctx, input }) => getUser(ctx.db, input.id)),
+  create: adminProcedure
+    .input(createUserInput)
+    .output(z.object({ user: userSchema, password: z.string() }))
+    .mutation(({ ctx, input }) => createUser(ctx.db, who(ctx), input)),
+  update: adminProcedure
+    .input(updateUserInput)
+    .output(userSchema)
+    .mutation(({ ctx, input }) => updateUser(ctx.db, who(ctx), input)),
+  setDisabled: adminProcedure
+    .input(z.object({ id: z.number().int(), disabled: z.boolean() }))
+    .output(userSchema)
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, who(ctx), input.id, input.disabled)),
+  resetPassword: adminProcedure
+    .input(z.object({ id: z.number().int(), password: z.string().min(1).max(200).optional() }))
+    .output(z.object({ password: z.string() }))
+    .mutation(({ ctx, input }) => resetPassword(ctx.db, who(ctx), input.id, input.password)),
+});
+
+export const authRouter = router({ session: sessionRouter, password: passwordRouter, users: usersRouter });

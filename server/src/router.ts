@@ -1,0 +1,17 @@
+import { auditRouter } from './modules/audit/audit.router';
+import { authRouter } from './modules/auth/auth.router';
+import { regionsRouter } from './modules/regions/regions.router';
+import { targetsRouter } from './modules/targets/targets.router';
+import { createCallerFactory, router } from './trpc/trpc';
+
+export const appRouter = router({
+  auth: authRouter,
+  audit: auditRouter,
+  regions: regionsRouter,
+  targets: targetsRouter,
+});
+
+/** The client imports this type, and nothing else, from the server. */
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

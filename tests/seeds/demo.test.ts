@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '@cuntong/server/db/create-db';
+import { verifyPassword } from '@cuntong/server/modules/auth/password';
+import { DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, demoVillages, seedDemo } from '@cuntong/seeds/demo';
+import { createTestDb } from '../support/db';
+
+describe('demo seed', () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDb({ regions: false });
+  });
+  afterAll(() => handle.close());
+
+  it('is deterministic: the same seed gives the same villages, another seed others', () => {
+    const towns = [
+      { code: '370481001000', township_kind: 'subdistrict' },
+      { code: '370481101000', township_kind: 'town' },
+    ];
+    expect(demoVillages(towns, 7)).toEqual(demoVillages(towns, 7));
+    expect(demoVillages(towns, 7)).not.toEqual(demoVillages(towns, 8));
+  });
+
+  it('builds 滕州市 with its 21 real towns, 15–40 valid villages each, the demo users and the targets', async () => {
+    const summary = await seedDemo(handle.db, { year: 2026 });
+    expect(summary.users).toEqual(DEMO_USERS.map((u) => u.loginName));
+
+    const towns = await handle.db.selectFrom('regions').select(['code', 'name']).where('parent_code', '=', DEMO_COUNTY_CODE).execute();
+    expect(towns).toHaveLength(21);
+    const villages = await handle.db.selectFrom('regions').select(['code', 'parent_code', 'village_kind']).where('level', '=', 'village').execute();
+    expect(villages.length).toBe(summary.villages);
+    for (const town of towns) {
+      const mine = villages.filter((v) => v.parent_code === town.code);
+      expect(mine.length).toBeGreaterThanOrEqual(15);
+      expect(mine.length).toBeLessThanOrEqual(40);
+      for (const v of mine) expect(v.code).toMatch(new RegExp(`^${town.code.slice(0, 9)}(?!000)\\d{3}$`));
+    }
+    expect(villages.some((v) => v.village_kind === 'residents_committee')).toBe(true);
+    expect(villages.some((v) => v.village_kind === 'villagers_committee')).toBe(true);
+
+    const trainer = await handle.db.selectFrom('users').select(['id', 'password_hash']).where('login_name', '=', 'demo.trainer').executeTakeFirstOrThrow();
+    expect(await verifyPassword(trainer.password_hash, DEMO_PASSWORD)).toBe(true);
+    const scopes = await handle.db.selectFrom('user_scopes').select(['kind', 'ref']).where('user_id', '=', trainer.id).orderBy('ref').execute();
+    expect(scopes).toEqual([
+      { kind: 'region', ref: '370481101000' },
+      { kind: 'region', ref: '370481102000' },
+    ]);
+    const targets = await handle.db.selectFrom('targets').select(['metric_key', 'value']).where('year', '=', 2026).orderBy('metric_key').execute();
+    expect(targets).toEqual([
+      { metric_key: 'active_hosts', value: 300 },
+      { metric_key: 'training_person_times', value: 1500 },
+    ]);
+    const rollup = await handle.db.selectFrom('region_rollups').selectAll().where('region_code', '=', DEMO_COUNTY_CODE).executeTakeFirstOrThrow();
+    expect(rollup).toMatchObject({ town_count: 21, village_count: villages.length });
+  });
+
+  it('adds nothing when run again', async () => {
+    const count = async (table: 'regions' | 'users' | 'targets' | 'audit_log') =>
+      Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')]);
+    const again = await seedDemo(handle.db, { year: 2026 });
+    expect(again).toEqual({ regionsInserted: 0, villages: 0, users: [] });
+    expect(await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')])).toEqual(before);
+  });
+});

@@ -1,0 +1,58 @@
+import type { TestProject } from 'vitest/node';
+import { createDb } from '@cuntong/server/db/create-db';
+import { migrateToLatest } from '@cuntong/server/db/migrate';
+import { importRegions } from '@cuntong/server/modules/regions/regions.import';
+import pg from 'pg';
+import { DATABASE_URL, hasPostgres, hasRedis, NO_REDIS_REASON } from './env';
+
+/** Two migrated template databases per run: one empty, one with the national regions imported. */
+export const TEMPLATE_EMPTY = `cuntong_tpl_empty_${process.pid}`;
+export const TEMPLATE_REGIONS = `cuntong_tpl_regions_${process.pid}`;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templates: { empty: string; regions: string } | null;
+  }
+}
+
+function adminUrl(databaseUrl: string, database: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function setup(project: TestProject) {
+  const requireServices = process.env.CI === 'true' || process.env.CUNTONG_REQUIRE_SERVICES === '1';
+  if (requireServices && (!hasPostgres || !hasRedis)) {
+    throw new Error('CI runs every suite on real services: set DATABASE_URL and REDIS_URL (nothing may be skipped).');
+  }
+  if (!hasPostgres) console.warn('[cuntong tests] DATABASE_URL is not set: database tests run on embedded PGlite.');
+  if (!hasRedis) console.warn(`[cuntong tests] Redis suites are skipped: ${NO_REDIS_REASON}.`);
+  if (!hasPostgres) {
+    project.provide('templates', null);
+    return;
+  }
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  for (const name of [TEMPLATE_EMPTY, TEMPLATE_REGIONS]) {
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const handle = await createDb({ databaseUrl: adminUrl(DATABASE_URL!, name), poolSize: 2 });
+    await migrateToLatest(handle.db);
+    if (name === TEMPLATE_REGIONS) await importRegions(handle.db);
+    await handle.close();
+  }
+  await admin.end();
+  project.provide('templates', { empty: TEMPLATE_EMPTY, regions: TEMPLATE_REGIONS });
+
+  return async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    const leftovers = await client.query<{ datname: string }>(
+      `select datname from pg_database where datname like 'cuntong_t_%' or datname in ($1, $2)`,
+      [TEMPLATE_EMPTY, TEMPLATE_REGIONS],
+    );
+    for (const { datname } of leftovers.rows) await client.query(`drop database if exists ${datname} with (force)`);
+    await client.end();
+  };
+}

@@ -7,6 +7,9 @@ import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { Hono, type Context as HonoContext } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { repoRoot } from './config';
+import { VERSION } from './version';
+
+export { VERSION };
 import { pingDb } from './db/create-db';
 import { withTimeout } from './lib/timeout';
 import { pickLang, translate } from './i18n/messages';
@@ -15,7 +18,6 @@ import { clearedSessionCookie, readSessionCookie } from './modules/auth/session-
 import { appRouter } from './router';
 import type { AppDeps, Context } from './trpc/context';
 
-export const VERSION: string = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version;
 export const CLIENT_DIST = path.join(repoRoot, 'client/dist');
 
 function clientIp(c: HonoContext, trustProxy: boolean): string {
@@ -31,8 +33,15 @@ function clientIp(c: HonoContext, trustProxy: boolean): string {
 }
 
 function isSecure(c: HonoContext, trustProxy: boolean): boolean {
-  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-  return new URL(c.req.url).protocol === 'https:';
+  return ownOrigin(c, trustProxy).startsWith('https:');
+}
+
+/** The origin the browser sees: behind a trusted proxy, from X-Forwarded-Proto and -Host. */
+function ownOrigin(c: HonoContext, trustProxy: boolean): string {
+  const url = new URL(c.req.url);
+  const proto = (trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim()) || url.protocol.replace(':', '');
+  const host = (trustProxy && c.req.header('x-forwarded-host')?.split(',')[0]?.trim()) || url.host;
+  return `${proto}://${host}`;
 }
 
 export async function createContext(deps: AppDeps, opts: FetchCreateContextFnOptions, c: HonoContext): Promise<Context> {
@@ -66,7 +75,7 @@ function originGuard(deps: AppDeps) {
   return async (c: HonoContext, next: () => Promise<void>) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
     const origin = c.req.header('origin');
-    const own = new URL(c.req.url).origin;
+    const own = ownOrigin(c, deps.config.TRUST_PROXY);
     const crossSite = origin ? origin !== own && !extra.includes(origin) : c.req.header('sec-fetch-site') === 'cross-site';
     if (!crossSite) return next();
     const lang = pickLang(c.req.header('x-cuntong-lang'), c.req.header('accept-language'));

@@ -27,6 +27,8 @@ const configSchema = z.object({
   /** Unset: jobs run in-process. Set: BullMQ on this Redis. */
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
   DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+  /** The county this deployment serves (12 digits); the demo county by default. */
+  HOME_COUNTY_CODE: z.string().regex(/^\d{6}000000$/, 'must be a 12-digit county code like 370481000000').default('370481000000'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Password for the first admin, used only when the database has no users. */

@@ -1,6 +1,7 @@
 import { auditRouter } from './modules/audit/audit.router';
 import { authRouter } from './modules/auth/auth.router';
 import { regionsRouter } from './modules/regions/regions.router';
+import { systemRouter } from './modules/system/system.router';
 import { targetsRouter } from './modules/targets/targets.router';
 import { createCallerFactory, router } from './trpc/trpc';
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   audit: auditRouter,
   regions: regionsRouter,
   targets: targetsRouter,
+  system: systemRouter,
 });
 
 /** The client imports this type, and nothing else, from the server. */

@@ -4,6 +4,7 @@ import { migrateToLatest } from '@cuntong/server/db/migrate';
 import { importRegions } from '@cuntong/server/modules/regions/regions.import';
 import pg from 'pg';
 import { DATABASE_URL, hasPostgres, hasRedis, NO_REDIS_REASON } from './env';
+import { hasChromium, NO_CHROMIUM_REASON } from './browser';
 
 /** Two migrated template databases per run: one empty, one with the national regions imported. */
 export const TEMPLATE_EMPTY = `cuntong_tpl_empty_${process.pid}`;
@@ -23,9 +24,10 @@ function adminUrl(databaseUrl: string, database: string): string {
 
 export async function setup(project: TestProject) {
   const requireServices = process.env.CI === 'true' || process.env.CUNTONG_REQUIRE_SERVICES === '1';
-  if (requireServices && (!hasPostgres || !hasRedis)) {
-    throw new Error('CI runs every suite on real services: set DATABASE_URL and REDIS_URL (nothing may be skipped).');
+  if (requireServices && (!hasPostgres || !hasRedis || !hasChromium)) {
+    throw new Error('CI runs every suite on real services: set DATABASE_URL and REDIS_URL and install chromium (nothing may be skipped).');
   }
+  if (!hasChromium) console.warn(`[cuntong tests] Browser suites are skipped: ${NO_CHROMIUM_REASON}.`);
   if (!hasPostgres) console.warn('[cuntong tests] DATABASE_URL is not set: database tests run on embedded PGlite.');
   if (!hasRedis) console.warn(`[cuntong tests] Redis suites are skipped: ${NO_REDIS_REASON}.`);
   if (!hasPostgres) {

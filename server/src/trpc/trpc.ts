@@ -15,7 +15,8 @@ const t = initTRPC.context<Context>().create({
     if (cause instanceof AppError) {
       appCode = cause.code;
       params = cause.params;
-    } else if (cause instanceof ZodError) {
+    } else if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+      // only a bad *input*; a ZodError from output validation is the server breaking its own contract
       appCode = 'BAD_INPUT';
       issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       params = { detail: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') };

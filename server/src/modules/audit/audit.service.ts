@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
+import { isoDate, likePattern, offsetOf } from '../../lib/list';
+import type { auditListInput } from './audit.schemas';
 
 /** Who did it. Users act through the API; `system` covers boot, seeds and jobs. */
 export interface AuditWho {
@@ -45,4 +49,45 @@ export async function recordAudit(trx: Kysely<Database>, who: AuditWho, entry: A
       after: after === null ? null : JSON.stringify(after),
     })
     .execute();
+}
+
+export async function listAudit(db: Db, input: z.output<typeof auditListInput>) {
+  const f = input.filter ?? {};
+  const base = db
+    .selectFrom('audit_log')
+    .$if(f.actorUserId !== undefined, (q) => q.where('actor_user_id', '=', f.actorUserId!))
+    .$if(!!f.entity, (q) => q.where('entity', '=', f.entity!))
+    .$if(!!f.entityId, (q) => q.where('entity_id', '=', f.entityId!))
+    .$if(!!f.action, (q) => q.where('action', '=', f.action!))
+    .$if(!!f.from, (q) => q.where('at', '>=', new Date(f.from!)))
+    .$if(!!f.to, (q) => q.where('at', '<', new Date(f.to!)))
+    .$if(!!f.q, (q) => q.where('actor_login', 'ilike', likePattern(f.q!)));
+  const sort = input.sort ?? { key: 'at', order: 'desc' };
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy(sort.key, sort.order).orderBy('id', 'desc').limit(input.pageSize).offset(offsetOf(input)).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      at: isoDate(r.at)!,
+      actorUserId: r.actor_user_id,
+      actorLogin: r.actor_login,
+      entity: r.entity,
+      entityId: r.entity_id,
+      action: r.action,
+      before: r.before,
+      after: r.after,
+      ip: r.ip,
+    })),
+  };
+}
+
+export async function auditFacets(db: Db): Promise<{ entities: string[]; actions: string[] }> {
+  const [entities, actions] = await Promise.all([
+    db.selectFrom('audit_log').select('entity').distinct().orderBy('entity').execute(),
+    db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute(),
+  ]);
+  return { entities: entities.map((r) => r.entity), actions: actions.map((r) => r.action) };
 }

@@ -9,12 +9,15 @@ import {
   loginOutput,
   updateUserInput,
   userListInput,
+  userExportInput,
   userListOutput,
+  userOption,
   userSchema,
 } from './auth.schemas';
+import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { changeOwnPassword, login, logout } from './auth.service';
 import { clearedSessionCookie, sessionCookie } from './session-token';
-import { createUser, getUser, listUsers, resetPassword, setUserDisabled, updateUser } from './users.service';
+import { createUser, getUser, listUsers, resetPassword, setUserDisabled, updateUser, userOptions } from './users.service';
 
 const sessionRouter = router({
   login: publicProcedure
@@ -48,6 +51,18 @@ const passwordRouter = router({
 
 const usersRouter = router({
   list: adminProcedure.input(userListInput).output(userListOutput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  export: adminProcedure
+    .input(userExportInput)
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const rows = await collectAll((page, pageSize) => listUsers(ctx.db, { ...input.list, page, pageSize }));
+      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'users' });
+    }),
+  /** Id and names for pickers (e.g. the audit filter), searchable. */
+  options: adminProcedure
+    .input(z.object({ q: z.string().trim().max(64).optional() }))
+    .output(z.array(userOption))
+    .query(({ ctx, input }) => userOptions(ctx.db, input.q)),
   get: adminProcedure
     .input(z.object({ id: z.number().int() }))
     .output(userSchema)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../../db/types';
 import { mobileSchema } from '../../lib/mobile';
 import { listInput, listOutput } from '../../lib/list';
+import { exportInput } from '../../lib/excel';
 
 export const roleSchema = z.enum(ROLES);
 
@@ -74,3 +75,18 @@ export const userListInput = listInput(
   ['loginName', 'displayName', 'role', 'createdAt', 'lastLoginAt'] as const,
 );
 export const userListOutput = listOutput(userSchema);
+
+export const userExportInput = exportInput(userListInput, [
+  'loginName',
+  'displayName',
+  'mobile',
+  'role',
+  'scopes.regions',
+  'scopes.stations',
+  'scopes.bases',
+  'disabled',
+  'lastLoginAt',
+  'createdAt',
+] as const);
+
+export const userOption = z.object({ id: z.number(), loginName: z.string(), displayName: z.string(), role: roleSchema });

@@ -5,7 +5,7 @@ import type { Actor } from './actor';
 import { deleteSessionsOf, findSession, findUserById, findUserByLogin, scopesOf } from './auth.repository';
 import { assertStrongPassword, hashPassword, verifyPassword } from './password';
 import { newSessionToken, sessionIdOf } from './session-token';
-import { recordAttempt, THROTTLE, throttleState } from './throttle';
+import { forgetAttempt, reserveAttempt, THROTTLE, throttleState } from './throttle';
 
 export interface RequestOrigin {
   ip: string;
@@ -26,15 +26,14 @@ export async function login(
   const loginName = normaliseLogin(input.loginName);
   const throttle = await throttleState(db, loginName, origin.ip);
   if (throttle.locked) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: throttle.minutesLeft });
+  // Recorded as a failure before anything is checked, so parallel guesses cannot all pass the check above.
+  const attempt = await reserveAttempt(db, loginName, origin.ip);
+  if (!attempt.allowed) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: THROTTLE.lockMinutes });
 
   const user = await findUserByLogin(db, loginName);
-  if (!user) {
-    await recordAttempt(db, loginName, origin.ip, false);
-    throw new AppError('AUTH_UNKNOWN_USER', 'UNAUTHORIZED');
-  }
+  if (!user) throw new AppError('AUTH_UNKNOWN_USER', 'UNAUTHORIZED');
   if (!(await verifyPassword(user.password_hash, input.password))) {
-    await recordAttempt(db, loginName, origin.ip, false);
-    const remaining = throttle.remaining - 1;
+    const remaining = attempt.remaining;
     if (remaining <= 0) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: THROTTLE.lockMinutes });
     throw new AppError('AUTH_WRONG_PASSWORD', 'UNAUTHORIZED', {
       remaining,
@@ -43,7 +42,10 @@ export async function login(
     });
   }
   // Checked after the password, so a stranger cannot probe which accounts are disabled.
-  if (user.disabled_at) throw new AppError('AUTH_USER_DISABLED', 'FORBIDDEN');
+  if (user.disabled_at) {
+    await forgetAttempt(db, attempt.id); // the right password: not a failure
+    throw new AppError('AUTH_USER_DISABLED', 'FORBIDDEN');
+  }
 
   const { token, sessionId } = newSessionToken();
   const expiresAt = new Date(Date.now() + deps.sessionTtlHours * 3600_000);
@@ -53,7 +55,7 @@ export async function login(
       .values({ id: sessionId, user_id: user.id, expires_at: expiresAt, ip: origin.ip, user_agent: origin.userAgent?.slice(0, 300) ?? null })
       .execute();
     await trx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-    await trx.insertInto('login_attempts').values({ login_name: loginName, ip: origin.ip, succeeded: true }).execute();
+    await trx.updateTable('login_attempts').set({ succeeded: true }).where('id', '=', attempt.id).execute();
     await recordAudit(trx, { id: user.id, loginName: user.login_name, ip: origin.ip }, {
       entity: 'session',
       entityId: user.id,

@@ -16,6 +16,21 @@ export interface ThrottleState {
  * in the database, so any number of servers share one view of it.
  */
 export async function throttleState(db: Db, loginName: string, ip: string, now = new Date()): Promise<ThrottleState> {
+  const { account, address } = await recentFailures(db, loginName, ip, now);
+  const lockedBy = [
+    account.count >= THROTTLE.accountLimit ? account.last : null,
+    address.count >= THROTTLE.ipLimit ? address.last : null,
+  ].filter((d): d is Date => d !== null);
+  const until = lockedBy.length ? Math.max(...lockedBy.map((d) => d.getTime())) + THROTTLE.lockMinutes * 60_000 : 0;
+  const locked = until > now.getTime();
+  return {
+    locked,
+    minutesLeft: locked ? Math.max(1, Math.ceil((until - now.getTime()) / 60_000)) : 0,
+    remaining: Math.max(0, THROTTLE.accountLimit - account.count),
+  };
+}
+
+async function recentFailures(db: Db, loginName: string, ip: string, now: Date) {
   const windowStart = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
   const lastSuccess = await db
     .selectFrom('login_attempts')
@@ -29,17 +44,7 @@ export async function throttleState(db: Db, loginName: string, ip: string, now =
     failuresSince(db, 'login_name', loginName, since),
     failuresSince(db, 'ip', ip, windowStart),
   ]);
-  const lockedBy = [
-    account.count >= THROTTLE.accountLimit ? account.last : null,
-    address.count >= THROTTLE.ipLimit ? address.last : null,
-  ].filter((d): d is Date => d !== null);
-  const until = lockedBy.length ? Math.max(...lockedBy.map((d) => d.getTime())) + THROTTLE.lockMinutes * 60_000 : 0;
-  const locked = until > now.getTime();
-  return {
-    locked,
-    minutesLeft: locked ? Math.max(1, Math.ceil((until - now.getTime()) / 60_000)) : 0,
-    remaining: Math.max(0, THROTTLE.accountLimit - account.count),
-  };
+  return { account, address };
 }
 
 async function failuresSince(db: Db, column: 'login_name' | 'ip', value: string, since: Date) {
@@ -55,4 +60,32 @@ async function failuresSince(db: Db, column: 'login_name' | 'ip', value: string,
 
 export async function recordAttempt(db: Db, loginName: string, ip: string, succeeded: boolean): Promise<void> {
   await db.insertInto('login_attempts').values({ login_name: loginName, ip, succeeded }).execute();
+}
+
+/**
+ * Count this attempt as a failure *before* the password is checked, then count again with it
+ * included. Parallel guesses each see the others' rows, so no more than the limits can reach the
+ * password check however many arrive at once (checking first and recording after let every one of
+ * them through). Over the limit, the row is taken back and the attempt must be refused unchecked.
+ * A successful login turns the row into a success (`succeeded = true`).
+ */
+export async function reserveAttempt(
+  db: Db,
+  loginName: string,
+  ip: string,
+  now = new Date(),
+): Promise<{ id: number; allowed: boolean; remaining: number }> {
+  const { id } = await db
+    .insertInto('login_attempts')
+    .values({ login_name: loginName, ip, succeeded: false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { account, address } = await recentFailures(db, loginName, ip, now);
+  const allowed = account.count <= THROTTLE.accountLimit && address.count <= THROTTLE.ipLimit;
+  if (!allowed) await forgetAttempt(db, id);
+  return { id, allowed, remaining: Math.max(0, THROTTLE.accountLimit - account.count) };
+}
+
+export async function forgetAttempt(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('login_attempts').where('id', '=', id).execute();
 }

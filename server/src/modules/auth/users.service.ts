@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/create-db';
-import { ROLES, type Database, type Role, type User } from '../../db/types';
+import type { Database, Role, User } from '../../db/types';
 import { badRequest, conflict, notFound } from '../../lib/app-error';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -128,6 +128,8 @@ export async function updateUser(
   return db.transaction().execute(async (trx) => {
     const before = await findUserById(trx, input.id);
     if (!before) throw notFound('USER_NOT_FOUND');
+    // An admin cannot demote themselves, so the one acting always remains: never zero admins.
+    if (who.id === input.id && input.role !== before.role) throw badRequest('USER_CANNOT_CHANGE_OWN_ROLE');
     const beforeScopes = (await scopesOf(trx, [before.id])).get(before.id)!;
     const refs = await scopeRefsFor(trx, input.role, input.scopes);
     const after = await trx
@@ -253,4 +255,13 @@ export async function ensureFirstAdmin(db: Db, adminPassword?: string): Promise<
   return { password, generated: adminPassword === undefined };
 }
 
-export { ROLES };
+export async function userOptions(db: Db, q?: string) {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'login_name', 'display_name', 'role'])
+    .$if(!!q, (qb) => qb.where((eb) => eb.or([eb('login_name', 'ilike', likePattern(q!)), eb('display_name', 'ilike', likePattern(q!))])))
+    .orderBy('login_name')
+    .limit(50)
+    .execute();
+  return rows.map((r) => ({ id: r.id, loginName: r.login_name, displayName: r.display_name, role: r.role }));
+}

@@ -3,6 +3,7 @@ import { REGION_LEVELS, TOWNSHIP_KINDS, VILLAGE_KINDS } from '../../db/types';
 import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listOutput } from '../../lib/list';
+import { exportInput, exportOutput, toXlsx, collectAll } from '../../lib/excel';
 import { addVillage, getRegion, listChildren, runRegionImport, searchRegions } from './regions.service';
 
 const code12 = z.string().regex(/^\d{12}$/, '区划代码为 12 位数字 / a region code has 12 digits');
@@ -15,6 +16,12 @@ const node = z.object({
   townshipKind: z.enum(TOWNSHIP_KINDS).nullable(),
   villageKind: z.enum(VILLAGE_KINDS).nullable(),
   childCount: z.number(),
+});
+
+const searchInput = z.object({
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(20),
+  filter: z.object({ q: z.string().trim().max(50), level: z.enum(REGION_LEVELS).optional(), underCode: code12.optional() }),
 });
 
 const pathItem = z.object({ code: z.string(), name: z.string(), level: z.enum(REGION_LEVELS) });
@@ -39,15 +46,16 @@ export const regionsRouter = router({
       .query(({ ctx, input }) => listChildren(ctx.db, input.parentCode ?? null)),
   }),
   search: authedProcedure
-    .input(
-      z.object({
-        page: z.number().int().min(1).default(1),
-        pageSize: z.number().int().min(1).max(200).default(20),
-        filter: z.object({ q: z.string().trim().max(50), level: z.enum(REGION_LEVELS).optional(), underCode: code12.optional() }),
-      }),
-    )
+    .input(searchInput)
     .output(listOutput(node.extend({ parentName: z.string().nullable(), grandparentName: z.string().nullable() })))
     .query(({ ctx, input }) => searchRegions(ctx.db, input)),
+  export: authedProcedure
+    .input(exportInput(searchInput, ['code', 'name', 'level', 'townshipKind', 'villageKind', 'parentName', 'grandparentName'] as const))
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const rows = await collectAll((page, pageSize) => searchRegions(ctx.db, { ...input.list, page, pageSize }));
+      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'regions' });
+    }),
   villages: router({
     add: adminProcedure
       .input(z.object({ townCode: code12, code: z.string().trim(), name: z.string().trim().min(1).max(50) }))

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listTargets, TARGET_METRIC_KEYS, upsertTarget } from './targets.service';
+import { exportInput, exportOutput, toXlsx } from '../../lib/excel';
 
 const targetSchema = z.object({
   year: z.number(),
@@ -13,19 +14,27 @@ const targetSchema = z.object({
   updatedBy: z.string().nullable(),
 });
 
+const targetsFilter = z.object({ year: z.number().int().min(2000).max(2100).optional(), regionCode: z.string().regex(/^\d{12}$/).optional() });
+
 export const targetsRouter = router({
   metrics: authedProcedure.output(z.array(z.string())).query(() => [...TARGET_METRIC_KEYS]),
   list: authedProcedure
-    .input(z.object({ year: z.number().int().min(2000).max(2100).optional(), regionCode: z.string().regex(/^\d{12}$/).optional() }))
+    .input(targetsFilter)
     .output(z.array(targetSchema))
     .query(({ ctx, input }) => listTargets(ctx.db, input)),
+  export: authedProcedure
+    .input(exportInput(targetsFilter, ['year', 'regionCode', 'regionName', 'metricKey', 'value', 'updatedAt', 'updatedBy'] as const))
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) =>
+      toXlsx(await listTargets(ctx.db, input.list), input.columns, { sheetName: input.sheetName, filenameStem: 'targets' }),
+    ),
   upsert: adminProcedure
     .input(
       z.object({
         year: z.number().int().min(2000).max(2100),
         regionCode: z.string().regex(/^\d{12}$/),
         metricKey: z.enum(TARGET_METRIC_KEYS),
-        value: z.number().min(0).max(1e12).multipleOf(0.01),
+        value: z.number().min(0).max(999_999_999_999.99).multipleOf(0.01), // the column is numeric(14, 2)
       }),
     )
     .output(z.object({ ok: z.literal(true) }))

@@ -1,0 +1,340 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@cuntong/server/db/types';
+import { AppError } from '@cuntong/server/lib/app-error';
+import type { Actor } from '@cuntong/server/modules/auth/actor';
+import { actorCoversRegion, assertBaseScope, assertRegionScope, assertStationScope, regionPrefix } from '@cuntong/server/modules/auth/scope';
+import { appRouter } from '@cuntong/server/router';
+import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
+import { refusal } from '../support/refusal';
+
+/**
+ * Every procedure of the app, by dotted path. At run time tRPC v11 keeps `_def.procedures` as a flat
+ * record keyed 'auth.session.login'; its declared type is the nested router shape, hence the cast.
+ */
+const PROCEDURES = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription' } }>,
+).map(([path, procedure]) => ({ path, type: procedure._def.type }));
+
+/** The only procedures an anonymous caller may reach: logging in, who-am-I, and what the login page shows. */
+const PUBLIC = ['auth.session.login', 'auth.session.me', 'system.info'];
+
+/** Procedures only the administrator may call. A new one must be added here on purpose, or the role test fails. */
+const ADMIN_ONLY = [
+  'audit.log.export',
+  'audit.log.facets',
+  'audit.log.list',
+  'auth.users.create',
+  'auth.users.export',
+  'auth.users.get',
+  'auth.users.list',
+  'auth.users.options',
+  'auth.users.resetPassword',
+  'auth.users.setDisabled',
+  'auth.users.update',
+  'regions.import',
+  'regions.villages.add',
+  'targets.upsert',
+];
+
+const NON_ADMIN_ROLES: Role[] = ['staff', 'station_operator', 'training_coordinator', 'livestream_manager'];
+
+type Caller = ReturnType<Harness['caller']>;
+function callPath(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split('.').reduce<any>((node, key) => node[key], caller);
+  return fn(input);
+}
+
+/** What a call came to: 'ok' or the tRPC error code. */
+async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    if ((err as Error).name !== 'TRPCError') throw err;
+    return (err as { code: string }).code;
+  }
+}
+
+const actor = (role: Role, scopes: Partial<Actor['scopes']> = {}): Actor => ({
+  id: 1,
+  loginName: 'x',
+  displayName: 'x',
+  role,
+  scopes: { regions: [], stations: [], bases: [], ...scopes },
+});
+
+describe('who may call what', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('the router has the procedures this file knows about', () => {
+    expect(PROCEDURES.length).toBeGreaterThanOrEqual(17);
+    for (const path of [...PUBLIC, ...ADMIN_ONLY]) expect(PROCEDURES.map((p) => p.path)).toContain(path);
+  });
+
+  it('refuses every procedure but the public ones to an anonymous caller, before looking at the input', async () => {
+    const anonymous = h.caller(null);
+    const results: Record<string, string> = {};
+    for (const { path } of PROCEDURES) results[path] = await outcome(callPath(anonymous, path, {}));
+    const expected = Object.fromEntries(PROCEDURES.map(({ path }) => [path, 'UNAUTHORIZED']));
+    // `{}` is not a valid login: the input is checked, so login is reachable; me answers "nobody"
+    expected['auth.session.login'] = 'BAD_REQUEST';
+    expected['auth.session.me'] = 'ok';
+    expected['system.info'] = 'ok';
+    expect(results).toEqual(expected);
+
+    // with a well-formed input the answer is the same: the session is checked first
+    expect(await outcome(anonymous.targets.upsert({ year: 2026, regionCode: '370481000000', metricKey: 'active_hosts', value: 1 }))).toBe(
+      'UNAUTHORIZED',
+    );
+    expect(await anonymous.auth.session.me()).toMatchObject({ actor: null, sessionProblem: null });
+    const refused = await refusal(h.deps, anonymous.auth.users.list({}));
+    expect(refused).toMatchObject({ code: 'UNAUTHORIZED', appCode: 'UNAUTHENTICATED', message: '请先登录。' });
+    expect(await refusal(h.deps, anonymous.auth.users.list({}), 'en')).toMatchObject({ message: 'Please log in first.' });
+  });
+
+  it.each(NON_ADMIN_ROLES)('refuses exactly the admin procedures to %s, with FORBIDDEN_ROLE', async (role) => {
+    const user = await h.user(role);
+    const caller = h.caller(user.actor);
+    const forbidden: string[] = [];
+    for (const { path } of PROCEDURES) {
+      const result = await outcome(callPath(caller, path, {}));
+      expect(result, path).not.toBe('UNAUTHORIZED');
+      if (result === 'FORBIDDEN') forbidden.push(path);
+    }
+    expect(forbidden.sort()).toEqual(ADMIN_ONLY);
+    for (const path of ADMIN_ONLY) {
+      const refused = await refusal(h.deps, callPath(caller, path, {}));
+      expect(refused, path).toEqual({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_ROLE', params: {}, message: '您的角色无权进行此操作。' });
+    }
+  });
+
+  it('lets the admin through the role check of every admin procedure', async () => {
+    const admin = await h.user('admin');
+    const caller = h.caller(admin.actor);
+    // regions.import takes no input and would re-run the national import; its role check is the same adminProcedure
+    for (const path of ADMIN_ONLY.filter((p) => p !== 'regions.import')) {
+      expect(await outcome(callPath(caller, path, {})), path).toMatch(/^(ok|BAD_REQUEST)$/);
+    }
+  });
+
+  it('over HTTP, every non-admin cookie gets 403 FORBIDDEN_ROLE from every admin procedure', async () => {
+    for (const role of NON_ADMIN_ROLES) {
+      const user = await h.user(role, { password: 'Correct123' });
+      const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: user.loginName, password: 'Correct123' } });
+      expect(login.status).toBe(200);
+      const cookie = cookiePair(login.setCookie);
+      for (const { path, type } of PROCEDURES.filter((p) => ADMIN_ONLY.includes(p.path))) {
+        const res = await trpcHttp(h.app, path, { cookie, mutation: type === 'mutation', input: {} });
+        expect(res.status, `${role} ${path}`).toBe(403);
+        expect(res.body.error!.data.appCode, `${role} ${path}`).toBe('FORBIDDEN_ROLE');
+      }
+    }
+  });
+
+  it('a station operator\'s cookie cannot list users', async () => {
+    const operator = await h.user('station_operator', { password: 'Correct123', scopes: { stations: ['3'] } });
+    const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: operator.loginName, password: 'Correct123' } });
+    const res = await trpcHttp(h.app, 'auth.users.list', { cookie: cookiePair(login.setCookie), input: {} });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ message: '您的角色无权进行此操作。', data: { code: 'FORBIDDEN', appCode: 'FORBIDDEN_ROLE' } });
+    expect(res.body.result).toBeUndefined();
+  });
+
+  describe('row scope helpers', () => {
+    it('regionPrefix keeps the significant digits of each level', () => {
+      expect(regionPrefix('370000000000')).toBe('37');
+      expect(regionPrefix('370400000000')).toBe('3704');
+      expect(regionPrefix('370481000000')).toBe('370481');
+      expect(regionPrefix('370481101000')).toBe('370481101');
+      expect(regionPrefix('370481001000')).toBe('370481001');
+      expect(regionPrefix('370481101201')).toBe('370481101201');
+    });
+
+    it('a coordinator covers the regions beneath their towns and nothing else', () => {
+      const coordinator = actor('training_coordinator', { regions: ['370481101000'] });
+      expect(actorCoversRegion(coordinator, '370481101000')).toBe(true);
+      expect(actorCoversRegion(coordinator, '370481101201')).toBe(true);
+      expect(actorCoversRegion(coordinator, '370481102201')).toBe(false);
+      expect(actorCoversRegion(coordinator, '370481102000')).toBe(false);
+      expect(actorCoversRegion(coordinator, '370481000000')).toBe(false);
+      expect(actorCoversRegion(actor('training_coordinator'), '370481101201')).toBe(false);
+      const countyWide = actor('training_coordinator', { regions: ['370481000000'] });
+      expect(actorCoversRegion(countyWide, '370481102201')).toBe(true);
+      expect(actorCoversRegion(countyWide, '370482100000')).toBe(false);
+      expect(() => assertRegionScope(coordinator, '370481102201')).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN_SCOPE', kind: 'FORBIDDEN', params: { kind: 'region' } }),
+      );
+      expect(() => assertRegionScope(coordinator, '370481101201')).not.toThrow();
+    });
+
+    it('admin and staff are unscoped; operators and managers only reach their own stations and bases', () => {
+      for (const role of ['admin', 'staff'] as const) {
+        expect(actorCoversRegion(actor(role), '650102001000')).toBe(true);
+        expect(() => assertStationScope(actor(role), 99)).not.toThrow();
+        expect(() => assertBaseScope(actor(role), 99)).not.toThrow();
+      }
+      const operator = actor('station_operator', { stations: ['17', '18'] });
+      expect(() => assertStationScope(operator, 17)).not.toThrow();
+      expect(() => assertStationScope(operator, '18')).not.toThrow();
+      const stationError = (() => {
+        try {
+          assertStationScope(operator, 19);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(stationError).toBeInstanceOf(AppError);
+      expect(stationError).toMatchObject({ code: 'FORBIDDEN_SCOPE', kind: 'FORBIDDEN', params: { kind: 'station' } });
+      // an operator has no bases, whatever the id
+      expect(() => assertBaseScope(operator, 17)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
+
+      const manager = actor('livestream_manager', { bases: ['5'] });
+      expect(() => assertBaseScope(manager, 5)).not.toThrow();
+      expect(() => assertBaseScope(manager, 6)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
+      expect(() => assertStationScope(manager, 5)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'station' } }));
+      // a coordinator does not cover stations through its regions
+      expect(() => assertStationScope(actor('training_coordinator', { regions: ['370481000000'] }), 1)).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN_SCOPE' }),
+      );
+    });
+  });
+
+  describe('user administration rules', () => {
+    let adminCaller: Caller;
+    let adminId: number;
+    beforeAll(async () => {
+      const admin = await h.user('admin');
+      adminId = admin.id;
+      adminCaller = h.caller(admin.actor);
+    });
+
+    it('gives a coordinator region scopes that exist', async () => {
+      const { user } = await adminCaller.auth.users.create({
+        loginName: 'coord.hongxu',
+        displayName: '洪绪培训专员',
+        role: 'training_coordinator',
+        password: 'Correct123',
+        scopes: { regions: ['370481102000', '370481101000'] },
+      });
+      expect(user.scopes).toEqual({ regions: ['370481101000', '370481102000'], stations: [], bases: [] });
+      const rows = await h.db.selectFrom('user_scopes').select(['kind', 'ref']).where('user_id', '=', user.id).orderBy('ref').execute();
+      expect(rows).toEqual([
+        { kind: 'region', ref: '370481101000' },
+        { kind: 'region', ref: '370481102000' },
+      ]);
+
+      const unknown = await refusal(
+        h.deps,
+        adminCaller.auth.users.create({ loginName: 'coord.nowhere', displayName: '无', role: 'training_coordinator', scopes: { regions: ['370481999000'] } }),
+      );
+      expect(unknown).toEqual({
+        code: 'BAD_REQUEST',
+        appCode: 'USER_SCOPE_REGION_UNKNOWN',
+        params: { code: '370481999000' },
+        message: '行政区划代码 370481999000 不存在。',
+      });
+      expect(await h.db.selectFrom('users').select('id').where('login_name', '=', 'coord.nowhere').execute()).toEqual([]);
+    });
+
+    it('refuses a scope of the wrong kind for the role, on create and on update', async () => {
+      const operatorWithRegion = await refusal(
+        h.deps,
+        adminCaller.auth.users.create({ loginName: 'op.region', displayName: '站点', role: 'station_operator', scopes: { regions: ['370481101000'] } }),
+      );
+      expect(operatorWithRegion).toEqual({
+        code: 'BAD_REQUEST',
+        appCode: 'USER_SCOPE_NOT_ALLOWED',
+        params: { role: 'station_operator', kind: 'region' },
+        message: '角色“站点运营者”不能分配区划范围。',
+      });
+      expect(await h.db.selectFrom('users').select('id').where('login_name', '=', 'op.region').execute()).toEqual([]);
+
+      const adminWithStation = await refusal(
+        h.deps,
+        adminCaller.auth.users.create({ loginName: 'admin.two', displayName: '管理员二', role: 'admin', scopes: { stations: ['1'] } }),
+      );
+      expect(adminWithStation.appCode).toBe('USER_SCOPE_NOT_ALLOWED');
+
+      const { user } = await adminCaller.auth.users.create({
+        loginName: 'op.station',
+        displayName: '站点运营',
+        role: 'station_operator',
+        scopes: { stations: ['12'] },
+      });
+      expect(user.scopes.stations).toEqual(['12']);
+      const update = await refusal(
+        h.deps,
+        adminCaller.auth.users.update({ id: user.id, displayName: '站点运营', mobile: null, role: 'station_operator', scopes: { regions: ['370481101000'] } }),
+      );
+      expect(update.appCode).toBe('USER_SCOPE_NOT_ALLOWED');
+      expect((await adminCaller.auth.users.get({ id: user.id })).scopes).toEqual({ regions: [], stations: ['12'], bases: [] });
+    });
+
+    it('refuses a login name that is taken, whatever its case', async () => {
+      await adminCaller.auth.users.create({ loginName: 'taken.name', displayName: '甲', role: 'staff', password: 'Correct123' });
+      const again = await refusal(h.deps, adminCaller.auth.users.create({ loginName: 'Taken.Name', displayName: '乙', role: 'staff' }));
+      expect(again).toEqual({
+        code: 'CONFLICT',
+        appCode: 'USER_LOGIN_TAKEN',
+        params: { loginName: 'taken.name' },
+        message: '用户名“taken.name”已被使用。',
+      });
+      const rows = await h.db.selectFrom('users').select('display_name').where('login_name', '=', 'taken.name').execute();
+      expect(rows).toEqual([{ display_name: '甲' }]);
+    });
+
+    it('an admin cannot disable themselves', async () => {
+      const self = await refusal(h.deps, adminCaller.auth.users.setDisabled({ id: adminId, disabled: true }));
+      expect(self).toEqual({ code: 'BAD_REQUEST', appCode: 'USER_CANNOT_DISABLE_SELF', params: {}, message: '不能停用自己的账号。' });
+      const row = await h.db.selectFrom('users').select('disabled_at').where('id', '=', adminId).executeTakeFirstOrThrow();
+      expect(row.disabled_at).toBeNull();
+    });
+
+    it('an admin cannot change their own role, so there is always an admin left', async () => {
+      const self = await refusal(
+        h.deps,
+        adminCaller.auth.users.update({ id: adminId, displayName: '管理员', mobile: null, role: 'staff', scopes: {} }),
+      );
+      expect(self).toMatchObject({ code: 'BAD_REQUEST', appCode: 'USER_CANNOT_CHANGE_OWN_ROLE', message: '不能修改自己的角色，请由其他管理员操作。' });
+      const row = await h.db.selectFrom('users').select('role').where('id', '=', adminId).executeTakeFirstOrThrow();
+      expect(row.role).toBe('admin');
+    });
+
+    it('masks mobiles in the list and shows them whole to the admin editing the user', async () => {
+      const { user } = await adminCaller.auth.users.create({
+        loginName: 'mobile.owner',
+        displayName: '有手机',
+        role: 'staff',
+        mobile: '+86 138-0000-0001',
+      });
+      expect(user.mobile).toBe('13800000001');
+      const list = await adminCaller.auth.users.list({ filter: { q: 'mobile.owner' } });
+      expect(list.total).toBe(1);
+      expect(list.items[0].mobile).toBe('138****0001');
+      expect((await adminCaller.auth.users.get({ id: user.id })).mobile).toBe('13800000001');
+      const stored = await h.db.selectFrom('users').select('mobile').where('id', '=', user.id).executeTakeFirstOrThrow();
+      expect(stored.mobile).toBe('13800000001');
+    });
+
+    it('creates a user without a password by generating one that logs in and must be changed', async () => {
+      const { user, password } = await adminCaller.auth.users.create({ loginName: 'new.hand', displayName: '新人', role: 'staff' });
+      expect(password).toMatch(/^[A-Za-z2-9]{12}$/);
+      expect(password).toMatch(/[A-Za-z]/);
+      expect(password).toMatch(/\d/);
+      expect(user.mustChangePassword).toBe(true);
+      const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: 'new.hand', password } });
+      expect(login.status).toBe(200);
+      expect(login.body.result!.data).toMatchObject({ mustChangePassword: true, actor: { id: user.id, role: 'staff' } });
+
+      // with a password given, the user need not change it
+      const given = await adminCaller.auth.users.create({ loginName: 'old.hand', displayName: '老手', role: 'staff', password: 'Given12345' });
+      expect(given).toMatchObject({ password: 'Given12345', user: { mustChangePassword: false } });
+      const weak = await refusal(h.deps, adminCaller.auth.users.create({ loginName: 'weak.one', displayName: '弱', role: 'staff', password: 'abc' }));
+      expect(weak.appCode).toBe('AUTH_PASSWORD_TOO_WEAK');
+    });
+  });
+});

@@ -244,7 +244,7 @@ describe('audit log', () => {
   it('never keeps a password, a hash or a session token', async () => {
     const created = await adminCaller.auth.users.create({ loginName: 'secret.keeper', displayName: '保密', role: 'staff', password: 'Plain1Secret' });
     const generated = await adminCaller.auth.users.resetPassword({ id: created.user.id });
-    const given = await adminCaller.auth.users.resetPassword({ id: created.user.id, password: 'Given2Secret' });
+    await adminCaller.auth.users.resetPassword({ id: created.user.id, password: 'Given2Secret' });
     const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: 'secret.keeper', password: 'Given2Secret' } });
     const token = cookiePair(login.setCookie).replace(/^cuntong_sid=/, '');
     expect(token.length).toBeGreaterThan(20);

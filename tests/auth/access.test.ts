@@ -330,9 +330,21 @@ describe('who may call what', () => {
       expect(login.status).toBe(200);
       expect(login.body.result!.data).toMatchObject({ mustChangePassword: true, actor: { id: user.id, role: 'staff' } });
 
-      // with a password given, the user need not change it
+      // a password the admin chose is known to the admin too: it must be changed as well
       const given = await adminCaller.auth.users.create({ loginName: 'old.hand', displayName: '老手', role: 'staff', password: 'Given12345' });
-      expect(given).toMatchObject({ password: 'Given12345', user: { mustChangePassword: false } });
+      expect(given).toMatchObject({ password: 'Given12345', user: { mustChangePassword: true } });
+
+      // until it is changed, the server refuses everything but the change (and logout)
+      const cookie = cookiePair(login.setCookie);
+      const blocked = await trpcHttp(h.app, 'targets.list', { input: {}, cookie });
+      expect(blocked.status).toBe(403);
+      expect(blocked.body.error!.data.appCode).toBe('AUTH_PASSWORD_CHANGE_REQUIRED');
+      expect(blocked.body.error!.message).toBe('请先修改初始密码，再继续使用。');
+      const me = await trpcHttp(h.app, 'auth.session.me', { cookie });
+      expect(me.body.result!.data).toMatchObject({ mustChangePassword: true });
+      const changed = await trpcHttp(h.app, 'auth.password.change', { mutation: true, input: { currentPassword: password, newPassword: 'MyOwn2026pw' }, cookie });
+      expect(changed.status).toBe(200);
+      expect((await trpcHttp(h.app, 'targets.list', { input: {}, cookie })).status).toBe(200);
       const weak = await refusal(h.deps, adminCaller.auth.users.create({ loginName: 'weak.one', displayName: '弱', role: 'staff', password: 'abc' }));
       expect(weak.appCode).toBe('AUTH_PASSWORD_TOO_WEAK');
     });

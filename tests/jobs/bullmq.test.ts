@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@cuntong/server/db/create-db';
-import { createBullmqQueue, QUEUE_NAME, startBullmqWorker, type BullmqWorkerHandle } from '@cuntong/server/jobs/bullmq-queue';
+import { createBullmqQueue, QUEUE_NAME, startBullmqWorker } from '@cuntong/server/jobs/bullmq-queue';
 import { jobDefinitions } from '@cuntong/server/jobs/handlers';
 import { createInlineQueue } from '@cuntong/server/jobs/inline-queue';
 import type { JobQueue } from '@cuntong/server/jobs/queue';

@@ -195,6 +195,14 @@ describe('villages and the region tree', () => {
       expect((await staff.regions.search({ filter: { q: '洪绪', underCode: '370402000000' } })).total).toBe(0);
     });
 
+    it('names codes in the order asked, leaving out unknown ones', async () => {
+      const operator = h.caller((await h.user('station_operator')).actor);
+      expect(await operator.regions.names({ codes: ['370481102000', '370481199000', HONGXU] })).toEqual([
+        { code: '370481102000', name: '南沙河镇' },
+        { code: HONGXU, name: '洪绪镇' },
+      ]);
+    });
+
     it('gets a region with its path from the province down', async () => {
       const operator = h.caller((await h.user('station_operator')).actor);
       const town = await operator.regions.get({ code: HONGXU });

@@ -4,6 +4,7 @@ import { onUnauthorized } from '@/api/trpc';
 import { i18n } from '@/i18n';
 import { useAuthStore } from '@/stores/use-auth-store';
 import { toast } from '@/utils/toast';
+import { roleAllows } from './index';
 
 /** Where to go after login: only a path inside this app (not "//other.site", not the login page). */
 export function safeRedirect(value: LocationQueryValue | LocationQueryValue[] | undefined): string {
@@ -29,9 +30,11 @@ export function installGuards(router: Router): void {
       return to.name === 'login' && auth.isLoggedIn ? safeRedirect(to.query.redirect) : true;
     }
     if (!auth.actor) return loginLocation(to.fullPath);
-    if (to.meta.roles && !to.meta.roles.includes(auth.actor.role)) {
+    // Every route on the way down must allow the role: a child page cannot escape its parent's roles.
+    const role = auth.actor.role;
+    if (!to.matched.every((record) => roleAllows(record.meta, role))) {
       toast('warning', i18n.global.t('common.errors.forbiddenRoute'));
-      return { name: 'home' };
+      return { name: 'home', replace: true };
     }
     return true;
   });

@@ -1,16 +1,25 @@
 import { storeToRefs } from 'pinia';
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { menuFor, menuPages } from '@/router';
 import { useAuthStore } from '@/stores/use-auth-store';
+import { useTownNames } from '@/views/users/use-towns';
 
 export function useHome() {
   const { t } = useI18n();
   const { actor } = storeToRefs(useAuthStore());
+  const { townName } = useTownNames();
 
   const greeting = computed(() => (actor.value ? t('home.welcome', { name: actor.value.displayName }) : ''));
   const identity = computed(() =>
     actor.value ? t('home.identity', { role: t(`common.roles.${actor.value.role}`), loginName: actor.value.loginName }) : '',
   );
 
-  return { t, greeting, identity };
+  /** The pages this user may open, as in the menu (the home page itself left out). */
+  const pages = computed(() => (actor.value ? menuPages(menuFor(actor.value.role)).filter((page) => page.routeName !== 'home') : []));
+
+  /** The towns a region-scoped user works in, by name. */
+  const towns = computed(() => (actor.value?.scopes.regions ?? []).map(townName).join('、'));
+
+  return { t, greeting, identity, pages, towns };
 }

@@ -87,7 +87,8 @@ export interface CreateUserInput {
 
 /**
  * Create a user with a role and scopes, audited in the same transaction. Without a password one is
- * generated and returned once, to be handed over; the user must change it at first login.
+ * generated and returned once, to be handed over. Either way the admin knows it, so the user must
+ * change it at first login (seeds and the first admin say otherwise explicitly).
  */
 export async function createUser(
   db: Db,
@@ -109,7 +110,7 @@ export async function createUser(
         mobile: input.mobile ?? null,
         role: input.role,
         password_hash: passwordHash,
-        must_change_password: input.mustChangePassword ?? input.password === undefined,
+        must_change_password: input.mustChangePassword ?? true,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

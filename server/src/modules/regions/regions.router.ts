@@ -4,7 +4,7 @@ import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listOutput } from '../../lib/list';
 import { exportInput, exportOutput, toXlsx, collectAll } from '../../lib/excel';
-import { addVillage, getRegion, listChildren, runRegionImport, searchRegions } from './regions.service';
+import { addVillage, getRegion, listChildren, regionNames, runRegionImport, searchRegions } from './regions.service';
 
 const code12 = z.string().regex(/^\d{12}$/, '区划代码为 12 位数字 / a region code has 12 digits');
 
@@ -38,6 +38,11 @@ export const regionsRouter = router({
       }),
     )
     .query(({ ctx, input }) => getRegion(ctx.db, input.code)),
+  /** Names for codes (e.g. a coordinator's towns), in the order asked; unknown codes are left out. */
+  names: authedProcedure
+    .input(z.object({ codes: z.array(code12).max(500) }))
+    .output(z.array(z.object({ code: z.string(), name: z.string() })))
+    .query(({ ctx, input }) => regionNames(ctx.db, input.codes)),
   tree: router({
     /** Children of a region; without a parent, the provinces. */
     children: authedProcedure

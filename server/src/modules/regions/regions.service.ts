@@ -30,6 +30,13 @@ export async function getRegion(db: Db, code: string) {
   };
 }
 
+export async function regionNames(db: Db, codes: string[]): Promise<{ code: string; name: string }[]> {
+  if (codes.length === 0) return [];
+  const rows = await db.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes).execute();
+  const byCode = new Map(rows.map((r) => [r.code, r.name]));
+  return codes.filter((c) => byCode.has(c)).map((code) => ({ code, name: byCode.get(code)! }));
+}
+
 export function listChildren(db: Db, parentCode: string | null): Promise<RegionNode[]> {
   return childrenOf(db, parentCode);
 }

@@ -1,0 +1,12 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: 'targets',
+    name: 'targets',
+    component: () => import('@/views/targets/targets-page.vue'),
+    meta: { titleKey: 'targets.title', roles: ['admin'], icon: 'aim', order: 80 },
+  },
+];
+
+export default routes;

@@ -1,0 +1,12 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: 'users',
+    name: 'users',
+    component: () => import('@/views/users/users-page.vue'),
+    meta: { titleKey: 'users.title', roles: ['admin'], icon: 'user', order: 90 },
+  },
+];
+
+export default routes;

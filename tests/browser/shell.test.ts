@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { ADMIN_PASSWORD, ARTIFACTS, DESKTOP, hasChromium, launchBrowser, newContext, NO_CHROMIUM_REASON, PHONE, startApp, type RunningApp } from '../support/browser';
+
+const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+
+/** A page that keeps a full-page picture of itself if the test fails, to see what the user saw. */
+async function openPage(context: BrowserContext, name: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  onTestFailed(async () => {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
+  });
+  return page;
+}
+
+async function login(page: Page, loginName: string, password: string) {
+  await page.goto('/login');
+  await page.getByTestId('login-name').fill(loginName);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+const menuEntries = (page: Page) =>
+  page.getByTestId('side-menu').locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+
+const hasHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (skipped: ${NO_CHROMIUM_REASON})`}`, () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  // (Element Plus puts an el-input's data-testid on the <input> itself, an el-select's on its wrapper.)
+  it('admin sees every menu entry, creates a training coordinator scoped to two towns, and logs out', async () => {
+    const context = await newContext(browser, app.url);
+    const page = await openPage(context, 'admin');
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-targets', 'menu-users', 'menu-audit']);
+
+    await page.getByTestId('menu-users').click();
+    await page.getByTestId('users-create').click();
+    await page.getByTestId('user-form-login').fill('zhao.peixun');
+    await page.getByTestId('user-form-name').fill('赵培训');
+    await page.getByTestId('user-form-role').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '培训专员' }).click();
+    for (const town of ['洪绪', '南沙河']) {
+      await page.getByTestId('user-form-regions').click();
+      await page.getByTestId('user-form-regions').locator('input').fill(town);
+      await page.locator('.el-select-dropdown__item:visible', { hasText: town }).first().click();
+    }
+    await page.getByTestId('user-form-password').fill('Peixun#2026');
+    await page.getByTestId('user-form-submit').click();
+    // the login and password are shown once, to be handed over
+    await expect.poll(() => page.getByTestId('password-reveal-value').textContent()).toBe('Peixun#2026');
+    await page.getByTestId('password-reveal-close').click();
+    await expect.poll(() => page.getByTestId('user-login-zhao.peixun').count()).toBe(1);
+
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await context.close();
+  }, 60_000);
+
+  it('the coordinator sees only their entries, and a typed URL to the users page is refused', async () => {
+    const context = await newContext(browser, app.url);
+    const page = await openPage(context, 'coordinator');
+    await login(page, 'zhao.peixun', 'Peixun#2026');
+    // the password the admin chose must be replaced first
+    await page.getByTestId('current-password').fill('Peixun#2026');
+    await page.getByTestId('new-password').fill('MyOwn#2026');
+    await page.getByTestId('confirm-password').fill('MyOwn#2026');
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('change-password-dialog').waitFor({ state: 'hidden' });
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions']);
+    await page.goto('/users');
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect.poll(() => page.locator('.el-message').first().textContent()).toContain('无权');
+    // the server refuses the data too, whatever the client shows
+    const status = await page.evaluate(async () => (await fetch('/trpc/auth.users.list?input=%7B%7D')).status);
+    expect(status).toBe(403);
+    await context.close();
+  }, 60_000);
+
+  it('a wrong password reads in Chinese, and in English after switching the language', async () => {
+    const context = await newContext(browser, app.url);
+    const page = await openPage(context, 'language');
+    await login(page, 'admin', 'not-the-password1');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('密码错误');
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('login-name').fill('admin');
+    await page.getByTestId('login-password').fill('not-the-password1');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Wrong password');
+    await context.close();
+  }, 60_000);
+
+  it('at 360×740 the menu is a drawer, login and regions have no horizontal scroll; screenshots of regions are saved', async () => {
+    const phone = await newContext(browser, app.url, PHONE);
+    const page = await openPage(phone, 'phone');
+    await page.goto('/login');
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await login(page, 'demo.staff', 'Demo@2026');
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect(page.getByTestId('side-menu').isVisible()).resolves.toBe(false);
+    await page.getByTestId('menu-toggle').click();
+    await expect.poll(() => page.getByTestId('side-menu').isVisible()).toBe(true);
+    await page.getByTestId('menu-regions').click();
+    await page.waitForURL(/\/regions/);
+    await expect.poll(() => page.getByTestId('side-menu').isVisible()).toBe(false);
+    await page.getByTestId('region-node-370481101000').waitFor();
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'regions-phone.png'), fullPage: true });
+
+    const desktop = await newContext(browser, app.url, DESKTOP);
+    const wide = await openPage(desktop, 'desktop');
+    await login(wide, 'demo.staff', 'Demo@2026');
+    await wide.waitForURL((url) => url.pathname === '/');
+    await wide.goto('/regions');
+    await wide.getByTestId('regions-tree').waitFor();
+    await expect.poll(() => wide.getByTestId('side-menu').isVisible()).toBe(true);
+    // the county opens on arrival; a town shows its details and village count
+    await wide.getByTestId('region-node-370481101000').click();
+    await expect.poll(() => wide.getByTestId('region-detail').textContent()).toContain('洪绪镇');
+    await wide.screenshot({ path: path.join(SCREENSHOTS, 'regions-desktop.png'), fullPage: true });
+    expect(fs.statSync(path.join(SCREENSHOTS, 'regions-phone.png')).size).toBeGreaterThan(10_000);
+    expect(fs.statSync(path.join(SCREENSHOTS, 'regions-desktop.png')).size).toBeGreaterThan(10_000);
+    await phone.close();
+    await desktop.close();
+  }, 60_000);
+});

@@ -1,6 +1,7 @@
 import { auditRouter } from './modules/audit/audit.router';
 import { authRouter } from './modules/auth/auth.router';
 import { regionsRouter } from './modules/regions/regions.router';
+import { stationsRouter } from './modules/stations/stations.router';
 import { systemRouter } from './modules/system/system.router';
 import { targetsRouter } from './modules/targets/targets.router';
 import { createCallerFactory, router } from './trpc/trpc';
@@ -11,6 +12,7 @@ export const appRouter = router({
   regions: regionsRouter,
   targets: targetsRouter,
   system: systemRouter,
+  stations: stationsRouter,
 });
 
 /** The client imports this type, and nothing else, from the server. */

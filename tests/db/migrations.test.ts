@@ -11,10 +11,9 @@ describe(`migrations (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   beforeAll(async () => {
     // The template is already migrated; start from a truly empty database by rolling everything back.
     handle = await createTestDb({ regions: false });
-    await sql`drop table if exists kysely_migration, kysely_migration_lock`.execute(handle.db);
-    for (const table of ['targets', 'audit_log', 'login_attempts', 'sessions', 'user_scopes', 'users', 'region_rollups', 'regions']) {
-      await sql`drop table if exists ${sql.table(table)} cascade`.execute(handle.db);
-    }
+    const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public'`.execute(handle.db);
+    for (const { tablename } of tables.rows) await sql`drop table if exists ${sql.table(tablename)} cascade`.execute(handle.db);
+    await sql`drop function if exists stations_check_hierarchy() cascade`.execute(handle.db);
   });
   afterAll(() => handle.close());
 
@@ -26,7 +25,7 @@ describe(`migrations (${DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(handle.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['audit_log', 'login_attempts', 'region_rollups', 'regions', 'sessions', 'targets', 'user_scopes', 'users']),
+      expect.arrayContaining(['audit_log', 'ledger_entries', 'login_attempts', 'metric_values', 'region_rollups', 'regions', 'sessions', 'stations', 'targets', 'user_scopes', 'users']),
     );
   });
 

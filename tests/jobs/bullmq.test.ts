@@ -112,14 +112,28 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     expect(await rollupRows(handle.db)).toEqual(viaBull);
   });
 
+  it('runs the stations recompute job against the database', async () => {
+    const center = await handle.db
+      .insertInto('stations')
+      .values({ code: 'BQ-C', name: '中心', tier: 'county_center', region_code: COUNTY, status: 'active', status_since: '2026-11-01' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await handle.db.insertInto('ledger_entries').values({ station_id: center.id, entry_date: '2026-11-10', parcels_in: 7 }).execute();
+    const job = await queue.enqueue('stations.recompute', { countyCode: COUNTY, asOf: '2026-11-20' });
+    expect(await job.finished(20_000)).toMatchObject({ stations: 1, monthRows: 1, ruleVersion: 1 });
+    const activity = await handle.db.selectFrom('station_activity').selectAll().where('station_id', '=', center.id).executeTakeFirstOrThrow();
+    expect(activity).toMatchObject({ as_of: '2026-11-20', last_active_date: '2026-11-10', quiet: false, quiet_days: 10 });
+  });
+
   it('registers the nightly schedule with the BullMQ job scheduler (idempotently)', async () => {
     const conn = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
     const q = new Queue(QUEUE_NAME, { connection: conn, prefix: pair.prefix });
     const schedulers = await q.getJobSchedulers();
     await q.close();
     conn.disconnect();
-    expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
+    expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { key: 'schedule:regions.rollup', pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:stations.recompute', pattern: '15 2 * * *', tz: 'Asia/Shanghai' },
     ]);
   });
 
@@ -128,6 +142,7 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     const flaky = await bullmqPair(
       handle.db,
       buildRegistry([
+        ...jobDefinitions.filter((d) => d.name !== 'regions.rollup'),
         defineJob({
           name: 'regions.rollup',
           backoffMs: 50,

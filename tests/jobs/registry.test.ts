@@ -10,11 +10,11 @@ import { silentLog } from '../support/harness';
 
 describe('job registry', () => {
   it('accepts exactly one handler per declared job', () => {
-    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup']);
+    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute']);
   });
 
   it('refuses to start when a job has no handler', () => {
-    expect(() => buildRegistry([])).toThrow(/no handler for "regions.rollup"/);
+    expect(() => buildRegistry([])).toThrow(/no handler for "regions.rollup", "stations.recompute"/);
   });
 
   it('refuses to start when a job has two handlers', () => {
@@ -27,9 +27,10 @@ describe('job registry', () => {
   });
 });
 
-/** A registry whose one job runs a test-controlled handler, with the real payload contract. */
+/** The real registry, but regions.rollup runs a test-controlled handler (with the real payload contract). */
 function registryWith(handler: JobDefinition<'regions.rollup'>['handler'], extra: Partial<JobDefinition<'regions.rollup'>> = {}): JobRegistry {
-  return buildRegistry([defineJob({ name: 'regions.rollup', handler, backoffMs: 10, ...extra })]);
+  const others = jobDefinitions.filter((d) => d.name !== 'regions.rollup');
+  return buildRegistry([defineJob({ name: 'regions.rollup', handler, backoffMs: 10, ...extra }), ...others]);
 }
 
 describe('in-process queue', () => {

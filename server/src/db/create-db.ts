@@ -25,13 +25,17 @@ export interface CreateDbOptions {
 
 /**
  * Both drivers must hand the app the same JavaScript types: int8 (ids, counts, money in fen) and
- * numeric become numbers. Money in fen stays exact in a JS number up to 9e15 fen.
+ * numeric become numbers, dates stay text. Money in fen stays exact in a JS number up to 9e15 fen.
  */
 const INT8 = 20;
 const NUMERIC = 1700;
+/** Calendar dates stay 'YYYY-MM-DD' text: a JS Date would shift them by the server's time zone. */
+const DATE = 1082;
 const toNumber = (v: string) => (v === null ? v : Number(v));
+const asText = (v: string) => v;
 pg.types.setTypeParser(INT8, toNumber);
 pg.types.setTypeParser(NUMERIC, toNumber);
+pg.types.setTypeParser(DATE, asText);
 
 export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
@@ -45,7 +49,7 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   const dataDir = options.dataDir ?? 'memory';
   if (dataDir !== 'memory') await fs.mkdir(path.dirname(dataDir), { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, {
-    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asText },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {

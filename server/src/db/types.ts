@@ -101,6 +101,132 @@ export interface TargetsTable {
   updated_by: number | null;
 }
 
+export const STATION_TIERS = ['county_center', 'town_station', 'village_point'] as const;
+export type StationTier = (typeof STATION_TIERS)[number];
+export const STATION_STATUSES = ['planned', 'active', 'suspended', 'closed'] as const;
+export type StationStatus = (typeof STATION_STATUSES)[number];
+export const STATION_SERVICES = ['purchase_on_behalf', 'sell_on_behalf', 'parcels', 'bill_payment', 'training', 'incubation', 'other'] as const;
+export type StationService = (typeof STATION_SERVICES)[number];
+
+/** A calendar date (Postgres `date`), kept as 'YYYY-MM-DD' text by both drivers (see create-db.ts). */
+type DateText = ColumnType<string, string | undefined, string>;
+
+export interface RuleVersionsTable {
+  rule_key: string;
+  version: number;
+  params: ColumnType<unknown, string, string>;
+  effective_from: DateText;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface StationsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  tier: StationTier;
+  region_code: string;
+  parent_id: number | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  phone: string | null;
+  opened_on: string | null;
+  services: ColumnType<StationService[], StationService[] | undefined, StationService[]>;
+  status: ColumnType<StationStatus, StationStatus | undefined, StationStatus>;
+  status_since: DateText;
+  status_reason: string | null;
+  duplicate_override_reason: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface StationStatusHistoryTable {
+  id: Generated<number>;
+  station_id: number;
+  status: StationStatus;
+  since: string;
+  reason: string | null;
+  changed_by: number | null;
+  changed_at: CreatedAt;
+}
+
+/** The ledger's numeric fields, in the order the form and the import show them. */
+export const LEDGER_COUNT_FIELDS = ['parcels_in', 'parcels_out', 'purchase_orders', 'sales_orders', 'villagers_served'] as const;
+export const LEDGER_MONEY_FIELDS = [
+  'purchase_amount_fen',
+  'sales_amount_fen',
+  'income_parcel_fen',
+  'income_commission_fen',
+  'income_bill_fen',
+  'income_other_fen',
+] as const;
+export type LedgerCountField = (typeof LEDGER_COUNT_FIELDS)[number];
+export type LedgerMoneyField = (typeof LEDGER_MONEY_FIELDS)[number];
+
+type LedgerFigures = { [K in LedgerCountField | LedgerMoneyField]: ColumnType<number, number | undefined, number> };
+
+export interface LedgerEntriesTable extends LedgerFigures {
+  station_id: number;
+  entry_date: string;
+  note: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ImportMappingsTable {
+  user_id: number;
+  kind: string;
+  mapping: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
+export interface StationMonthStatsTable {
+  station_id: number;
+  month: string;
+  days_with_entry: number;
+  active_days: number;
+  parcels_in: number;
+  parcels_out: number;
+  purchase_orders: number;
+  purchase_amount_fen: number;
+  sales_orders: number;
+  sales_amount_fen: number;
+  income_parcel_fen: number;
+  income_commission_fen: number;
+  income_bill_fen: number;
+  income_other_fen: number;
+  income_total_fen: number;
+  villagers_served: number;
+  income_per_open_day_fen: number;
+  computed_at: Timestamp;
+}
+
+export interface StationActivityTable {
+  station_id: number;
+  as_of: string;
+  last_entry_date: string | null;
+  last_active_date: string | null;
+  active_days_30: number;
+  quiet: boolean;
+  quiet_days: number | null;
+  rule_version: number;
+  computed_at: Timestamp;
+}
+
+export interface MetricValuesTable {
+  metric_key: string;
+  region_code: string;
+  period: string;
+  value: number;
+  rule_version: ColumnType<number, number | undefined, number>;
+  computed_at: Timestamp;
+}
+
 export interface Database {
   regions: RegionsTable;
   region_rollups: RegionRollupsTable;
@@ -110,6 +236,14 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   targets: TargetsTable;
+  rule_versions: RuleVersionsTable;
+  stations: StationsTable;
+  station_status_history: StationStatusHistoryTable;
+  ledger_entries: LedgerEntriesTable;
+  import_mappings: ImportMappingsTable;
+  station_month_stats: StationMonthStatsTable;
+  station_activity: StationActivityTable;
+  metric_values: MetricValuesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -8,6 +8,12 @@ import { z } from 'zod';
 export const jobPayloads = {
   /** Count towns and villages under each county and town (coverage denominators). Empty: every county. */
   'regions.rollup': z.object({ countyCode: z.string().regex(/^\d{6}000000$/).optional() }),
+  /** Station snapshots for a town, a county, or (empty) everything, as of a day (default today). */
+  'stations.recompute': z.object({
+    townCode: z.string().regex(/^\d{9}000$/).optional(),
+    countyCode: z.string().regex(/^\d{6}000000$/).optional(),
+    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

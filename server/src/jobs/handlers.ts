@@ -1,5 +1,6 @@
 import { regionsJobs } from '../modules/regions/regions.jobs';
+import { stationsJobs } from '../modules/stations/stations.jobs';
 import type { JobDefinition } from './registry';
 
 /** Every domain's job handlers; `buildRegistry` checks them against contracts.ts. */
-export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs];
+export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs, ...stationsJobs];

@@ -48,7 +48,8 @@ export function buildRegistry(definitions: readonly JobDefinition<any>[]): JobRe
 }
 
 export function parsePayload<N extends JobName>(name: N, payload: unknown): z.output<(typeof jobPayloads)[N]> {
-  const parsed = jobPayloads[name].safeParse(payload);
+  const schema = jobPayloads[name] as unknown as z.ZodType<z.output<(typeof jobPayloads)[N]>>;
+  const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     throw new AppError('JOB_PAYLOAD_INVALID', 'BAD_REQUEST', {
       job: name,

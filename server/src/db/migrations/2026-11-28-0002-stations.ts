@@ -14,6 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       primary key (rule_key, version)
     )`.execute(db);
+  // A station is quiet (僵尸站点 candidate) after this many days without a non-zero ledger entry.
+  await sql`insert into rule_versions (rule_key, version, params, effective_from) values ('station.quiet', 1, '{"days": 30}', '2000-01-01')`.execute(db);
 
   await sql`
     create table stations (

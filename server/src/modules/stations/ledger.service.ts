@@ -1,0 +1,144 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
+import type { Database, LedgerEntriesTable } from '../../db/types';
+import type { JobQueue } from '../../jobs/queue';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
+import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
+import type { Logger } from '../../lib/logger';
+import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { isUnscoped } from '../auth/scope';
+import { LEDGER_COLUMNS, type LedgerFigures, type ledgerEntry, type ledgerUpsertInput } from './stations.schemas';
+import { assertCanReadStation, enqueueRecompute } from './stations.service';
+import { stationById } from './stations.repository';
+
+/** Operators may write and correct the last 7 days (today included); older days only bureau staff. */
+export const OPERATOR_EDIT_DAYS = 7;
+
+export type LedgerEntryView = z.infer<typeof ledgerEntry>;
+type Row = Selectable<LedgerEntriesTable> & { updated_by_login?: string | null };
+const FIGURE_KEYS = Object.keys(LEDGER_COLUMNS) as (keyof LedgerFigures)[];
+
+function toView(row: Row): LedgerEntryView {
+  const figures = Object.fromEntries(FIGURE_KEYS.map((k) => [k, Number(row[LEDGER_COLUMNS[k]])])) as LedgerFigures;
+  return {
+    ...figures,
+    stationId: row.station_id,
+    date: row.entry_date,
+    note: row.note,
+    version: row.version,
+    updatedAt: new Date(row.updated_at).toISOString(),
+    updatedBy: row.updated_by_login ?? null,
+  };
+}
+
+const columnsOf = (figures: LedgerFigures) =>
+  Object.fromEntries(FIGURE_KEYS.map((k) => [LEDGER_COLUMNS[k], figures[k]])) as { [K in (typeof LEDGER_COLUMNS)[keyof LedgerFigures]]: number };
+
+function entriesQuery(db: Kysely<Database>) {
+  return db.selectFrom('ledger_entries as le').leftJoin('users as u', 'u.id', 'le.updated_by').selectAll('le').select('u.login_name as updated_by_login');
+}
+
+async function readableStation(db: Kysely<Database>, actor: Actor, stationId: number) {
+  const station = await stationById(db, stationId);
+  if (!station) throw notFound('STATION_NOT_FOUND');
+  assertCanReadStation(actor, station);
+  return station;
+}
+
+/** One day's entry and the latest one before it, so the form can show "yesterday". */
+export async function getLedgerDay(db: Db, actor: Actor, stationId: number, date: string) {
+  await readableStation(db, actor, stationId);
+  const [entry, previous] = await Promise.all([
+    entriesQuery(db).where('le.station_id', '=', stationId).where('le.entry_date', '=', date).executeTakeFirst(),
+    entriesQuery(db).where('le.station_id', '=', stationId).where('le.entry_date', '<', date).orderBy('le.entry_date', 'desc').limit(1).executeTakeFirst(),
+  ]);
+  return {
+    entry: entry ? toView(entry) : null,
+    previous: previous ? toView(previous) : null,
+    editableByOperatorFrom: addDays(shanghaiToday(), -(OPERATOR_EDIT_DAYS - 1)),
+  };
+}
+
+export async function listLedgerMonth(db: Db, actor: Actor, stationId: number, month: string) {
+  await readableStation(db, actor, stationId);
+  const rows = await entriesQuery(db)
+    .where('le.station_id', '=', stationId)
+    .where('le.entry_date', '>=', `${month}-01`)
+    .where('le.entry_date', '<', addDays(`${month}-28`, 7).slice(0, 7) + '-01')
+    .orderBy('le.entry_date')
+    .execute();
+  return rows.map(toView);
+}
+
+/** Who may write which day: operators their own active station's last 7 days; staff and admin any past day. */
+export function assertMayWriteDay(actor: Actor, station: { id: number; status: string }, date: string, today = shanghaiToday()): void {
+  if (daysBetween(today, date) > 0) throw badRequest('LEDGER_DATE_IN_FUTURE', { date });
+  if (isUnscoped(actor)) return;
+  if (actor.role !== 'station_operator' || !actor.scopes.stations.includes(String(station.id))) {
+    throw forbidden('FORBIDDEN_SCOPE', { kind: 'station' });
+  }
+  if (station.status !== 'active') throw badRequest('LEDGER_STATION_NOT_ACTIVE', { status: station.status });
+  if (daysBetween(date, today) >= OPERATOR_EDIT_DAYS) throw forbidden('LEDGER_LOCKED', { date, days: OPERATOR_EDIT_DAYS });
+}
+
+const sameFigures = (row: Row, figures: LedgerFigures, note: string | null) =>
+  FIGURE_KEYS.every((k) => Number(row[LEDGER_COLUMNS[k]]) === figures[k]) && (row.note ?? null) === (note ?? null);
+
+/**
+ * Write one day's entry inside the caller's transaction. A concurrent edit (the version the user
+ * saw is not the stored one) is refused, unless the stored entry already holds exactly these
+ * figures — a resend after a dropped connection, which succeeds without writing again.
+ */
+export async function writeLedgerEntry(
+  trx: Kysely<Database>,
+  who: AuditWho,
+  input: LedgerFigures & { stationId: number; date: string; note: string | null; version?: number },
+): Promise<{ row: Row; changed: boolean }> {
+  const figures = Object.fromEntries(FIGURE_KEYS.map((k) => [k, input[k]])) as LedgerFigures;
+  const existing = await trx
+    .selectFrom('ledger_entries')
+    .selectAll()
+    .where('station_id', '=', input.stationId)
+    .where('entry_date', '=', input.date)
+    .forUpdate()
+    .executeTakeFirst();
+  if (existing && sameFigures(existing, figures, input.note)) return { row: existing, changed: false };
+  if (existing && input.version !== existing.version) throw conflict('LEDGER_VERSION_CONFLICT', { current: existing.version });
+  const row = existing
+    ? await trx
+        .updateTable('ledger_entries')
+        .set({ ...columnsOf(figures), note: input.note, version: existing.version + 1, updated_by: who.id, updated_at: new Date() })
+        .where('station_id', '=', input.stationId)
+        .where('entry_date', '=', input.date)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : await trx
+        .insertInto('ledger_entries')
+        .values({ station_id: input.stationId, entry_date: input.date, ...columnsOf(figures), note: input.note, created_by: who.id, updated_by: who.id })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+  await recordAudit(trx, who, {
+    entity: 'ledger_entry',
+    entityId: `${input.stationId}:${input.date}`,
+    action: existing ? 'update' : 'create',
+    before: existing ? { ...columnsOf(toView(existing)), note: existing.note } : null,
+    after: { ...columnsOf(figures), note: input.note },
+  });
+  return { row, changed: true };
+}
+
+export async function upsertLedger(
+  deps: { db: Db; queue: JobQueue; log: Logger },
+  actor: Actor,
+  who: AuditWho,
+  input: z.output<typeof ledgerUpsertInput>,
+): Promise<LedgerEntryView> {
+  const station = await readableStation(deps.db, actor, input.stationId);
+  assertMayWriteDay(actor, station, input.date);
+  const { row, changed } = await deps.db.transaction().execute((trx) => writeLedgerEntry(trx, who, input));
+  if (changed) await enqueueRecompute(deps, station.region_code);
+  const withLogin = await entriesQuery(deps.db).where('le.station_id', '=', row.station_id).where('le.entry_date', '=', row.entry_date).executeTakeFirstOrThrow();
+  return toView(withLogin);
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { auditWho } from '../../trpc/context';
+import { roleProcedure, router } from '../../trpc/trpc';
+import { getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
+import { listQuietStations, RANKING_METRICS, townRanking } from './stations.reports';
+import {
+  createStationInput,
+  daySchema,
+  ledgerEntry,
+  ledgerUpsertInput,
+  monthStats,
+  setStatusInput,
+  stationExportInput,
+  stationListInput,
+  stationListOutput,
+  stationView,
+  updateStationInput,
+} from './stations.schemas';
+import { createStation, getStation, listStations, setStationStatus, updateStation } from './stations.service';
+
+/** Who sees stations at all: rows are then narrowed to the user's own scope in the service. */
+const readers = roleProcedure('admin', 'staff', 'station_operator', 'training_coordinator');
+/** Who manages the station register. */
+const managers = roleProcedure('admin', 'staff');
+/** Who writes ledgers: operators (their own station, last 7 days) and the bureau. */
+const ledgerWriters = roleProcedure('admin', 'staff', 'station_operator');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const code12 = z.string().regex(/^\d{12}$/);
+
+export const stationsRouter = router({
+  list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx.db, ctx.actor, input)),
+  export: readers
+    .input(stationExportInput)
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const rows = await collectAll((page, pageSize) => listStations(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'stations' });
+    }),
+  get: readers
+    .input(z.object({ id: z.number().int() }))
+    .output(z.object({ station: stationView, months: z.array(monthStats) }))
+    .query(({ ctx, input }) => getStation(ctx.db, ctx.actor, input.id)),
+  create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, ctx.actor, auditWho(ctx), input)),
+  update: managers.input(updateStationInput).output(stationView).mutation(({ ctx, input }) => updateStation(ctx, ctx.actor, auditWho(ctx), input)),
+  setStatus: managers.input(setStatusInput).output(stationView).mutation(({ ctx, input }) => setStationStatus(ctx, ctx.actor, auditWho(ctx), input)),
+  quiet: router({
+    list: managers
+      .input(z.object({ townCode: code12.optional() }))
+      .output(
+        z.array(
+          z.object({
+            id: z.number(),
+            code: z.string(),
+            name: z.string(),
+            tier: z.string(),
+            regionName: z.string(),
+            townCode: z.string().nullable(),
+            townName: z.string().nullable(),
+            stationPhone: z.string().nullable(),
+            operators: z.array(z.object({ displayName: z.string(), mobile: z.string().nullable() })),
+            lastEntryDate: z.string().nullable(),
+            lastActiveDate: z.string().nullable(),
+            quietDays: z.number().nullable(),
+            asOf: z.string(),
+            ruleVersion: z.number(),
+          }),
+        ),
+      )
+      .query(({ ctx, input }) => listQuietStations(ctx.db, input)),
+  }),
+  ranking: router({
+    towns: managers
+      .input(z.object({ countyCode: code12.optional(), period: month, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') }))
+      .output(
+        z.object({
+          period: z.string(),
+          county: z.record(z.string(), z.union([z.string(), z.number()])),
+          towns: z.array(z.record(z.string(), z.union([z.string(), z.number()]))),
+        }),
+      )
+      .query(({ ctx, input }) => townRanking(ctx.db, { ...input, countyCode: input.countyCode ?? ctx.config.HOME_COUNTY_CODE })),
+  }),
+  ledger: router({
+    day: readers
+      .input(z.object({ stationId: z.number().int(), date: daySchema }))
+      .output(z.object({ entry: ledgerEntry.nullable(), previous: ledgerEntry.nullable(), editableByOperatorFrom: z.string() }))
+      .query(({ ctx, input }) => getLedgerDay(ctx.db, ctx.actor, input.stationId, input.date)),
+    month: readers
+      .input(z.object({ stationId: z.number().int(), month }))
+      .output(z.array(ledgerEntry))
+      .query(({ ctx, input }) => listLedgerMonth(ctx.db, ctx.actor, input.stationId, input.month)),
+    upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, ctx.actor, auditWho(ctx), input)),
+  }),
+});

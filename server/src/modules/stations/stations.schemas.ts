@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { LEDGER_COUNT_FIELDS, LEDGER_MONEY_FIELDS, STATION_SERVICES, STATION_STATUSES, STATION_TIERS } from '../../db/types';
+import { exportInput } from '../../lib/excel';
+import { isoDay } from '../../lib/dates';
+import { listInput, listOutput } from '../../lib/list';
+
+const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
+const code12 = z.string().regex(/^\d{12}$/);
+
+export const stationFields = z.object({
+  code: z.string().trim().regex(/^[A-Za-z0-9_-]{2,32}$/, '站点编码为 2–32 位字母、数字、下划线或短横 / 2–32 letters, digits, _ or -'),
+  name: z.string().trim().min(1).max(100),
+  tier: z.enum(STATION_TIERS),
+  regionCode: code12,
+  parentId: z.number().int().nullable(),
+  address: z.string().trim().max(200).nullable().default(null),
+  /** As given (GCJ-02 from Chinese map apps); validated to China's bounds. */
+  lat: z.number().min(-90).max(90).nullable().default(null),
+  lng: z.number().min(-180).max(180).nullable().default(null),
+  phone: z.string().trim().max(20).nullable().default(null),
+  openedOn: day.nullable().default(null),
+  services: z.array(z.enum(STATION_SERVICES)).max(STATION_SERVICES.length).default([]),
+  /** Admin only: allow a second active village point in one village, saying why. */
+  duplicateOverrideReason: z.string().trim().min(2).max(200).nullable().default(null),
+});
+
+export const createStationInput = stationFields.extend({
+  status: z.enum(STATION_STATUSES).default('planned'),
+  statusSince: day.optional(),
+});
+export const updateStationInput = stationFields.extend({ id: z.number().int(), version: z.number().int() });
+export const setStatusInput = z.object({
+  id: z.number().int(),
+  version: z.number().int(),
+  status: z.enum(STATION_STATUSES),
+  since: day,
+  reason: z.string().trim().max(200).nullable().default(null),
+});
+
+export const stationActivity = z.object({
+  asOf: z.string(),
+  lastEntryDate: z.string().nullable(),
+  lastActiveDate: z.string().nullable(),
+  activeDays30: z.number(),
+  quiet: z.boolean(),
+  quietDays: z.number().nullable(),
+  ruleVersion: z.number(),
+});
+
+export const stationView = z.object({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  tier: z.enum(STATION_TIERS),
+  regionCode: z.string(),
+  regionName: z.string(),
+  townCode: z.string().nullable(),
+  townName: z.string().nullable(),
+  parentId: z.number().nullable(),
+  parentName: z.string().nullable(),
+  address: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  /** Masked in lists; whole in the detail for staff, admin and the station's own operators. */
+  phone: z.string().nullable(),
+  openedOn: z.string().nullable(),
+  services: z.array(z.enum(STATION_SERVICES)),
+  status: z.enum(STATION_STATUSES),
+  statusSince: z.string(),
+  statusReason: z.string().nullable(),
+  duplicateOverrideReason: z.string().nullable(),
+  version: z.number(),
+  operators: z.array(z.object({ id: z.number(), displayName: z.string() })),
+  activity: stationActivity.nullable(),
+});
+
+export const stationListInput = listInput(
+  z.object({
+    tier: z.enum(STATION_TIERS).optional(),
+    townCode: code12.optional(),
+    status: z.enum(STATION_STATUSES).optional(),
+    quiet: z.boolean().optional(),
+    q: z.string().trim().max(50).optional(),
+  }),
+  ['code', 'name', 'tier', 'status', 'lastEntryDate'] as const,
+);
+export const stationListOutput = listOutput(stationView);
+export const stationExportInput = exportInput(stationListInput, [
+  'code',
+  'name',
+  'tier',
+  'regionName',
+  'townName',
+  'parentName',
+  'status',
+  'statusSince',
+  'openedOn',
+  'phone',
+  'services',
+  'activity.lastEntryDate',
+  'activity.activeDays30',
+  'activity.quiet',
+  'activity.quietDays',
+] as const);
+
+export const monthStats = z.object({
+  month: z.string(),
+  daysWithEntry: z.number(),
+  activeDays: z.number(),
+  parcelsIn: z.number(),
+  parcelsOut: z.number(),
+  purchaseOrders: z.number(),
+  purchaseAmountFen: z.number(),
+  salesOrders: z.number(),
+  salesAmountFen: z.number(),
+  incomeTotalFen: z.number(),
+  villagersServed: z.number(),
+  incomePerOpenDayFen: z.number(),
+});
+
+// ---- ledger --------------------------------------------------------------------------------------
+
+const count = z.number().int().min(0).max(100_000);
+/** Money crosses the API as integer fen; the client turns the yuan people type into fen. */
+const fen = z.number().int().min(0).max(100_000_000_000);
+
+export const ledgerFigures = z.object({
+  parcelsIn: count,
+  parcelsOut: count,
+  purchaseOrders: count,
+  purchaseAmountFen: fen,
+  salesOrders: count,
+  salesAmountFen: fen,
+  incomeParcelFen: fen,
+  incomeCommissionFen: fen,
+  incomeBillFen: fen,
+  incomeOtherFen: fen,
+  villagersServed: count,
+});
+export type LedgerFigures = z.infer<typeof ledgerFigures>;
+
+/** API field name ↔ column, one table for both directions. */
+export const LEDGER_COLUMNS = {
+  parcelsIn: 'parcels_in',
+  parcelsOut: 'parcels_out',
+  purchaseOrders: 'purchase_orders',
+  purchaseAmountFen: 'purchase_amount_fen',
+  salesOrders: 'sales_orders',
+  salesAmountFen: 'sales_amount_fen',
+  incomeParcelFen: 'income_parcel_fen',
+  incomeCommissionFen: 'income_commission_fen',
+  incomeBillFen: 'income_bill_fen',
+  incomeOtherFen: 'income_other_fen',
+  villagersServed: 'villagers_served',
+} as const satisfies Record<keyof LedgerFigures, (typeof LEDGER_COUNT_FIELDS)[number] | (typeof LEDGER_MONEY_FIELDS)[number]>;
+
+export const ledgerEntry = ledgerFigures.extend({
+  stationId: z.number(),
+  date: z.string(),
+  note: z.string().nullable(),
+  version: z.number(),
+  updatedAt: z.string(),
+  updatedBy: z.string().nullable(),
+});
+
+export const ledgerUpsertInput = ledgerFigures.extend({
+  stationId: z.number().int(),
+  date: day,
+  note: z.string().trim().max(500).nullable().default(null),
+  /** The version the user edited; absent for a new day. A mismatch is a concurrent edit. */
+  version: z.number().int().optional(),
+});
+
+export { day as daySchema };

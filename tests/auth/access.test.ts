@@ -48,6 +48,8 @@ const RESTRICTED: Record<string, Role[]> = {
   'stations.ledger.day': STATION_READERS,
   'stations.ledger.month': STATION_READERS,
   'stations.ledger.upsert': ['staff', 'station_operator'],
+  'stations.ledger.import.preview': ['staff', 'station_operator'],
+  'stations.ledger.import.commit': ['staff', 'station_operator'],
   'stations.create': STATION_MANAGERS,
   'stations.update': STATION_MANAGERS,
   'stations.setStatus': STATION_MANAGERS,

@@ -51,9 +51,12 @@ const zhCN = {
   LEDGER_LOCKED: '{date} 的台账已超过 {days} 天，站点只能修改最近 {days} 天的台账；如需更正请联系商务局。',
   LEDGER_STATION_NOT_ACTIVE: '站点当前不在运营中（{status}），不能填写台账。',
   LEDGER_VERSION_CONFLICT: '这一天的台账已被他人修改（当前版本 {current}），请查看最新数据后再保存。',
-  LEDGER_IMPORT_INVALID: '导入文件有 {count} 行错误，未导入任何数据。',
+  LEDGER_IMPORT_INVALID: '导入文件有 {count} 行错误（第 {rows} 行），未导入任何数据。',
   LEDGER_IMPORT_FILE_UNREADABLE: '无法读取该文件：{detail}',
   LEDGER_IMPORT_MAPPING_INCOMPLETE: '请为以下字段指定对应的列：{fields}',
+  IMPORT_CELL_INVALID: '“{column}”的值“{value}”无效。',
+  IMPORT_STATION_UNKNOWN: '找不到站点“{value}”。',
+  IMPORT_DUPLICATE_DAY: '{date} 在第 {row} 行已出现过。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -103,9 +106,12 @@ const en: Record<MessageKey, string> = {
   LEDGER_LOCKED: 'The ledger of {date} is more than {days} days old: stations may correct only the last {days} days; ask the bureau to correct it.',
   LEDGER_STATION_NOT_ACTIVE: 'The station is not operating ({status}); its ledger cannot be filled in.',
   LEDGER_VERSION_CONFLICT: 'Someone else changed this day\'s ledger (now version {current}). Look at the latest figures before saving.',
-  LEDGER_IMPORT_INVALID: 'The file has {count} rows with errors; nothing was imported.',
+  LEDGER_IMPORT_INVALID: 'The file has {count} rows with errors (rows {rows}); nothing was imported.',
   LEDGER_IMPORT_FILE_UNREADABLE: 'The file cannot be read: {detail}',
   LEDGER_IMPORT_MAPPING_INCOMPLETE: 'Choose the column for: {fields}',
+  IMPORT_CELL_INVALID: '"{column}": "{value}" is not valid.',
+  IMPORT_STATION_UNKNOWN: 'No station "{value}".',
+  IMPORT_DUPLICATE_DAY: '{date} already appears in row {row}.',
 };
 
 /** Words used inside messages ({kind}, {role}), translated too. */

@@ -3,6 +3,7 @@ import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
+import { commitLedgerImport, IMPORT_FIELDS, ledgerImportInput, previewLedgerImport } from './ledger.import';
 import { listQuietStations, RANKING_METRICS, townRanking } from './stations.reports';
 import {
   createStationInput,
@@ -91,5 +92,28 @@ export const stationsRouter = router({
       .output(z.array(ledgerEntry))
       .query(({ ctx, input }) => listLedgerMonth(ctx.db, ctx.actor, input.stationId, input.month)),
     upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, ctx.actor, auditWho(ctx), input)),
+    import: router({
+      /** Dry run: the mapping used, and every row's problems. Writes nothing. */
+      preview: ledgerWriters
+        .input(ledgerImportInput)
+        .output(
+          z.object({
+            headers: z.array(z.string()),
+            headerRow: z.number(),
+            mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string()),
+            missing: z.array(z.enum(IMPORT_FIELDS)),
+            totalRows: z.number(),
+            validRows: z.number(),
+            problems: z.array(z.object({ row: z.number(), field: z.enum(IMPORT_FIELDS).nullable(), message: z.string() })),
+            sample: z.array(ledgerEntry.pick({ stationId: true, date: true, note: true }).extend({ rowNumber: z.number() }).passthrough()),
+          }),
+        )
+        .mutation(({ ctx, input }) => previewLedgerImport(ctx.db, ctx.actor, ctx.lang, input)),
+      /** All rows or none; the same file twice leaves the same rows. */
+      commit: ledgerWriters
+        .input(ledgerImportInput)
+        .output(z.object({ rows: z.number(), written: z.number(), unchanged: z.number() }))
+        .mutation(({ ctx, input }) => commitLedgerImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
+    }),
   }),
 });

@@ -54,6 +54,8 @@ const RESTRICTED: Record<string, Role[]> = {
   'stations.update': STATION_MANAGERS,
   'stations.setStatus': STATION_MANAGERS,
   'stations.quiet.list': STATION_MANAGERS,
+  'stations.import.preview': STATION_MANAGERS,
+  'stations.import.commit': STATION_MANAGERS,
   'stations.ranking.towns': STATION_MANAGERS,
 };
 const forbiddenTo = (role: Role) =>

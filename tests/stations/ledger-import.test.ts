@@ -63,7 +63,7 @@ describe('importing a month of ledger from Excel', () => {
     expect(preview.problems[4].message).toBe('2026-11-01 在第 4 行已出现过。');
 
     const refused = await refusal(h.deps, staff.stations.ledger.import.commit({ fileBase64: file }));
-    expect(refused).toMatchObject({ appCode: 'LEDGER_IMPORT_INVALID', params: { count: 5, rows: '5, 6, 7, 8, 9' } });
+    expect(refused).toMatchObject({ appCode: 'IMPORT_INVALID', params: { count: 5, rows: '5, 6, 7, 8, 9' } });
     expect(await ledgerRows()).toEqual([]);
   });
 
@@ -122,6 +122,6 @@ describe('importing a month of ledger from Excel', () => {
 
   it('says so when the file is not a spreadsheet', async () => {
     const refused = await refusal(h.deps, staff.stations.ledger.import.preview({ fileBase64: Buffer.from('not a workbook').toString('base64') }));
-    expect(refused.appCode).toBe('LEDGER_IMPORT_FILE_UNREADABLE');
+    expect(refused.appCode).toBe('IMPORT_FILE_UNREADABLE');
   });
 });

@@ -49,10 +49,10 @@ export async function readSheet(base64: string, knownHeaders: (header: string) =
   try {
     await workbook.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
   } catch (err) {
-    throw new AppError('LEDGER_IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
+    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw new AppError('LEDGER_IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
+  if (!sheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
 
   let headerRow = 0;
   let best = 0;
@@ -71,7 +71,7 @@ export async function readSheet(base64: string, knownHeaders: (header: string) =
       if (texts.size >= 2) headerRow = r;
     }
   }
-  if (headerRow === 0) throw new AppError('LEDGER_IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no header row found' });
+  if (headerRow === 0) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no header row found' });
 
   const headerCells = (sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1);
   const headers: string[] = [];

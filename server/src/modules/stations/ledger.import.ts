@@ -159,9 +159,9 @@ export async function commitLedgerImport(
   input: z.output<typeof ledgerImportInput>,
 ) {
   const { mapping, missing, rows, problems } = await parse(deps.db, actor, lang, input);
-  if (missing.length) throw new AppError('LEDGER_IMPORT_MAPPING_INCOMPLETE', 'BAD_REQUEST', { fields: missing.join(', ') });
+  if (missing.length) throw new AppError('IMPORT_MAPPING_INCOMPLETE', 'BAD_REQUEST', { fields: missing.join(', ') });
   if (problems.length) {
-    throw new AppError('LEDGER_IMPORT_INVALID', 'BAD_REQUEST', {
+    throw new AppError('IMPORT_INVALID', 'BAD_REQUEST', {
       count: new Set(problems.map((p) => p.row)).size,
       rows: [...new Set(problems.map((p) => p.row))].slice(0, 20).join(', '),
     });

@@ -4,6 +4,7 @@ import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
 import { commitLedgerImport, IMPORT_FIELDS, ledgerImportInput, previewLedgerImport } from './ledger.import';
+import { commitStationImport, previewStationImport, stationImportInput } from './stations.import';
 import { listQuietStations, RANKING_METRICS, townRanking } from './stations.reports';
 import {
   createStationInput,
@@ -26,6 +27,12 @@ const readers = roleProcedure('admin', 'staff', 'station_operator', 'training_co
 const managers = roleProcedure('admin', 'staff');
 /** Who writes ledgers: operators (their own station, last 7 days) and the bureau. */
 const ledgerWriters = roleProcedure('admin', 'staff', 'station_operator');
+const stationImportOutput = z.object({
+  totalRows: z.number(),
+  validRows: z.number(),
+  problems: z.array(z.object({ row: z.number(), field: z.string().nullable(), message: z.string() })),
+  created: z.array(z.object({ row: z.number(), code: z.string(), name: z.string() })),
+});
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const code12 = z.string().regex(/^\d{12}$/);
 
@@ -45,6 +52,16 @@ export const stationsRouter = router({
   create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, ctx.actor, auditWho(ctx), input)),
   update: managers.input(updateStationInput).output(stationView).mutation(({ ctx, input }) => updateStation(ctx, ctx.actor, auditWho(ctx), input)),
   setStatus: managers.input(setStatusInput).output(stationView).mutation(({ ctx, input }) => setStationStatus(ctx, ctx.actor, auditWho(ctx), input)),
+  import: router({
+    preview: managers
+      .input(stationImportInput)
+      .output(stationImportOutput)
+      .mutation(({ ctx, input }) => previewStationImport(ctx.db, ctx.actor, auditWho(ctx), ctx.lang, input)),
+    commit: managers
+      .input(stationImportInput)
+      .output(stationImportOutput)
+      .mutation(({ ctx, input }) => commitStationImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
+  }),
   quiet: router({
     list: managers
       .input(z.object({ townCode: code12.optional() }))

@@ -209,39 +209,44 @@ const auditShape = (s: Record<string, unknown>) => {
   return rest;
 };
 
-export async function createStation(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof createStationInput>) {
+/**
+ * Insert one station inside the caller's transaction, after the same checks as every write:
+ * hierarchy explained, one active point per village, coordinates in China; the database's own
+ * refusals come back as the same coded errors.
+ */
+export async function insertStation(trx: Kysely<Database>, actor: Actor, who: AuditWho, input: z.output<typeof createStationInput>): Promise<number> {
   assertCoordinates(input);
-  const id = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const { villageName } = await assertHierarchy(trx, input);
-      await assertSingleActivePoint(trx, actor, { ...input, id: null }, villageName);
-      const since = input.statusSince ?? shanghaiToday();
-      const row = await trx
-        .insertInto('stations')
-        .values({
-          code: input.code,
-          name: input.name,
-          tier: input.tier,
-          region_code: input.regionCode,
-          parent_id: input.parentId,
-          address: input.address,
-          lat: input.lat,
-          lng: input.lng,
-          phone: input.phone,
-          opened_on: input.openedOn,
-          services: input.services,
-          status: input.status,
-          status_since: since,
-          duplicate_override_reason: input.duplicateOverrideReason,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx.insertInto('station_status_history').values({ station_id: row.id, status: row.status, since, changed_by: who.id }).execute();
-      await recordAudit(trx, who, { entity: 'station', entityId: row.id, action: 'create', after: auditShape(row) });
-      return row.id;
+  const { villageName } = await assertHierarchy(trx, input);
+  await assertSingleActivePoint(trx, actor, { ...input, id: null }, villageName);
+  const since = input.statusSince ?? shanghaiToday();
+  const row = await trx
+    .insertInto('stations')
+    .values({
+      code: input.code,
+      name: input.name,
+      tier: input.tier,
+      region_code: input.regionCode,
+      parent_id: input.parentId,
+      address: input.address,
+      lat: input.lat,
+      lng: input.lng,
+      phone: input.phone,
+      opened_on: input.openedOn,
+      services: input.services,
+      status: input.status,
+      status_since: since,
+      duplicate_override_reason: input.duplicateOverrideReason,
     })
-    .catch((err) => (err instanceof AppError ? Promise.reject(err) : databaseRefusal(err, input.code)));
+    .returningAll()
+    .executeTakeFirstOrThrow()
+    .catch((err) => databaseRefusal(err, input.code));
+  await trx.insertInto('station_status_history').values({ station_id: row.id, status: row.status, since, changed_by: who.id }).execute();
+  await recordAudit(trx, who, { entity: 'station', entityId: row.id, action: 'create', after: auditShape(row) });
+  return row.id;
+}
+
+export async function createStation(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof createStationInput>) {
+  const id = await deps.db.transaction().execute((trx) => insertStation(trx, actor, who, input));
   await enqueueRecompute(deps, input.regionCode);
   return getStation(deps.db, actor, id).then((r) => r.station);
 }

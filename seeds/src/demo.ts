@@ -1,13 +1,16 @@
 import type { Db } from '@cuntong/server/db/create-db';
 import type { Role } from '@cuntong/server/db/types';
+import { shanghaiToday } from '@cuntong/server/lib/dates';
 import { recordAudit } from '@cuntong/server/modules/audit/audit.service';
 import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
-import { createUser } from '@cuntong/server/modules/auth/users.service';
+import { createUser, updateUser } from '@cuntong/server/modules/auth/users.service';
 import { villageKindOf } from '@cuntong/server/modules/regions/regions.codes';
 import { computeRegionRollups } from '@cuntong/server/modules/regions/regions.metrics';
 import { importRegionsAudited } from '@cuntong/server/modules/regions/regions.service';
 import { TARGET_METRICS, targetValue, upsertTarget } from '@cuntong/server/modules/targets/targets.service';
+import { computeStationMetrics } from '@cuntong/server/modules/stations/stations.metrics';
 import { createRandom, type Random } from './random';
+import { DEMO_OPERATORS, seedDemoStations } from './stations-demo';
 
 /** The demo county: 滕州市, Shandong (370481), with its 21 real towns and subdistricts. */
 export const DEMO_COUNTY_CODE = '370481000000';
@@ -71,13 +74,20 @@ export function demoVillages(towns: { code: string; township_kind: string | null
 export interface SeedSummary {
   regionsInserted: number;
   villages: number;
+  /** Demo logins created by this run: DEMO_USERS, then the station operators. */
   users: string[];
+  stations: number;
+  ledgerEntries: number;
 }
 
-/** The demo county. Same seed, same data; running it again adds nothing. */
-export async function seedDemo(db: Db, options: { seed?: number; year?: number } = {}): Promise<SeedSummary> {
+/**
+ * The demo county. Same seed and same `today` (default: today in Asia/Shanghai), same data; running
+ * it again adds nothing.
+ */
+export async function seedDemo(db: Db, options: { seed?: number; year?: number; today?: string } = {}): Promise<SeedSummary> {
   const seed = options.seed ?? DEFAULT_SEED;
-  const year = options.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+  const today = options.today ?? shanghaiToday();
+  const year = options.year ?? Number(today.slice(0, 4));
 
   const regions = await importRegionsAudited(db, SYSTEM_ACTOR);
   const towns = await db
@@ -100,17 +110,27 @@ export async function seedDemo(db: Db, options: { seed?: number; year?: number }
     return rows.length;
   });
 
+  const stations = await seedDemoStations(db, { countyCode: DEMO_COUNTY_CODE, seed, today });
+
   const created: string[] = [];
-  for (const u of DEMO_USERS) {
-    const exists = await db.selectFrom('users').select('id').where('login_name', '=', u.loginName).executeTakeFirst();
-    if (exists) continue;
+  for (const u of [...DEMO_USERS, ...DEMO_OPERATORS]) {
+    const scopes = u.role === 'station_operator' ? { stations: stations.scopeIds.get(u.loginName) ?? [] } : 'townCodes' in u && u.townCodes ? { regions: u.townCodes } : {};
+    const exists = await db.selectFrom('users').select(['id', 'display_name', 'mobile', 'role']).where('login_name', '=', u.loginName).executeTakeFirst();
+    if (exists) {
+      // An operator made before the stations existed gets them now, once.
+      const unscoped = async () => !(await db.selectFrom('user_scopes').select('ref').where('user_id', '=', exists.id).executeTakeFirst());
+      if (stations.created && exists.role === 'station_operator' && (await unscoped())) {
+        await updateUser(db, SYSTEM_ACTOR, { id: exists.id, displayName: exists.display_name, mobile: exists.mobile, role: exists.role, scopes });
+      }
+      continue;
+    }
     await createUser(db, SYSTEM_ACTOR, {
       loginName: u.loginName,
       displayName: u.displayName,
       mobile: u.mobile,
       role: u.role,
       password: DEMO_PASSWORD,
-      scopes: u.townCodes ? { regions: u.townCodes } : {},
+      scopes,
       mustChangePassword: false,
     });
     created.push(u.loginName);
@@ -122,5 +142,7 @@ export async function seedDemo(db: Db, options: { seed?: number; year?: number }
     }
   }
   await computeRegionRollups(db);
-  return { regionsInserted: regions.inserted, villages: inserted, users: created };
+  // What the nightly job would write, so quiet stations and the town ranking show at first start.
+  if (stations.created) await computeStationMetrics(db, { asOf: today });
+  return { regionsInserted: regions.inserted, villages: inserted, users: created, stations: stations.stations, ledgerEntries: stations.ledgerEntries };
 }

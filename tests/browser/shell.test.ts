@@ -97,6 +97,8 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     await login(page, 'admin', 'not-the-password1');
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('密码错误');
     await page.getByTestId('lang-en').click();
+    // English messages are fetched on first use: type only once the page reads in English, as a person would
+    await expect.poll(() => page.getByTestId('login-submit').textContent()).toContain('Log in');
     await page.getByTestId('login-name').fill('admin');
     await page.getByTestId('login-password').fill('not-the-password1');
     await page.getByTestId('login-submit').click();

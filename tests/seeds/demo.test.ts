@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@cuntong/server/db/create-db';
 import { verifyPassword } from '@cuntong/server/modules/auth/password';
 import { DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, demoVillages, seedDemo } from '@cuntong/seeds/demo';
+import { DEMO_OPERATORS } from '@cuntong/seeds/stations-demo';
 import { createTestDb } from '../support/db';
 
 describe('demo seed', () => {
@@ -22,7 +23,7 @@ describe('demo seed', () => {
 
   it('builds 滕州市 with its 21 real towns, 15–40 valid villages each, the demo users and the targets', async () => {
     const summary = await seedDemo(handle.db, { year: 2026 });
-    expect(summary.users).toEqual(DEMO_USERS.map((u) => u.loginName));
+    expect(summary.users).toEqual([...DEMO_USERS, ...DEMO_OPERATORS].map((u) => u.loginName));
 
     const towns = await handle.db.selectFrom('regions').select(['code', 'name']).where('parent_code', '=', DEMO_COUNTY_CODE).execute();
     expect(towns).toHaveLength(21);
@@ -58,7 +59,7 @@ describe('demo seed', () => {
       Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const before = await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')]);
     const again = await seedDemo(handle.db, { year: 2026 });
-    expect(again).toEqual({ regionsInserted: 0, villages: 0, users: [] });
+    expect(again).toEqual({ regionsInserted: 0, villages: 0, users: [], stations: 0, ledgerEntries: 0 });
     expect(await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')])).toEqual(before);
   });
 });

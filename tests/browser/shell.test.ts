@@ -1,49 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ADMIN_PASSWORD, ARTIFACTS, DESKTOP, hasChromium, launchBrowser, newContext, NO_CHROMIUM_REASON, PHONE, startApp, type RunningApp } from '../support/browser';
-
-const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
-
-/** A page that keeps a full-page picture of itself if the test fails, to see what the user saw. */
-async function openPage(context: BrowserContext, name: string): Promise<Page> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  onTestFailed(async () => {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
-  });
-  return page;
-}
-
-async function login(page: Page, loginName: string, password: string) {
-  await page.goto('/login');
-  await page.getByTestId('login-name').fill(loginName);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
-const menuEntries = (page: Page) =>
-  page.getByTestId('side-menu').locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-
-const hasHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+import { describe, expect, it } from 'vitest';
+import {
+  ADMIN_PASSWORD,
+  DESKTOP,
+  hasChromium,
+  hasHorizontalScroll,
+  login,
+  menuEntries,
+  newContext,
+  NO_CHROMIUM_REASON,
+  openPage,
+  PHONE,
+  SCREENSHOTS,
+  useBrowserApp,
+} from '../support/browser';
 
 describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (skipped: ${NO_CHROMIUM_REASON})`}`, () => {
-  let app: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const app = useBrowserApp();
 
   // (Element Plus puts an el-input's data-testid on the <input> itself, an el-select's on its wrapper.)
   it('admin sees every menu entry, creates a training coordinator scoped to two towns, and logs out', async () => {
-    const context = await newContext(browser, app.url);
+    const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'admin');
     await login(page, 'admin', ADMIN_PASSWORD);
     await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-targets', 'menu-users', 'menu-audit']);
@@ -72,7 +50,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
   }, 60_000);
 
   it('the coordinator sees only their entries, and a typed URL to the users page is refused', async () => {
-    const context = await newContext(browser, app.url);
+    const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'coordinator');
     await login(page, 'zhao.peixun', 'Peixun#2026');
     // the password the admin chose must be replaced first
@@ -92,7 +70,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
   }, 60_000);
 
   it('a wrong password reads in Chinese, and in English after switching the language', async () => {
-    const context = await newContext(browser, app.url);
+    const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'language');
     await login(page, 'admin', 'not-the-password1');
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('密码错误');
@@ -107,7 +85,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
   }, 60_000);
 
   it('at 360×740 the menu is a drawer, login and regions have no horizontal scroll; screenshots of regions are saved', async () => {
-    const phone = await newContext(browser, app.url, PHONE);
+    const phone = await newContext(app.browser, app.url, PHONE);
     const page = await openPage(phone, 'phone');
     await page.goto('/login');
     expect(await hasHorizontalScroll(page)).toBe(false);
@@ -123,7 +101,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'regions-phone.png'), fullPage: true });
 
-    const desktop = await newContext(browser, app.url, DESKTOP);
+    const desktop = await newContext(app.browser, app.url, DESKTOP);
     const wide = await openPage(desktop, 'desktop');
     await login(wide, 'demo.staff', 'Demo@2026');
     await wide.waitForURL((url) => url.pathname === '/');

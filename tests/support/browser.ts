@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject, onTestFailed } from 'vitest';
 import { DATABASE_URL, REDIS_URL } from './env';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -121,3 +122,47 @@ export const PHONE = { width: 360, height: 740 };
 export async function newContext(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<BrowserContext> {
   return browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
 }
+
+export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+
+/**
+ * For a browser suite: the one app the run started (see global-setup) and a Chromium of the suite's
+ * own. Each suite uses its own logins, so suites do not disturb one another.
+ */
+export function useBrowserApp(): { readonly url: string; readonly browser: Browser } {
+  const state = { url: '', browser: undefined as unknown as Browser };
+  beforeAll(async () => {
+    const url = inject('browserAppUrl');
+    if (!url) throw new Error('no app was started for the browser suites (is chromium installed?)');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    state.url = url;
+    state.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  return state;
+}
+
+/** A page that keeps a full-page picture of itself if the test fails, to see what the user saw. */
+export async function openPage(context: BrowserContext, name: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  onTestFailed(async () => {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
+  });
+  return page;
+}
+
+export async function login(page: Page, loginName: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-name').fill(loginName);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+export const menuEntries = (page: Page) =>
+  page.getByTestId('side-menu').locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+
+export const hasHorizontalScroll = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

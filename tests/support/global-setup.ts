@@ -4,7 +4,7 @@ import { migrateToLatest } from '@cuntong/server/db/migrate';
 import { importRegions } from '@cuntong/server/modules/regions/regions.import';
 import pg from 'pg';
 import { DATABASE_URL, hasPostgres, hasRedis, NO_REDIS_REASON } from './env';
-import { hasChromium, NO_CHROMIUM_REASON } from './browser';
+import { hasChromium, NO_CHROMIUM_REASON, startApp } from './browser';
 
 /** Two migrated template databases per run: one empty, one with the national regions imported. */
 export const TEMPLATE_EMPTY = `cuntong_tpl_empty_${process.pid}`;
@@ -13,6 +13,8 @@ export const TEMPLATE_REGIONS = `cuntong_tpl_regions_${process.pid}`;
 declare module 'vitest' {
   export interface ProvidedContext {
     templates: { empty: string; regions: string } | null;
+    /** The app every browser suite drives, started once per run the way the README starts it; null without Chromium. */
+    browserAppUrl: string | null;
   }
 }
 
@@ -30,6 +32,32 @@ export async function setup(project: TestProject) {
   if (!hasChromium) console.warn(`[cuntong tests] Browser suites are skipped: ${NO_CHROMIUM_REASON}.`);
   if (!hasPostgres) console.warn('[cuntong tests] DATABASE_URL is not set: database tests run on embedded PGlite.');
   if (!hasRedis) console.warn(`[cuntong tests] Redis suites are skipped: ${NO_REDIS_REASON}.`);
+  // One `pnpm start` for all browser suites: each start rebuilds client/dist, so two at once would
+  // pull the files from under each other. It boots while the templates are made.
+  const appStarting = hasChromium && runsBrowserSuites() ? startApp() : Promise.resolve(null);
+  appStarting.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  const stopApp = async () => (await appStarting.catch(() => null))?.stop();
+  try {
+    await makeTemplates(project);
+    const app = await appStarting;
+    project.provide('browserAppUrl', app?.url ?? null);
+  } catch (error) {
+    await stopApp();
+    throw error;
+  }
+  return async () => {
+    await stopApp();
+    await dropTestDatabases();
+  };
+}
+
+/** False when the command names test files and none of them is a browser suite (e.g. `pnpm test tests/stations`). */
+function runsBrowserSuites(): boolean {
+  const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-') && arg !== 'run' && !arg.endsWith('vitest'));
+  return filters.length === 0 || filters.some((f) => f.includes('browser') || 'tests/browser/'.startsWith(f));
+}
+
+async function makeTemplates(project: TestProject) {
   if (!hasPostgres) {
     project.provide('templates', null);
     return;
@@ -46,15 +74,16 @@ export async function setup(project: TestProject) {
   }
   await admin.end();
   project.provide('templates', { empty: TEMPLATE_EMPTY, regions: TEMPLATE_REGIONS });
+}
 
-  return async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    const leftovers = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'cuntong_t_%' or datname in ($1, $2)`,
-      [TEMPLATE_EMPTY, TEMPLATE_REGIONS],
-    );
-    for (const { datname } of leftovers.rows) await client.query(`drop database if exists ${datname} with (force)`);
-    await client.end();
-  };
+async function dropTestDatabases() {
+  if (!hasPostgres) return;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const leftovers = await client.query<{ datname: string }>(
+    `select datname from pg_database where datname like 'cuntong_t_%' or datname in ($1, $2)`,
+    [TEMPLATE_EMPTY, TEMPLATE_REGIONS],
+  );
+  for (const { datname } of leftovers.rows) await client.query(`drop database if exists ${datname} with (force)`);
+  await client.end();
 }

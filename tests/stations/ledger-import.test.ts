@@ -25,7 +25,7 @@ describe('importing a month of ledger from Excel', () => {
     h.db
       .selectFrom('ledger_entries')
       .select(['station_id', 'entry_date', 'parcels_in', 'parcels_out', 'sales_amount_fen', 'income_other_fen', 'note', 'version'])
-      .orderBy(['station_id', 'entry_date'])
+      .orderBy('station_id').orderBy('entry_date')
       .execute();
 
   beforeAll(async () => {

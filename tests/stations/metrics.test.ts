@@ -116,12 +116,16 @@ describe('station metrics: quiet stations, coverage, monthly figures', () => {
 
   it('recomputing is idempotent, and a town recompute leaves other towns alone', async () => {
     const snapshot = async () =>
-      h.db.selectFrom('metric_values').select(['metric_key', 'region_code', 'period', 'value', 'rule_version']).orderBy(['metric_key', 'region_code', 'period']).execute();
+      h.db.selectFrom('metric_values').select(['metric_key', 'region_code', 'period', 'value', 'rule_version']).orderBy('metric_key').orderBy('region_code').orderBy('period').execute();
     const before = await snapshot();
-    await computeStationMetrics(h.db, { countyCode: COUNTY, asOf: AS_OF });
+    const again = await computeStationMetrics(h.db, { countyCode: COUNTY, asOf: AS_OF });
     expect(await snapshot()).toEqual(before);
-    await computeStationMetrics(h.db, { townCode: HONGXU, asOf: AS_OF });
+    // nothing changed since the last run, so nothing is written
+    expect(again.monthRows).toBeGreaterThan(0);
+    expect(again.written).toEqual({ months: 0, activity: 0, metrics: 0 });
+    const town = await computeStationMetrics(h.db, { townCode: HONGXU, asOf: AS_OF });
     expect(await snapshot()).toEqual(before);
+    expect(town.written).toEqual({ months: 0, activity: 0, metrics: 0 });
     const nanshaheActivity = await h.db.selectFrom('station_activity').select('as_of').where('station_id', '=', s.nanshahe.id).executeTakeFirstOrThrow();
     expect(nanshaheActivity.as_of).toBe(AS_OF);
   });

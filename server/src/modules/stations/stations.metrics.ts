@@ -19,21 +19,60 @@ export interface StationMetricsScope {
 }
 
 export interface StationMetricsResult {
+  /** Stations, station-months and headline metric rows computed for the scope. */
   stations: number;
   monthRows: number;
   metricRows: number;
+  /** Of those, rows that changed and were written (added, updated or removed). */
+  written: { months: number; activity: number; metrics: number };
   ruleVersion: number;
 }
 
+/** The per-month figures of station_month_stats, in table order. */
+const MONTH_FIGURES = [
+  'days_with_entry',
+  'active_days',
+  'parcels_in',
+  'parcels_out',
+  'purchase_orders',
+  'purchase_amount_fen',
+  'sales_orders',
+  'sales_amount_fen',
+  'income_parcel_fen',
+  'income_commission_fen',
+  'income_bill_fen',
+  'income_other_fen',
+  'income_total_fen',
+  'villagers_served',
+  'income_per_open_day_fen',
+] as const;
+const ACTIVITY_FIGURES = ['as_of', 'last_entry_date', 'last_active_date', 'active_days_30', 'quiet', 'quiet_days', 'rule_version'] as const;
+
 /**
- * The station metrics, for one town, one county or everything, in one transaction that replaces the
- * scope's rows (a second run gives the same rows; a crash halfway leaves the old ones):
+ * `insert … on conflict (key) do update` that rewrites a row only when one of `columns` differs, so
+ * a nightly run writes what changed since the last one rather than every row again.
+ */
+function upsertChanged(table: string, key: string[], columns: readonly string[]) {
+  const set = sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`).concat(sql`computed_at = excluded.computed_at`));
+  const mine = sql.join(columns.map((c) => sql`${sql.ref(`${table}.${c}`)}`));
+  const theirs = sql.join(columns.map((c) => sql`excluded.${sql.ref(c)}`));
+  return sql`on conflict (${sql.join(key.map((k) => sql.ref(k)))}) do update set ${set} where (${mine}) is distinct from (${theirs})`;
+}
+
+const rowsOf = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0);
+
+/**
+ * The station metrics, for one town, one county or everything, in one transaction (a crash halfway
+ * leaves the previous figures; a second run gives the same rows and writes nothing):
  * - station_month_stats: per station and month, days with an entry, active days, the totals, and
  *   income per day with an entry;
  * - station_activity: last entry, last active day, active days in the trailing 30, and whether an
  *   active station is quiet under the quiet rule in force (its version recorded);
  * - metric_values for every town and county around the scope: monthly 上行/下行 amounts, parcels and
  *   income, and this month's active village points, covered villages, coverage and quiet stations.
+ * The ledger is read once: one grouped pass per station and month that also carries what activity
+ * needs (last days, trailing active days), kept in a temporary table; each snapshot is then brought
+ * to it by rewriting only the rows that differ.
  */
 export async function computeStationMetrics(db: Db, scope: StationMetricsScope = {}): Promise<StationMetricsResult> {
   const asOf = scope.asOf ?? shanghaiToday();
@@ -46,43 +85,55 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
 
   return db.transaction().execute(async (trx) => {
     const inScope = sql`(select id from stations where region_code like ${`${stationPrefix}%`})`;
+    // Everything: no filter at all, so the planner scans the ledger once (in parallel where it can).
+    const ledgerInScope = stationPrefix ? sql`and le.station_id in ${inScope}` : sql``;
 
-    await sql`delete from station_month_stats where station_id in ${inScope}`.execute(trx);
-    const months = await sql`
-      insert into station_month_stats (station_id, month, days_with_entry, active_days, parcels_in, parcels_out,
-        purchase_orders, purchase_amount_fen, sales_orders, sales_amount_fen, income_parcel_fen, income_commission_fen,
-        income_bill_fen, income_other_fen, income_total_fen, villagers_served, income_per_open_day_fen, computed_at)
-      select le.station_id, date_trunc('month', le.entry_date)::date, count(*), count(*) filter (where ${ACTIVE_DAY}),
-        sum(le.parcels_in), sum(le.parcels_out), sum(le.purchase_orders), sum(le.purchase_amount_fen),
-        sum(le.sales_orders), sum(le.sales_amount_fen), sum(le.income_parcel_fen), sum(le.income_commission_fen),
-        sum(le.income_bill_fen), sum(le.income_other_fen),
-        sum(le.income_parcel_fen + le.income_commission_fen + le.income_bill_fen + le.income_other_fen),
-        sum(le.villagers_served),
-        round(sum(le.income_parcel_fen + le.income_commission_fen + le.income_bill_fen + le.income_other_fen)::numeric / count(*)),
-        now()
+    await sql`
+      create temporary table station_months_computed on commit drop as
+      select le.station_id, date_trunc('month', le.entry_date)::date as month,
+        count(*)::int as days_with_entry,
+        count(*) filter (where ${ACTIVE_DAY})::int as active_days,
+        sum(le.parcels_in)::int as parcels_in, sum(le.parcels_out)::int as parcels_out,
+        sum(le.purchase_orders)::int as purchase_orders, sum(le.purchase_amount_fen)::bigint as purchase_amount_fen,
+        sum(le.sales_orders)::int as sales_orders, sum(le.sales_amount_fen)::bigint as sales_amount_fen,
+        sum(le.income_parcel_fen)::bigint as income_parcel_fen, sum(le.income_commission_fen)::bigint as income_commission_fen,
+        sum(le.income_bill_fen)::bigint as income_bill_fen, sum(le.income_other_fen)::bigint as income_other_fen,
+        sum(le.income_parcel_fen + le.income_commission_fen + le.income_bill_fen + le.income_other_fen)::bigint as income_total_fen,
+        sum(le.villagers_served)::int as villagers_served,
+        max(le.entry_date) as last_entry_date,
+        max(le.entry_date) filter (where ${ACTIVE_DAY}) as last_active_date,
+        count(*) filter (where ${ACTIVE_DAY} and le.entry_date > ${asOf}::date - 30)::int as active_days_30
       from ledger_entries le
-      where le.station_id in ${inScope} and le.entry_date <= ${asOf}
+      where le.entry_date <= ${asOf} ${ledgerInScope}
       group by le.station_id, date_trunc('month', le.entry_date)`.execute(trx);
 
-    await sql`delete from station_activity where station_id in ${inScope}`.execute(trx);
+    const gone = await sql`
+      delete from station_month_stats m
+      where m.station_id in ${inScope}
+        and not exists (select 1 from station_months_computed c where c.station_id = m.station_id and c.month = m.month)`.execute(trx);
+    const months = await sql`
+      insert into station_month_stats (station_id, month, ${sql.join(MONTH_FIGURES.map((c) => sql.ref(c)))}, computed_at)
+      select station_id, month, ${sql.join(MONTH_FIGURES.slice(0, -1).map((c) => sql.ref(c)))},
+        round(income_total_fen::numeric / days_with_entry), now()
+      from station_months_computed
+      ${upsertChanged('station_month_stats', ['station_id', 'month'], MONTH_FIGURES)}`.execute(trx);
+
     const activity = await sql`
-      insert into station_activity (station_id, as_of, last_entry_date, last_active_date, active_days_30, quiet, quiet_days, rule_version, computed_at)
+      insert into station_activity (station_id, ${sql.join(ACTIVITY_FIGURES.map((c) => sql.ref(c)))}, computed_at)
       select s.id, ${asOf}::date, agg.last_entry, agg.last_active, coalesce(agg.active_30, 0),
         s.status = 'active' and (${asOf}::date - greatest(agg.last_active, s.status_since)) >= ${rule.params.days},
         case when s.status = 'active' then ${asOf}::date - greatest(agg.last_active, s.status_since) end,
         ${rule.version}, now()
       from stations s
-      left join lateral (
-        select max(le.entry_date) as last_entry,
-               max(le.entry_date) filter (where ${ACTIVE_DAY}) as last_active,
-               count(*) filter (where ${ACTIVE_DAY} and le.entry_date > ${asOf}::date - 30) as active_30
-        from ledger_entries le
-        where le.station_id = s.id and le.entry_date <= ${asOf}
-      ) agg on true
-      where s.region_code like ${`${stationPrefix}%`}`.execute(trx);
+      left join (
+        select station_id, max(last_entry_date) as last_entry, max(last_active_date) as last_active, sum(active_days_30)::int as active_30
+        from station_months_computed group by station_id
+      ) agg on agg.station_id = s.id
+      where s.region_code like ${`${stationPrefix}%`}
+      ${upsertChanged('station_activity', ['station_id'], ACTIVITY_FIGURES)}`.execute(trx);
 
-    await sql`delete from metric_values where metric_key like 'stations.%' and region_code like ${`${countyPrefix}%`}`.execute(trx);
-    const metrics = await sql`
+    await sql`
+      create temporary table station_metric_values_computed on commit drop as
       with st as (
         select s.id, s.tier, s.status, s.region_code,
           case s.tier when 'village_point' then substr(s.region_code, 1, 9) || '000' when 'town_station' then s.region_code end as town_code,
@@ -143,14 +194,29 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
           ('stations.quiet', s.quiet::numeric, ${rule.version})
         ) as v(key, value, rule_version)
       )
-      insert into metric_values (metric_key, region_code, period, value, rule_version, computed_at)
-      select rows.key, rows.region_code, rows.period, rows.value, rows.rule_version, now()
+      select rows.key as metric_key, rows.region_code, rows.period, rows.value, rows.rule_version
       from rows join regions r on r.code = rows.region_code`.execute(trx);
 
+    const staleMetrics = await sql`
+      delete from metric_values mv
+      where mv.metric_key like 'stations.%' and mv.region_code like ${`${countyPrefix}%`}
+        and not exists (
+          select 1 from station_metric_values_computed c
+          where c.metric_key = mv.metric_key and c.region_code = mv.region_code and c.period = mv.period)`.execute(trx);
+    const metrics = await sql`
+      insert into metric_values (metric_key, region_code, period, value, rule_version, computed_at)
+      select metric_key, region_code, period, value, rule_version, now() from station_metric_values_computed
+      ${upsertChanged('metric_values', ['metric_key', 'region_code', 'period'], ['value', 'rule_version'])}`.execute(trx);
+
+    const counted = await sql<{ stations: number; months: number; metrics: number }>`
+      select (select count(*)::int from stations where region_code like ${`${stationPrefix}%`}) as stations,
+        (select count(*)::int from station_months_computed) as months,
+        (select count(*)::int from station_metric_values_computed) as metrics`.execute(trx);
     return {
-      stations: Number(activity.numAffectedRows ?? 0),
-      monthRows: Number(months.numAffectedRows ?? 0),
-      metricRows: Number(metrics.numAffectedRows ?? 0),
+      stations: counted.rows[0].stations,
+      monthRows: counted.rows[0].months,
+      metricRows: counted.rows[0].metrics,
+      written: { months: rowsOf(gone) + rowsOf(months), activity: rowsOf(activity), metrics: rowsOf(staleMetrics) + rowsOf(metrics) },
       ruleVersion: rule.version,
     };
   });

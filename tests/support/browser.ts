@@ -56,7 +56,8 @@ export async function startApp(): Promise<RunningApp> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_PASSWORD, LOG_LEVEL: 'warn', NO_COLOR: '1' };
   let database: string | null = null;
   if (DATABASE_URL) {
-    database = `cuntong_t_e2e_${crypto.randomBytes(4).toString('hex')}`;
+    // started from the global setup: the run's own prefix, so the run's teardown finds it
+    database = `cuntong_t_${process.pid}_e2e_${crypto.randomBytes(4).toString('hex')}`;
     await adminQuery(`create database ${database}`);
     const url = new URL(DATABASE_URL);
     url.pathname = `/${database}`;

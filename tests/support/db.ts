@@ -44,7 +44,7 @@ export async function createTestDb(options: TestDbOptions = {}): Promise<DbHandl
   }
   const templates = inject('templates');
   if (!templates) throw new Error('PostgreSQL tests need DATABASE_URL when the run starts');
-  const name = `cuntong_t_${crypto.randomBytes(6).toString('hex')}`;
+  const name = `${templates.prefix}${crypto.randomBytes(6).toString('hex')}`;
   const template = withRegions ? templates.regions : templates.empty;
   await withAdmin(async (client) => {
     for (let attempt = 1; ; attempt++) {

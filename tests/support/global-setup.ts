@@ -9,10 +9,12 @@ import { hasChromium, NO_CHROMIUM_REASON, startApp } from './browser';
 /** Two migrated template databases per run: one empty, one with the national regions imported. */
 export const TEMPLATE_EMPTY = `cuntong_tpl_empty_${process.pid}`;
 export const TEMPLATE_REGIONS = `cuntong_tpl_regions_${process.pid}`;
+/** Every database this run makes starts so, and only those are dropped at the end: runs side by side leave each other alone. */
+export const RUN_DATABASE_PREFIX = `cuntong_t_${process.pid}_`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    templates: { empty: string; regions: string } | null;
+    templates: { empty: string; regions: string; prefix: string } | null;
     /** The app every browser suite drives, started once per run the way the README starts it; null without Chromium. */
     browserAppUrl: string | null;
   }
@@ -73,7 +75,7 @@ async function makeTemplates(project: TestProject) {
     await handle.close();
   }
   await admin.end();
-  project.provide('templates', { empty: TEMPLATE_EMPTY, regions: TEMPLATE_REGIONS });
+  project.provide('templates', { empty: TEMPLATE_EMPTY, regions: TEMPLATE_REGIONS, prefix: RUN_DATABASE_PREFIX });
 }
 
 async function dropTestDatabases() {
@@ -81,8 +83,8 @@ async function dropTestDatabases() {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   const leftovers = await client.query<{ datname: string }>(
-    `select datname from pg_database where datname like 'cuntong_t_%' or datname in ($1, $2)`,
-    [TEMPLATE_EMPTY, TEMPLATE_REGIONS],
+    `select datname from pg_database where starts_with(datname, $1) or datname in ($2, $3)`,
+    [RUN_DATABASE_PREFIX, TEMPLATE_EMPTY, TEMPLATE_REGIONS],
   );
   for (const { datname } of leftovers.rows) await client.query(`drop database if exists ${datname} with (force)`);
   await client.end();

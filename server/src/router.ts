@@ -2,6 +2,7 @@ import { auditRouter } from './modules/audit/audit.router';
 import { authRouter } from './modules/auth/auth.router';
 import { regionsRouter } from './modules/regions/regions.router';
 import { stationsRouter } from './modules/stations/stations.router';
+import { trainingRouter } from './modules/training/training.router';
 import { systemRouter } from './modules/system/system.router';
 import { targetsRouter } from './modules/targets/targets.router';
 import { createCallerFactory, router } from './trpc/trpc';
@@ -13,6 +14,7 @@ export const appRouter = router({
   targets: targetsRouter,
   system: systemRouter,
   stations: stationsRouter,
+  training: trainingRouter,
 });
 
 /** The client imports this type, and nothing else, from the server. */

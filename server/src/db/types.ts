@@ -227,6 +227,94 @@ export interface MetricValuesTable {
   computed_at: Timestamp;
 }
 
+// ---- training --------------------------------------------------------------------------------
+
+export const COURSE_TOPICS = ['shop_operation', 'livestream_selling', 'short_video', 'product_photos', 'farm_produce', 'logistics', 'other'] as const;
+export type CourseTopic = (typeof COURSE_TOPICS)[number];
+export const COURSE_STATUSES = ['planned', 'running', 'finished', 'cancelled'] as const;
+export type CourseStatus = (typeof COURSE_STATUSES)[number];
+export const TRAINEE_TAGS = ['returning_migrant', 'graduate', 'veteran', 'poverty_relief', 'women', 'disabled', 'cooperative_member'] as const;
+export type TraineeTag = (typeof TRAINEE_TAGS)[number];
+export const ATTENDANCE_METHODS = ['search', 'qr', 'import', 'bulk'] as const;
+export type AttendanceMethod = (typeof ATTENDANCE_METHODS)[number];
+export const OUTCOME_KINDS = ['shop_opened', 'first_sale', 'livestream_started', 'employed', 'business_started'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+export interface AppSecretsTable {
+  name: string;
+  value: Buffer;
+  created_at: CreatedAt;
+}
+
+export interface CoursesTable {
+  id: Generated<number>;
+  title: string;
+  topic: CourseTopic;
+  organiser: string | null;
+  trainers: ColumnType<string[], string[] | undefined, string[]>;
+  region_code: string;
+  station_id: number | null;
+  venue: string | null;
+  capacity: number | null;
+  planned_start: DateText | null;
+  planned_end: DateText | null;
+  status: ColumnType<CourseStatus, CourseStatus | undefined, CourseStatus>;
+  completion_min_sessions: number | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CourseSessionsTable {
+  id: Generated<number>;
+  course_id: number;
+  session_date: DateText;
+  /** 'HH:MM:SS' */
+  starts_at: string;
+  ends_at: string;
+  venue: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TraineesTable {
+  id: Generated<number>;
+  name: string;
+  name_initials: ColumnType<string, string | undefined, string>;
+  mobile: string;
+  id_card_hash: string | null;
+  id_card_last4: string | null;
+  birth_date: DateText | null;
+  gender: 'male' | 'female' | null;
+  village_code: string | null;
+  tags: ColumnType<TraineeTag[], TraineeTag[] | undefined, TraineeTag[]>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AttendanceTable {
+  session_id: number;
+  trainee_id: number;
+  method: AttendanceMethod;
+  recorded_by: number | null;
+  checked_in_at: CreatedAt;
+}
+
+export interface TrainingOutcomesTable {
+  id: Generated<number>;
+  trainee_id: number;
+  kind: OutcomeKind;
+  occurred_on: DateText;
+  platform: string | null;
+  shop_url: string | null;
+  amount_fen: number | null;
+  evidence: string | null;
+  recorded_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   regions: RegionsTable;
   region_rollups: RegionRollupsTable;
@@ -244,6 +332,12 @@ export interface Database {
   station_month_stats: StationMonthStatsTable;
   station_activity: StationActivityTable;
   metric_values: MetricValuesTable;
+  app_secrets: AppSecretsTable;
+  courses: CoursesTable;
+  course_sessions: CourseSessionsTable;
+  trainees: TraineesTable;
+  attendance: AttendanceTable;
+  training_outcomes: TrainingOutcomesTable;
 }
 
 export type User = Selectable<UsersTable>;

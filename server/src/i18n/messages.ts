@@ -57,6 +57,21 @@ const zhCN = {
   IMPORT_CELL_INVALID: '“{column}”的值“{value}”无效。',
   IMPORT_STATION_UNKNOWN: '找不到站点“{value}”。',
   IMPORT_DUPLICATE_DAY: '{date} 在第 {row} 行已出现过。',
+  COURSE_NOT_FOUND: '培训班不存在。',
+  COURSE_REGION_INVALID: '培训班须属于一个乡镇或本县，{regionCode} 不是。',
+  COURSE_DATES_INVALID: '计划结束日期不能早于开始日期。',
+  COURSE_VERSION_CONFLICT: '该培训班已被他人修改，请刷新后再试。',
+  COURSE_CANCELLED: '该培训班已取消，不能再安排课次或签到。',
+  SESSION_NOT_FOUND: '课次不存在。',
+  SESSION_TIMES_INVALID: '课次的结束时间须晚于开始时间。',
+  TRAINEE_NOT_FOUND: '学员不存在。',
+  TRAINEE_NAME_INVALID: '请填写学员姓名（不超过 50 字）。',
+  TRAINEE_MOBILE_INVALID: '手机号“{value}”不是有效的大陆手机号。',
+  TRAINEE_ID_CARD_FORMAT: '身份证号码应为 18 位：17 位数字加 1 位数字或 X。',
+  TRAINEE_ID_CARD_BIRTH_DATE: '身份证号码中的出生日期不存在或晚于今天。',
+  TRAINEE_ID_CARD_CHECKSUM: '身份证号码校验位不对，请逐位核对。',
+  TRAINEE_ID_CARD_TAKEN: '该身份证号码已登记在另一位学员名下，请核对手机号或合并学员。',
+  TRAINEE_VILLAGE_INVALID: '所在村 {code} 不是村级区划。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -112,6 +127,21 @@ const en: Record<MessageKey, string> = {
   IMPORT_CELL_INVALID: '"{column}": "{value}" is not valid.',
   IMPORT_STATION_UNKNOWN: 'No station "{value}".',
   IMPORT_DUPLICATE_DAY: '{date} already appears in row {row}.',
+  COURSE_NOT_FOUND: 'No such course.',
+  COURSE_REGION_INVALID: 'A course belongs to a town or to the county; {regionCode} is neither.',
+  COURSE_DATES_INVALID: 'The planned end cannot be before the planned start.',
+  COURSE_VERSION_CONFLICT: 'Someone else changed this course meanwhile. Reload and try again.',
+  COURSE_CANCELLED: 'This course is cancelled: no more sessions or check-ins.',
+  SESSION_NOT_FOUND: 'No such session.',
+  SESSION_TIMES_INVALID: 'A session must end after it starts.',
+  TRAINEE_NOT_FOUND: 'No such trainee.',
+  TRAINEE_NAME_INVALID: "Enter the trainee's name (at most 50 characters).",
+  TRAINEE_MOBILE_INVALID: '"{value}" is not a valid mainland mobile number.',
+  TRAINEE_ID_CARD_FORMAT: 'An ID-card number has 18 characters: 17 digits, then a digit or X.',
+  TRAINEE_ID_CARD_BIRTH_DATE: 'The birth date in this ID-card number does not exist or is after today.',
+  TRAINEE_ID_CARD_CHECKSUM: 'The check digit of this ID-card number is wrong; check it digit by digit.',
+  TRAINEE_ID_CARD_TAKEN: 'This ID card is already registered to another trainee; check the mobile or merge the trainees.',
+  TRAINEE_VILLAGE_INVALID: 'Village {code} is not a village-level region.',
 };
 
 /** Words used inside messages ({kind}, {role}), translated too. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { toHalfWidth } from './text';
 
 /**
  * A mainland mobile as people type it: "+86 138-0013-8000", "１３８００１３８０００", "86 13800138000".
  * Returns the 11 digits, or null when it is not a valid mobile.
  */
 export function normaliseMobile(raw: string): string | null {
-  const halfWidth = raw.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\uFF0B/g, '+');
-  let digits = halfWidth.replace(/[\s\-()（）.]/g, '');
+  let digits = toHalfWidth(raw).replace(/[\s\-()（）.]/g, '');
   if (digits.startsWith('+86')) digits = digits.slice(3);
   else if (digits.startsWith('0086')) digits = digits.slice(4);
   else if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);

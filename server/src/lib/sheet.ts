@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { AppError } from './app-error';
+import { toHalfWidth } from './text';
 
 /**
  * Reading the spreadsheets people actually keep: a title row or two above the header, merged
@@ -21,11 +22,7 @@ export interface ReadSheet {
 
 /** Full-width digits and letters to half-width, （）to (), and no spaces: how headers and values are compared. */
 export function normaliseText(value: string): string {
-  return value
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ')
-    .replace(/\s+/g, '')
-    .trim();
+  return toHalfWidth(value).replace(/\s+/g, '');
 }
 
 function cellValue(value: ExcelJS.CellValue): unknown {

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idCardCheckChar } from '@cuntong/server/lib/id-card';
+import { requiredSessions } from '@cuntong/server/modules/training/completion';
+import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
+import { refusal } from '../support/refusal';
+import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
+
+const XIGANG = '370481106000'; // 西岗镇: outside the coordinator's two towns
+const course = (regionCode: string, title: string) => ({
+  title,
+  topic: 'livestream_selling' as const,
+  organiser: '滕州市商务局',
+  trainers: ['孟老师'],
+  regionCode,
+  stationId: null,
+  venue: '镇政府三楼会议室',
+  capacity: 60,
+  plannedStart: '2026-11-20',
+  plannedEnd: '2026-11-22',
+  completionMinSessions: null,
+});
+const ID_FIRST17 = '37048119950312002';
+const ID_CARD = ID_FIRST17 + idCardCheckChar(ID_FIRST17);
+
+describe('training: courses, sessions and check-in', () => {
+  let h: Harness;
+  let staff: ReturnType<Harness['caller']>;
+  let coordinator: ReturnType<Harness['caller']>;
+  let hongxuSession: { id: number };
+  let xigangCourse: { id: number };
+  let xigangSession: { id: number };
+
+  beforeAll(async () => {
+    h = await createHarness();
+    await addVillages(h);
+    staff = h.caller((await h.user('staff')).actor);
+    const user = await h.user('training_coordinator', { loginName: 'zhang.min', password: 'Passw0rd!', scopes: { regions: [HONGXU, NANSHAHE] } });
+    coordinator = h.caller(user.actor);
+    const hongxu = await coordinator.training.courses.create(course(HONGXU, '洪绪镇直播带货班'));
+    hongxuSession = await coordinator.training.sessions.add({ courseId: hongxu.id, date: '2026-11-20', startsAt: '09:00', endsAt: '11:30', venue: null });
+    xigangCourse = await staff.training.courses.create(course(XIGANG, '西岗镇网店运营班'));
+    xigangSession = await staff.training.sessions.add({ courseId: xigangCourse.id, date: '2026-11-21', startsAt: '14:00', endsAt: '16:00', venue: null });
+  });
+  afterAll(() => h.close());
+
+  it('the completion rule: every session of a short course, 80 % rounded up of a longer one, or K of them', () => {
+    expect([1, 2, 3, 4, 5, 10].map((n) => requiredSessions(n, null))).toEqual([1, 2, 3, 4, 4, 8]);
+    expect(requiredSessions(10, 6)).toBe(6);
+    expect(requiredSessions(3, 6)).toBe(3); // never more than the course has
+    expect(requiredSessions(0, null)).toBe(0);
+  });
+
+  it('twenty identical check-ins at once leave exactly one row, and the others say "already checked in"', async () => {
+    const walkIn = { name: '刘晓燕', mobile: '+86 139-0000-1111', idCard: ID_CARD, villageCode: '370481101201', tags: ['returning_migrant' as const] };
+    const first = await coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, walkIn });
+    const traineeId = first.trainee.id;
+    const results = await Promise.all(Array.from({ length: 20 }, () => coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, traineeId })));
+    expect(first.status).toBe('checked_in');
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill('already_checked_in'));
+    // the same walk-in typed again is the same person, not a second trainee
+    const again = await coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, walkIn: { ...walkIn, mobile: '13900001111', name: '刘小燕' } });
+    expect(again).toMatchObject({ status: 'already_checked_in', trainee: { id: traineeId, name: '刘晓燕' } });
+    const rows = await h.db.selectFrom('attendance').selectAll().where('session_id', '=', hongxuSession.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(await h.db.selectFrom('trainees').select('id').execute()).toHaveLength(1);
+  });
+
+  it('twenty concurrent walk-ins of a new person make one trainee and one check-in', async () => {
+    const walkIn = { name: '陈刚', mobile: '13700002222', villageCode: null, tags: [] };
+    const results = await Promise.all(Array.from({ length: 20 }, () => coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, walkIn })));
+    expect(results.filter((r) => r.status === 'checked_in')).toHaveLength(1);
+    expect(new Set(results.map((r) => r.trainee.id)).size).toBe(1);
+    expect(await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13700002222').execute()).toHaveLength(1);
+  });
+
+  it('finds trainees by part of the name, pinyin initials or the last digits of the mobile, masked', async () => {
+    for (const q of ['晓燕', 'lxy', '1111']) {
+      const found = await coordinator.training.trainees.search({ q, sessionId: hongxuSession.id });
+      expect(found, q).toEqual([expect.objectContaining({ name: '刘晓燕', mobile: '139****1111', checkedIn: true, gender: 'female', birthDate: '1995-03-12' })]);
+    }
+  });
+
+  it('refuses a bad mobile or ID card in the user\'s language', async () => {
+    const bad = await refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, walkIn: { name: '王五', mobile: '1234', villageCode: null, tags: [] } }));
+    expect(bad).toMatchObject({ code: 'BAD_REQUEST', appCode: 'TRAINEE_MOBILE_INVALID' });
+    expect(bad.message).toContain('不是有效的大陆手机号');
+    const id = await refusal(
+      h.deps,
+      coordinator.training.attendance.checkIn({ sessionId: hongxuSession.id, walkIn: { name: '王五', mobile: '13600003333', idCard: `${ID_FIRST17}0`.replace(/.$/, idCardCheckChar(ID_FIRST17) === '0' ? '1' : '0'), villageCode: null, tags: [] } }),
+      'en',
+    );
+    expect(id).toMatchObject({ appCode: 'TRAINEE_ID_CARD_CHECKSUM' });
+    expect(id.message).toContain('check digit');
+    expect(await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13600003333').execute()).toHaveLength(0);
+  });
+
+  it("over raw HTTP, a coordinator of two towns can neither see nor write a third town's courses, sessions or trainees", async () => {
+    await staff.training.attendance.checkIn({ sessionId: xigangSession.id, walkIn: { name: '赵西岗', mobile: '13500004444', villageCode: null, tags: [] } });
+    const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: 'zhang.min', password: 'Passw0rd!' } });
+    const cookie = cookiePair(login.setCookie);
+
+    const list = await trpcHttp(h.app, 'training.courses.list', { cookie, input: {} });
+    expect(list.status).toBe(200);
+    expect(list.body.result!.data.items.map((c: { title: string }) => c.title)).toEqual(['洪绪镇直播带货班']);
+
+    for (const [path, input, mutation] of [
+      ['training.courses.get', { id: xigangCourse.id }, false],
+      ['training.sessions.list', { courseId: xigangCourse.id }, false],
+      ['training.sessions.add', { courseId: xigangCourse.id, date: '2026-11-22', startsAt: '09:00', endsAt: '10:00' }, true],
+      ['training.courses.create', course(XIGANG, '越权的班'), true],
+      ['training.attendance.checkIn', { sessionId: xigangSession.id, walkIn: { name: '某人', mobile: '13300005555' } }, true],
+      ['training.trainees.search', { q: '赵西', sessionId: xigangSession.id }, false],
+    ] as const) {
+      const res = await trpcHttp(h.app, path, { mutation, cookie, input });
+      expect(res.status, path).toBe(403);
+      expect(res.body.error!.data.appCode, path).toBe('FORBIDDEN_SCOPE');
+    }
+    // a trainee of the third town is not found by a search of their own
+    const search = await trpcHttp(h.app, 'training.trainees.search', { cookie, input: { q: '赵西岗' } });
+    expect(search.body.result!.data).toEqual([]);
+    const byId = await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13500004444').executeTakeFirstOrThrow();
+    const checkIn = await trpcHttp(h.app, 'training.attendance.checkIn', { mutation: true, cookie, input: { sessionId: hongxuSession.id, traineeId: byId.id } });
+    expect(checkIn.body.error!.data.appCode).toBe('TRAINEE_NOT_FOUND');
+    // and nothing was written by the refused calls
+    expect(await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13300005555').execute()).toHaveLength(0);
+    expect(await h.db.selectFrom('course_sessions').select('id').where('course_id', '=', xigangCourse.id).execute()).toHaveLength(1);
+  });
+
+  it('never returns a full ID-card number or mobile in a list', async () => {
+    const login = await trpcHttp(h.app, 'auth.session.login', { mutation: true, input: { loginName: 'zhang.min', password: 'Passw0rd!' } });
+    const cookie = cookiePair(login.setCookie);
+    const res = await trpcHttp(h.app, 'training.trainees.search', { cookie, input: { q: 'lxy' } });
+    const text = JSON.stringify(res.body);
+    expect(text).toContain('刘晓燕');
+    expect(text).not.toContain(ID_CARD);
+    expect(text).not.toContain('13900001111');
+    const stored = await h.db.selectFrom('trainees').selectAll().where('mobile', '=', '13900001111').executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(ID_CARD);
+    expect(stored.id_card_last4).toBe(ID_CARD.slice(-4));
+  });
+});

@@ -134,6 +134,7 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { key: 'schedule:regions.rollup', pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:stations.recompute', pattern: '15 2 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:training.recompute', pattern: '45 2 * * *', tz: 'Asia/Shanghai' },
     ]);
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCardCheckChar } from '@cuntong/server/lib/id-card';
-import { requiredSessions } from '@cuntong/server/modules/training/completion';
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
 import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
@@ -42,13 +41,6 @@ describe('training: courses, sessions and check-in', () => {
     xigangSession = await staff.training.sessions.add({ courseId: xigangCourse.id, date: '2026-11-21', startsAt: '14:00', endsAt: '16:00', venue: null });
   });
   afterAll(() => h.close());
-
-  it('the completion rule: every session of a short course, 80 % rounded up of a longer one, or K of them', () => {
-    expect([1, 2, 3, 4, 5, 10].map((n) => requiredSessions(n, null))).toEqual([1, 2, 3, 4, 4, 8]);
-    expect(requiredSessions(10, 6)).toBe(6);
-    expect(requiredSessions(3, 6)).toBe(3); // never more than the course has
-    expect(requiredSessions(0, null)).toBe(0);
-  });
 
   it('twenty identical check-ins at once leave exactly one row, and the others say "already checked in"', async () => {
     const walkIn = { name: '刘晓燕', mobile: '+86 139-0000-1111', idCard: ID_CARD, villageCode: '370481101201', tags: ['returning_migrant' as const] };

@@ -302,6 +302,14 @@ export interface AttendanceTable {
   checked_in_at: CreatedAt;
 }
 
+export interface CourseCompletionsTable {
+  course_id: number;
+  trainee_id: number;
+  completed_on: DateText;
+  region_code: string;
+  computed_at: CreatedAt;
+}
+
 export interface TrainingOutcomesTable {
   id: Generated<number>;
   trainee_id: number;
@@ -338,6 +346,7 @@ export interface Database {
   trainees: TraineesTable;
   attendance: AttendanceTable;
   training_outcomes: TrainingOutcomesTable;
+  course_completions: CourseCompletionsTable;
 }
 
 export type User = Selectable<UsersTable>;

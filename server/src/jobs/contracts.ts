@@ -14,6 +14,8 @@ export const jobPayloads = {
     countyCode: z.string().regex(/^\d{6}000000$/).optional(),
     asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   }),
+  /** Course completions and person-times (人次) by town, county, year and month. */
+  'training.recompute': z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -104,10 +104,23 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now()
     )`.execute(db);
   await sql`create index training_outcomes_trainee_idx on training_outcomes (trainee_id, occurred_on)`.execute(db);
+
+  // Snapshot (training.recompute): who completed which course under its rule, and when — the day
+  // of the course's last session, whose year the person-time counts in.
+  await sql`
+    create table course_completions (
+      course_id integer not null references courses (id) on delete cascade,
+      trainee_id integer not null references trainees (id) on delete cascade,
+      completed_on date not null,
+      region_code text not null references regions (code),
+      computed_at timestamptz not null default now(),
+      primary key (course_id, trainee_id)
+    )`.execute(db);
+  await sql`create index course_completions_day_idx on course_completions (completed_on)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['training_outcomes', 'attendance', 'trainees', 'course_sessions', 'courses', 'app_secrets']) {
+  for (const table of ['course_completions', 'training_outcomes', 'attendance', 'trainees', 'course_sessions', 'courses', 'app_secrets']) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
   }
 }

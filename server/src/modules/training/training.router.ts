@@ -34,6 +34,6 @@ export const trainingRouter = router({
     search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
   }),
   attendance: router({
-    checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx.db, ctx.actor, auditWho(ctx), input)),
+    checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, ctx.actor, auditWho(ctx), input)),
   }),
 });

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { AttendanceMethod, Database } from '../../db/types';
+import type { JobQueue } from '../../jobs/queue';
+import type { Logger } from '../../lib/logger';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
@@ -9,7 +11,7 @@ import { appSecret } from '../../lib/secrets';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
-import { requiredSessions } from './completion';
+import { requiredSessionsSql } from './completion';
 import { traineeIdentity } from './trainee-identity';
 import type {
   addSessionInput,
@@ -27,6 +29,7 @@ import type {
 type CourseView = z.infer<typeof courseView>;
 type TraineeView = z.infer<typeof traineeView>;
 type Trx = Kysely<Database>;
+type Deps = { db: Db; queue: JobQueue; log: Logger };
 
 /** The secret under which ID-card numbers are hashed. */
 export const ID_CARD_KEY = 'training.id_card';
@@ -94,7 +97,8 @@ function courseRows(db: Kysely<Database>) {
       'c.status',
       'c.completion_min_sessions',
       'c.version',
-      (eb) => eb.selectFrom('course_sessions as cs').select(eb.fn.countAll<number>().as('n')).whereRef('cs.course_id', '=', 'c.id').as('session_count'),
+      sql<number>`(select count(*) from course_sessions cs where cs.course_id = c.id)`.as('session_count'),
+      requiredSessionsSql(sql`(select count(*) from course_sessions cs where cs.course_id = c.id)`, sql.ref('c.completion_min_sessions')).as('required_sessions'),
       (eb) =>
         eb
           .selectFrom('attendance as a')
@@ -125,7 +129,7 @@ function toCourseView(row: CourseRow): CourseView {
     plannedEnd: row.planned_end,
     status: row.status,
     completionMinSessions: row.completion_min_sessions,
-    requiredSessions: requiredSessions(sessionCount, row.completion_min_sessions),
+    requiredSessions: Number(row.required_sessions),
     sessionCount,
     traineeCount: Number(row.trainee_count ?? 0),
     version: row.version,
@@ -395,11 +399,12 @@ export async function searchTrainees(db: Db, actor: Actor, input: z.output<typeo
  * `already_checked_in`. The attendance row carries its own provenance (method, recorded by, time);
  * a new walk-in's registration is audited like any other write.
  */
-export async function checkIn(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof checkInInput>, method: AttendanceMethod = 'search') {
+export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof checkInInput>, method: AttendanceMethod = 'search') {
+  const { db } = deps;
   const session = await sessionFor(db, actor, input.sessionId);
   if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
   const idKey = 'walkIn' in input ? await appSecret(db, ID_CARD_KEY) : null;
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     let traineeId: number;
     if ('walkIn' in input) {
       traineeId = (await findOrRegisterTrainee(trx, who, input.walkIn, shanghaiToday(), idKey!)).id;
@@ -425,4 +430,15 @@ export async function checkIn(db: Db, actor: Actor, who: AuditWho, input: z.outp
       method: row.method,
     } satisfies z.infer<typeof checkInOutput>;
   });
+  if (result.status === 'checked_in') await enqueueRecompute(deps);
+  return result;
+}
+
+/** Person-times follow check-ins within seconds; a burst of a whole class makes one recompute. */
+async function enqueueRecompute(deps: Deps): Promise<void> {
+  try {
+    await deps.queue.enqueue('training.recompute', {}, { delayMs: 5000 });
+  } catch (err) {
+    deps.log.error({ err }, 'could not enqueue training.recompute; the nightly run will catch up');
+  }
 }

@@ -310,6 +310,13 @@ export interface CourseCompletionsTable {
   computed_at: CreatedAt;
 }
 
+export interface QrCheckInAttemptsTable {
+  id: Generated<number>;
+  ip: string;
+  mobile: string | null;
+  at: CreatedAt;
+}
+
 export interface TrainingOutcomesTable {
   id: Generated<number>;
   trainee_id: number;
@@ -347,6 +354,7 @@ export interface Database {
   attendance: AttendanceTable;
   training_outcomes: TrainingOutcomesTable;
   course_completions: CourseCompletionsTable;
+  qr_check_in_attempts: QrCheckInAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -72,6 +72,10 @@ const zhCN = {
   TRAINEE_ID_CARD_CHECKSUM: '身份证号码校验位不对，请逐位核对。',
   TRAINEE_ID_CARD_TAKEN: '该身份证号码已登记在另一位学员名下，请核对手机号或合并学员。',
   TRAINEE_VILLAGE_INVALID: '所在村 {code} 不是村级区划。',
+  QR_TOKEN_INVALID: '二维码无效，请扫描现场屏幕上的签到二维码。',
+  QR_TOKEN_EXPIRED: '二维码已过期，请重新扫描屏幕上的最新二维码。',
+  QR_OUTSIDE_WINDOW: '不在签到时间内：本课次为 {date} {from}–{to}。',
+  QR_RATE_LIMITED: '签到尝试过于频繁，请 {minutes} 分钟后再试，或请工作人员帮您签到。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -142,6 +146,10 @@ const en: Record<MessageKey, string> = {
   TRAINEE_ID_CARD_CHECKSUM: 'The check digit of this ID-card number is wrong; check it digit by digit.',
   TRAINEE_ID_CARD_TAKEN: 'This ID card is already registered to another trainee; check the mobile or merge the trainees.',
   TRAINEE_VILLAGE_INVALID: 'Village {code} is not a village-level region.',
+  QR_TOKEN_INVALID: 'This QR code is not valid. Scan the check-in code shown on the screen in the room.',
+  QR_TOKEN_EXPIRED: 'This QR code has expired. Scan the latest code on the screen.',
+  QR_OUTSIDE_WINDOW: 'Check-in is closed: this session is on {date}, {from}–{to}.',
+  QR_RATE_LIMITED: 'Too many check-in attempts. Try again in {minutes} minutes, or ask the staff to check you in.',
 };
 
 /** Words used inside messages ({kind}, {role}), translated too. */

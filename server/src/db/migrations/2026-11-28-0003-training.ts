@@ -117,10 +117,30 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (course_id, trainee_id)
     )`.execute(db);
   await sql`create index course_completions_day_idx on course_completions (completed_on)`.execute(db);
+
+  // QR self check-in: a token lives tokenSeconds (and one period more), and is taken from
+  // beforeMinutes before a session starts to afterMinutes after it ends. Conversion counts an
+  // outcome recorded within windowDays of completing a course.
+  await sql`
+    insert into rule_versions (rule_key, version, params, effective_from) values
+      ('training.qr_check_in', 1, '{"tokenSeconds": 30, "beforeMinutes": 30, "afterMinutes": 30}', '2000-01-01'),
+      ('training.conversion', 1, '{"windowDays": 180}', '2000-01-01')`.execute(db);
+
+  // Every QR check-in attempt, to limit them per address and per mobile (rows older than a day go).
+  await sql`
+    create table qr_check_in_attempts (
+      id bigint generated always as identity primary key,
+      ip text not null,
+      mobile text,
+      at timestamptz not null default now()
+    )`.execute(db);
+  await sql`create index qr_check_in_attempts_ip_idx on qr_check_in_attempts (ip, at)`.execute(db);
+  await sql`create index qr_check_in_attempts_mobile_idx on qr_check_in_attempts (mobile, at)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['course_completions', 'training_outcomes', 'attendance', 'trainees', 'course_sessions', 'courses', 'app_secrets']) {
+  for (const table of ['qr_check_in_attempts', 'course_completions', 'training_outcomes', 'attendance', 'trainees', 'course_sessions', 'courses', 'app_secrets']) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
   }
+  await sql`delete from rule_versions where rule_key in ('training.qr_check_in', 'training.conversion')`.execute(db);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditWho } from '../../trpc/context';
-import { roleProcedure, router } from '../../trpc/trpc';
+import { publicProcedure, roleProcedure, router } from '../../trpc/trpc';
+import { currentQrToken, qrCheckIn } from './qr-check-in';
 import {
   addSessionInput,
   checkInInput,
@@ -9,6 +10,9 @@ import {
   courseListOutput,
   courseView,
   createCourseInput,
+  qrCheckInInput,
+  qrCheckInOutput,
+  qrTokenOutput,
   sessionView,
   traineeSearchInput,
   traineeSearchOutput,
@@ -32,6 +36,12 @@ export const trainingRouter = router({
   }),
   trainees: router({
     search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
+  }),
+  qr: router({
+    /** The projector's current token; the page asks again after `refreshInMs`. */
+    token: trainingStaff.input(z.object({ sessionId: z.number().int() })).output(qrTokenOutput).query(({ ctx, input }) => currentQrToken(ctx.db, ctx.actor, input.sessionId)),
+    /** The trainee's own phone, not logged in: token, name and mobile. */
+    checkIn: publicProcedure.input(qrCheckInInput).output(qrCheckInOutput).mutation(({ ctx, input }) => qrCheckIn(ctx, ctx.ip, input)),
   }),
   attendance: router({
     checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, ctx.actor, auditWho(ctx), input)),

@@ -120,3 +120,16 @@ export const traineeSearchInput = z.object({
   limit: z.number().int().min(1).max(50).default(20),
 });
 export const traineeSearchOutput = z.array(traineeView.extend({ checkedIn: z.boolean() }));
+
+/** The public QR page: the token from the code, and who the trainee says they are. */
+export const qrCheckInInput = z.object({
+  token: z.string().max(64),
+  name: text(50).min(1),
+  mobile: z.string().max(30),
+});
+export const qrCheckInOutput = z.object({
+  status: z.enum(['checked_in', 'already_checked_in']),
+  courseTitle: z.string(),
+  sessionDate: z.string(),
+});
+export const qrTokenOutput = z.object({ token: z.string(), expiresAt: z.string(), refreshInMs: z.number() });

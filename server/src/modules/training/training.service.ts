@@ -279,8 +279,8 @@ export async function listSessions(db: Db, actor: Actor, courseId: number) {
   return rows.map((r) => sessionViewOf({ ...r, attendance: r.attendance ?? 0 }));
 }
 
-/** The session and its course, if the actor may work on it; a cancelled course takes no check-ins. */
-async function sessionFor(db: Kysely<Database>, actor: Actor, sessionId: number) {
+/** The session and its course, if the actor may work on it. */
+export async function sessionFor(db: Kysely<Database>, actor: Actor, sessionId: number) {
   const session = await db
     .selectFrom('course_sessions as cs')
     .innerJoin('courses as c', 'c.id', 'cs.course_id')
@@ -413,15 +413,7 @@ export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.
       if (!visible) throw notFound('TRAINEE_NOT_FOUND');
       traineeId = input.traineeId;
     }
-    const inserted = await trx
-      .insertInto('attendance')
-      .values({ session_id: input.sessionId, trainee_id: traineeId, method, recorded_by: who.id })
-      .onConflict((oc) => oc.columns(['session_id', 'trainee_id']).doNothing())
-      .returning(['checked_in_at', 'method'])
-      .executeTakeFirst();
-    const row =
-      inserted ??
-      (await trx.selectFrom('attendance').select(['checked_in_at', 'method']).where('session_id', '=', input.sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow());
+    const { inserted, row } = await attendSession(trx, input.sessionId, traineeId, method, who.id);
     const trainee = await traineeRows(trx).where('t.id', '=', traineeId).executeTakeFirstOrThrow();
     return {
       status: inserted ? ('checked_in' as const) : ('already_checked_in' as const),
@@ -430,12 +422,26 @@ export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.
       method: row.method,
     } satisfies z.infer<typeof checkInOutput>;
   });
-  if (result.status === 'checked_in') await enqueueRecompute(deps);
+  if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
   return result;
 }
 
+/** One attendance row per (session, trainee): a repeat writes nothing and reads the first one back. */
+export async function attendSession(trx: Trx, sessionId: number, traineeId: number, method: AttendanceMethod, recordedBy: number | null) {
+  const inserted = await trx
+    .insertInto('attendance')
+    .values({ session_id: sessionId, trainee_id: traineeId, method, recorded_by: recordedBy })
+    .onConflict((oc) => oc.columns(['session_id', 'trainee_id']).doNothing())
+    .returning(['checked_in_at', 'method'])
+    .executeTakeFirst();
+  const row =
+    inserted ??
+    (await trx.selectFrom('attendance').select(['checked_in_at', 'method']).where('session_id', '=', sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow());
+  return { inserted: Boolean(inserted), row };
+}
+
 /** Person-times follow check-ins within seconds; a burst of a whole class makes one recompute. */
-async function enqueueRecompute(deps: Deps): Promise<void> {
+export async function enqueueTrainingRecompute(deps: Deps): Promise<void> {
   try {
     await deps.queue.enqueue('training.recompute', {}, { delayMs: 5000 });
   } catch (err) {

@@ -1,0 +1,113 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
+import type { JobQueue } from '../../jobs/queue';
+import { AppError, badRequest, notFound } from '../../lib/app-error';
+import { shanghaiToday } from '../../lib/dates';
+import type { Logger } from '../../lib/logger';
+import { normaliseMobile } from '../../lib/mobile';
+import { appSecret } from '../../lib/secrets';
+import type { AuditWho } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { ruleAt } from '../rules/rules.service';
+import { attendSession, sessionFor, enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY } from './training.service';
+import type { qrCheckInInput } from './training.schemas';
+
+export const QR_RULE = 'training.qr_check_in';
+export interface QrRule {
+  /** A token is shown this long; it is taken for one period more (a scan just before it changed). */
+  tokenSeconds: number;
+  beforeMinutes: number;
+  afterMinutes: number;
+}
+const QR_KEY = 'training.qr_token';
+/** Attempts allowed in ten minutes: per address (a hall shares one Wi-Fi), and per mobile. */
+export const QR_LIMITS = { perIp: 300, perMobile: 5, windowMinutes: 10 } as const;
+
+type Deps = { db: Db; queue: JobQueue; log: Logger };
+
+function sign(key: Buffer, sessionId: number, slot: number): string {
+  return crypto.createHmac('sha256', key).update(`${sessionId}.${slot}`).digest('base64url').slice(0, 22);
+}
+
+/** The token for a session at `now`: session id, time slot and a signature over both. */
+export function qrToken(key: Buffer, sessionId: number, rule: QrRule, now = Date.now()): { token: string; expiresAt: Date } {
+  const slot = Math.floor(now / (rule.tokenSeconds * 1000));
+  return { token: `${sessionId}.${slot}.${sign(key, sessionId, slot)}`, expiresAt: new Date((slot + 1) * rule.tokenSeconds * 1000) };
+}
+
+/** The session a token is for; a forged token and one older than two periods are refused. */
+export function verifyQrToken(key: Buffer, token: string, rule: QrRule, now = Date.now()): number {
+  const match = /^(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!match) throw badRequest('QR_TOKEN_INVALID');
+  const [sessionId, slot] = [Number(match[1]), Number(match[2])];
+  const expected = Buffer.from(sign(key, sessionId, slot));
+  if (!crypto.timingSafeEqual(expected, Buffer.from(match[3]))) throw badRequest('QR_TOKEN_INVALID');
+  const current = Math.floor(now / (rule.tokenSeconds * 1000));
+  if (slot > current) throw badRequest('QR_TOKEN_INVALID');
+  if (slot < current - 1) throw badRequest('QR_TOKEN_EXPIRED');
+  return sessionId;
+}
+
+/** Shanghai wall-clock date and time to an instant (China keeps +08:00 all year). */
+const shanghaiInstant = (date: string, time: string) => Date.parse(`${date}T${time.slice(0, 5)}:00+08:00`);
+
+/** For the projector: the current token of a session the actor runs, and when to fetch the next. */
+export async function currentQrToken(db: Db, actor: Actor, sessionId: number, now = Date.now()) {
+  await sessionFor(db, actor, sessionId);
+  const rule = (await ruleAt<QrRule>(db, QR_RULE, shanghaiToday(new Date(now)))).params;
+  const { token, expiresAt } = qrToken(await appSecret(db, QR_KEY), sessionId, rule, now);
+  return { token, expiresAt: expiresAt.toISOString(), refreshInMs: Math.max(1000, expiresAt.getTime() - now) };
+}
+
+/**
+ * A trainee's own check-in from the QR code: public, so it is limited per address and per mobile,
+ * takes only a genuine, current token, and only while the session is on (with the rule's margins).
+ * Says which course it checked in to, and nothing about the person already on file.
+ */
+export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof qrCheckInInput>, now = Date.now()) {
+  const { db } = deps;
+  const mobile = normaliseMobile(input.mobile);
+  await sql`delete from qr_check_in_attempts where at < now() - interval '1 day'`.execute(db);
+  await db.insertInto('qr_check_in_attempts').values({ ip, mobile }).execute();
+  const since = new Date(now - QR_LIMITS.windowMinutes * 60_000);
+  const counts = await db
+    .selectFrom('qr_check_in_attempts')
+    .select([
+      (eb) => eb.fn.count<number>('id').filterWhere('ip', '=', ip).as('by_ip'),
+      (eb) => eb.fn.count<number>('id').filterWhere('mobile', '=', mobile ?? '').as('by_mobile'),
+    ])
+    .where('at', '>=', since)
+    .where((eb) => eb.or([eb('ip', '=', ip), eb('mobile', '=', mobile ?? '')]))
+    .executeTakeFirstOrThrow();
+  if (Number(counts.by_ip) > QR_LIMITS.perIp || Number(counts.by_mobile) > QR_LIMITS.perMobile) {
+    throw new AppError('QR_RATE_LIMITED', 'TOO_MANY_REQUESTS', { minutes: QR_LIMITS.windowMinutes });
+  }
+
+  const today = shanghaiToday(new Date(now));
+  const rule = (await ruleAt<QrRule>(db, QR_RULE, today)).params;
+  const sessionId = verifyQrToken(await appSecret(db, QR_KEY), input.token, rule, now);
+  const session = await db
+    .selectFrom('course_sessions as cs')
+    .innerJoin('courses as c', 'c.id', 'cs.course_id')
+    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'cs.ends_at', 'c.title', 'c.status'])
+    .where('cs.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!session) throw notFound('SESSION_NOT_FOUND');
+  if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
+  const opens = shanghaiInstant(session.session_date, session.starts_at) - rule.beforeMinutes * 60_000;
+  const closes = shanghaiInstant(session.session_date, session.ends_at) + rule.afterMinutes * 60_000;
+  if (now < opens || now > closes) {
+    throw badRequest('QR_OUTSIDE_WINDOW', { date: session.session_date, from: session.starts_at.slice(0, 5), to: session.ends_at.slice(0, 5) });
+  }
+
+  const who: AuditWho = { id: null, loginName: null, ip };
+  const idKey = await appSecret(db, ID_CARD_KEY);
+  const result = await db.transaction().execute(async (trx) => {
+    const trainee = await findOrRegisterTrainee(trx, who, { name: input.name, mobile: input.mobile, idCard: null, villageCode: null, tags: [] }, today, idKey);
+    return attendSession(trx, sessionId, trainee.id, 'qr', null);
+  });
+  if (result.inserted) await enqueueTrainingRecompute(deps);
+  return { status: result.inserted ? ('checked_in' as const) : ('already_checked_in' as const), courseTitle: session.title, sessionDate: session.session_date };
+}

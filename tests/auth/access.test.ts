@@ -16,7 +16,7 @@ const PROCEDURES = Object.entries(
 ).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 
 /** The only procedures an anonymous caller may reach: logging in, who-am-I, and what the login page shows. */
-const PUBLIC = ['auth.session.login', 'auth.session.me', 'system.info'];
+const PUBLIC = ['auth.session.login', 'auth.session.me', 'system.info', 'training.qr.checkIn'];
 
 /** Procedures only the administrator may call. A new one must be added here on purpose, or the role test fails. */
 const ADMIN_ONLY = [
@@ -41,12 +41,14 @@ const NON_ADMIN_ROLES: Role[] = ['staff', 'station_operator', 'training_coordina
 /** Procedures open to some roles besides the admin: which. Everything else is open to every logged-in user. */
 const STATION_READERS: Role[] = ['staff', 'station_operator', 'training_coordinator'];
 const STATION_MANAGERS: Role[] = ['staff'];
+const TRAINING_STAFF: Role[] = ['staff', 'training_coordinator'];
 const RESTRICTED: Record<string, Role[]> = {
   'stations.list': STATION_READERS,
   'stations.export': STATION_READERS,
   'stations.get': STATION_READERS,
   'stations.ledger.day': STATION_READERS,
   'stations.ledger.month': STATION_READERS,
+  'stations.ledger.export': STATION_READERS,
   'stations.ledger.upsert': ['staff', 'station_operator'],
   'stations.ledger.import.preview': ['staff', 'station_operator'],
   'stations.ledger.import.commit': ['staff', 'station_operator'],
@@ -54,9 +56,24 @@ const RESTRICTED: Record<string, Role[]> = {
   'stations.update': STATION_MANAGERS,
   'stations.setStatus': STATION_MANAGERS,
   'stations.quiet.list': STATION_MANAGERS,
+  'stations.quiet.export': STATION_MANAGERS,
   'stations.import.preview': STATION_MANAGERS,
   'stations.import.commit': STATION_MANAGERS,
   'stations.ranking.towns': STATION_MANAGERS,
+  'stations.ranking.export': STATION_MANAGERS,
+  ...Object.fromEntries(
+    [
+      'training.courses.list',
+      'training.courses.get',
+      'training.courses.create',
+      'training.courses.update',
+      'training.sessions.list',
+      'training.sessions.add',
+      'training.trainees.search',
+      'training.attendance.checkIn',
+      'training.qr.token',
+    ].map((path) => [path, TRAINING_STAFF]),
+  ),
 };
 const forbiddenTo = (role: Role) =>
   [...ADMIN_ONLY, ...Object.entries(RESTRICTED).filter(([, roles]) => !roles.includes(role)).map(([path]) => path)].sort();
@@ -107,6 +124,7 @@ describe('who may call what', () => {
     expected['auth.session.login'] = 'BAD_REQUEST';
     expected['auth.session.me'] = 'ok';
     expected['system.info'] = 'ok';
+    expected['training.qr.checkIn'] = 'BAD_REQUEST'; // a trainee's phone is not logged in: the input is checked
     expect(results).toEqual(expected);
 
     // with a well-formed input the answer is the same: the session is checked first

@@ -21,5 +21,8 @@ export function useHome() {
   /** The towns a region-scoped user works in, by name. */
   const towns = computed(() => (actor.value?.scopes.regions ?? []).map(townName).join('、'));
 
-  return { t, greeting, identity, pages, towns };
+  /** Station operators come for the day's ledger: it gets a button of its own. */
+  const ledgerFirst = computed(() => actor.value?.role === 'station_operator');
+
+  return { t, greeting, identity, pages, towns, ledgerFirst };
 }

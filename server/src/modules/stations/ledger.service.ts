@@ -5,11 +5,12 @@ import type { Database, LedgerEntriesTable } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
+import { toXlsx } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { isUnscoped } from '../auth/scope';
-import { LEDGER_COLUMNS, type LedgerFigures, type ledgerEntry, type ledgerUpsertInput } from './stations.schemas';
+import { LEDGER_COLUMNS, type LedgerFigures, type ledgerEntry, type ledgerMonthExportInput, type ledgerUpsertInput } from './stations.schemas';
 import { assertCanReadStation, enqueueRecompute } from './stations.service';
 import { stationById } from './stations.repository';
 
@@ -70,6 +71,24 @@ export async function listLedgerMonth(db: Db, actor: Actor, stationId: number, m
     .orderBy('le.entry_date')
     .execute();
   return rows.map(toView);
+}
+
+/** The month's ledger as a sheet, read with the same scope check; amounts in yuan, as people read them. */
+export async function exportLedgerMonth(db: Db, actor: Actor, input: z.output<typeof ledgerMonthExportInput>) {
+  const { stationId, month } = input.list;
+  const yuan = (fen: number) => fen / 100;
+  const rows = (await listLedgerMonth(db, actor, stationId, month)).map((e) => ({
+    ...e,
+    purchaseAmountYuan: yuan(e.purchaseAmountFen),
+    salesAmountYuan: yuan(e.salesAmountFen),
+    incomeParcelYuan: yuan(e.incomeParcelFen),
+    incomeCommissionYuan: yuan(e.incomeCommissionFen),
+    incomeBillYuan: yuan(e.incomeBillFen),
+    incomeOtherYuan: yuan(e.incomeOtherFen),
+    incomeTotalYuan: yuan(e.incomeParcelFen + e.incomeCommissionFen + e.incomeBillFen + e.incomeOtherFen),
+  }));
+  const station = await stationById(db, stationId);
+  return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: `ledger-${station?.code ?? stationId}-${month}` });
 }
 
 /** Who may write which day: operators their own active station's last 7 days; staff and admin any past day. */

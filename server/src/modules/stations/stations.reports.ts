@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
+import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
+import { toXlsx } from '../../lib/excel';
 import { regionPrefix } from '../auth/scope';
+import { QUIET_RULE, type QuietRule } from '../rules/rules.service';
+import type { quietExportInput, rankingExportInput } from './stations.schemas';
 
 /**
  * Quiet stations (僵尸站点 candidates) by town, from the activity snapshot, with the phones to call:
@@ -43,6 +47,11 @@ export async function listQuietStations(db: Db, filter: { townCode?: string }) {
         .where('u.disabled_at', 'is', null)
         .execute()
     : [];
+  const versions = [...new Set(rows.map((r) => r.rule_version))];
+  const rules = versions.length
+    ? await db.selectFrom('rule_versions').select(['version', 'params']).where('rule_key', '=', QUIET_RULE).where('version', 'in', versions).execute()
+    : [];
+  const daysOf = new Map(rules.map((r) => [r.version, (r.params as QuietRule).days]));
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -58,7 +67,17 @@ export async function listQuietStations(db: Db, filter: { townCode?: string }) {
     quietDays: r.quiet_days,
     asOf: r.as_of,
     ruleVersion: r.rule_version,
+    ruleDays: daysOf.get(r.rule_version) ?? null,
   }));
+}
+
+/** The quiet list as a sheet: one cell holds the operators with their mobiles. */
+export async function exportQuietStations(db: Db, input: z.output<typeof quietExportInput>) {
+  const rows = (await listQuietStations(db, input.list)).map((r) => ({
+    ...r,
+    operators: r.operators.map((o) => [o.displayName, o.mobile].filter(Boolean).join(' ')).join('、'),
+  }));
+  return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'quiet-stations' });
 }
 
 const RANKING_METRICS = [
@@ -121,4 +140,18 @@ export async function townRanking(db: Db, input: { countyCode: string; period: s
   const rows = towns.map((t) => row(t.code, t.name)).sort((a, b) => b[byKey[input.by]] - a[byKey[input.by]]);
   const county = await db.selectFrom('regions').select('name').where('code', '=', input.countyCode).executeTakeFirst();
   return { period: input.period, towns: rows.map((r, i) => ({ ...r, rank: i + 1 })), county: row(input.countyCode, county?.name ?? input.countyCode) };
+}
+
+/** The ranking as a sheet: amounts in yuan, coverage in per cent, the county total as the last row. */
+export async function exportTownRanking(db: Db, input: z.output<typeof rankingExportInput> & { list: { countyCode: string } }) {
+  const ranking = await townRanking(db, input.list);
+  const yuan = (fen: number) => Math.round(fen) / 100;
+  const rows = [...ranking.towns, { ...ranking.county, rank: null }].map((r) => ({
+    ...r,
+    salesAmountYuan: yuan(r.salesAmountFen),
+    purchaseAmountYuan: yuan(r.purchaseAmountFen),
+    incomeYuan: yuan(r.incomeFen),
+    coveragePercent: Math.round(r.coverage * 10_000) / 100,
+  }));
+  return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: `town-ranking-${ranking.period}` });
 }

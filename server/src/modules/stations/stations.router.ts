@@ -2,16 +2,22 @@ import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
-import { getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
+import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
 import { commitLedgerImport, IMPORT_FIELDS, ledgerImportInput, previewLedgerImport } from './ledger.import';
 import { commitStationImport, previewStationImport, stationImportInput } from './stations.import';
-import { listQuietStations, RANKING_METRICS, townRanking } from './stations.reports';
+import { exportQuietStations, exportTownRanking, listQuietStations, townRanking } from './stations.reports';
 import {
   createStationInput,
   daySchema,
   ledgerEntry,
+  ledgerMonthExportInput,
   ledgerUpsertInput,
   monthStats,
+  quietExportInput,
+  quietFilter,
+  quietStationView,
+  rankingExportInput,
+  rankingInput,
   setStatusInput,
   stationExportInput,
   stationListInput,
@@ -34,7 +40,6 @@ const stationImportOutput = z.object({
   created: z.array(z.object({ row: z.number(), code: z.string(), name: z.string() })),
 });
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-const code12 = z.string().regex(/^\d{12}$/);
 
 export const stationsRouter = router({
   list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx.db, ctx.actor, input)),
@@ -63,33 +68,12 @@ export const stationsRouter = router({
       .mutation(({ ctx, input }) => commitStationImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
   }),
   quiet: router({
-    list: managers
-      .input(z.object({ townCode: code12.optional() }))
-      .output(
-        z.array(
-          z.object({
-            id: z.number(),
-            code: z.string(),
-            name: z.string(),
-            tier: z.string(),
-            regionName: z.string(),
-            townCode: z.string().nullable(),
-            townName: z.string().nullable(),
-            stationPhone: z.string().nullable(),
-            operators: z.array(z.object({ displayName: z.string(), mobile: z.string().nullable() })),
-            lastEntryDate: z.string().nullable(),
-            lastActiveDate: z.string().nullable(),
-            quietDays: z.number().nullable(),
-            asOf: z.string(),
-            ruleVersion: z.number(),
-          }),
-        ),
-      )
-      .query(({ ctx, input }) => listQuietStations(ctx.db, input)),
+    list: managers.input(quietFilter).output(z.array(quietStationView)).query(({ ctx, input }) => listQuietStations(ctx.db, input)),
+    export: managers.input(quietExportInput).output(exportOutput).mutation(({ ctx, input }) => exportQuietStations(ctx.db, input)),
   }),
   ranking: router({
     towns: managers
-      .input(z.object({ countyCode: code12.optional(), period: month, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') }))
+      .input(rankingInput)
       .output(
         z.object({
           period: z.string(),
@@ -98,6 +82,12 @@ export const stationsRouter = router({
         }),
       )
       .query(({ ctx, input }) => townRanking(ctx.db, { ...input, countyCode: input.countyCode ?? ctx.config.HOME_COUNTY_CODE })),
+    export: managers
+      .input(rankingExportInput)
+      .output(exportOutput)
+      .mutation(({ ctx, input }) =>
+        exportTownRanking(ctx.db, { ...input, list: { ...input.list, countyCode: input.list.countyCode ?? ctx.config.HOME_COUNTY_CODE } }),
+      ),
   }),
   ledger: router({
     day: readers
@@ -108,6 +98,10 @@ export const stationsRouter = router({
       .input(z.object({ stationId: z.number().int(), month }))
       .output(z.array(ledgerEntry))
       .query(({ ctx, input }) => listLedgerMonth(ctx.db, ctx.actor, input.stationId, input.month)),
+    export: readers
+      .input(ledgerMonthExportInput)
+      .output(exportOutput)
+      .mutation(({ ctx, input }) => exportLedgerMonth(ctx.db, ctx.actor, input)),
     upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, ctx.actor, auditWho(ctx), input)),
     import: router({
       /** Dry run: the mapping used, and every row's problems. Writes nothing. */

@@ -3,6 +3,7 @@ import { LEDGER_COUNT_FIELDS, LEDGER_MONEY_FIELDS, STATION_SERVICES, STATION_STA
 import { exportInput } from '../../lib/excel';
 import { isoDay } from '../../lib/dates';
 import { listInput, listOutput } from '../../lib/list';
+import { RANKING_METRICS } from './stations.reports';
 
 const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
 const code12 = z.string().regex(/^\d{12}$/);
@@ -170,5 +171,77 @@ export const ledgerUpsertInput = ledgerFigures.extend({
   /** The version the user edited; absent for a new day. A mismatch is a concurrent edit. */
   version: z.number().int().optional(),
 });
+
+/** One month of one station's ledger as a sheet: amounts in yuan, income by source and in total. */
+export const ledgerMonthExportInput = exportInput(z.object({ stationId: z.number().int(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), [
+  'date',
+  'parcelsIn',
+  'parcelsOut',
+  'purchaseOrders',
+  'purchaseAmountYuan',
+  'salesOrders',
+  'salesAmountYuan',
+  'incomeParcelYuan',
+  'incomeCommissionYuan',
+  'incomeBillYuan',
+  'incomeOtherYuan',
+  'incomeTotalYuan',
+  'villagersServed',
+  'note',
+  'updatedBy',
+  'updatedAt',
+] as const);
+
+// ---- reports: quiet stations and the town ranking --------------------------------------------------
+
+export const quietFilter = z.object({ townCode: code12.optional() });
+export const quietStationView = z.object({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  tier: z.string(),
+  regionName: z.string(),
+  townCode: z.string().nullable(),
+  townName: z.string().nullable(),
+  stationPhone: z.string().nullable(),
+  operators: z.array(z.object({ displayName: z.string(), mobile: z.string().nullable() })),
+  lastEntryDate: z.string().nullable(),
+  lastActiveDate: z.string().nullable(),
+  quietDays: z.number().nullable(),
+  asOf: z.string(),
+  ruleVersion: z.number(),
+  /** N of the quiet rule this row was judged by: no non-zero entry for N days. */
+  ruleDays: z.number().nullable(),
+});
+/** Operators are written as "name mobile" joined, one cell. */
+export const quietExportInput = exportInput(quietFilter, [
+  'townName',
+  'code',
+  'name',
+  'tier',
+  'regionName',
+  'lastActiveDate',
+  'lastEntryDate',
+  'quietDays',
+  'operators',
+  'stationPhone',
+] as const);
+
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+export const rankingInput = z.object({ countyCode: code12.optional(), period: monthSchema, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') });
+/** Amounts in yuan and coverage in per cent, as a reader of the sheet expects; the county total last. */
+export const rankingExportInput = exportInput(rankingInput, [
+  'rank',
+  'name',
+  'salesAmountYuan',
+  'purchaseAmountYuan',
+  'parcels',
+  'incomeYuan',
+  'activePoints',
+  'villagesCovered',
+  'administrativeVillages',
+  'coveragePercent',
+  'quiet',
+] as const);
 
 export { day as daySchema };

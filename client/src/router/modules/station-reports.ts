@@ -1,0 +1,18 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: 'stations/quiet',
+    name: 'station-quiet',
+    component: () => import('@/views/station-reports/quiet-stations-page.vue'),
+    meta: { titleKey: 'stationReports.quiet.title', roles: ['admin', 'staff'], icon: 'histogram', order: 22 },
+  },
+  {
+    path: 'stations/ranking',
+    name: 'station-ranking',
+    component: () => import('@/views/station-reports/town-ranking-page.vue'),
+    meta: { titleKey: 'stationReports.ranking.title', roles: ['admin', 'staff'], icon: 'trophy', order: 23 },
+  },
+];
+
+export default routes;

@@ -1,0 +1,59 @@
+import { computed, type Ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import { formatYuan } from '@/utils/money';
+import type { MonthStats } from './use-station-detail';
+
+/** Amounts stay in fen in the chart's data; axes and tooltips show them as yuan. */
+const yuanTick = (fen: number) => formatYuan(fen).replace(/\.00$/, '');
+// The chart titles give the units, so the axes carry no names to collide with the legend.
+const GRID = { left: 8, right: 12, top: 36, bottom: 8, containLabel: true };
+const LEGEND = { top: 0, left: 0, itemWidth: 14, itemHeight: 10 };
+
+/** The station's monthly charts: money in and out, days with an entry (bars) against active days (line), parcels. */
+export function useStationCharts(months: Ref<MonthStats[]>) {
+  const { t } = useI18n();
+
+  const source = computed(() => months.value.map((m) => ({ ...m })));
+
+  const amounts = computed<ChartOption>(() => ({
+    dataset: { source: source.value },
+    legend: LEGEND,
+    grid: GRID,
+    tooltip: { trigger: 'axis', valueFormatter: (value) => `¥${formatYuan(Number(value))}` },
+    xAxis: { type: 'category' },
+    yAxis: { type: 'value', axisLabel: { formatter: (value: number) => yuanTick(value) } },
+    series: [
+      { type: 'bar', name: t('stations.charts.sales'), encode: { x: 'month', y: 'salesAmountFen' } },
+      { type: 'bar', name: t('stations.charts.purchase'), encode: { x: 'month', y: 'purchaseAmountFen' } },
+    ],
+  }));
+
+  const days = computed<ChartOption>(() => ({
+    dataset: { source: source.value },
+    legend: LEGEND,
+    grid: GRID,
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category' },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'bar', name: t('stations.charts.daysWithEntry'), encode: { x: 'month', y: 'daysWithEntry' } },
+      { type: 'line', name: t('stations.charts.activeDays'), encode: { x: 'month', y: 'activeDays' } },
+    ],
+  }));
+
+  const parcels = computed<ChartOption>(() => ({
+    dataset: { source: source.value },
+    legend: LEGEND,
+    grid: GRID,
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category' },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'bar', name: t('stations.charts.parcelsIn'), encode: { x: 'month', y: 'parcelsIn' } },
+      { type: 'bar', name: t('stations.charts.parcelsOut'), encode: { x: 'month', y: 'parcelsOut' } },
+    ],
+  }));
+
+  return { t, amounts, days, parcels, empty: computed(() => months.value.length === 0) };
+}

@@ -33,10 +33,6 @@ async function serverDay(page: Page): Promise<Day> {
   }, { stationId, date });
 }
 
-/** The machines run two suites at once: give a page longer than vitest's 1 s default to settle. */
-function poll<T>(fn: () => T | Promise<T>) {
-  return expect.poll(fn, { timeout: 10_000 });
-}
 
 const boxValue = (page: Page, field: string) => page.getByTestId(`ledger-${field}`).inputValue();
 
@@ -77,13 +73,13 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     // the operator keeps a town station and a few village points: pick the first that is operating
     await page.getByTestId('ledger-station').click();
     await page.locator('.el-select-dropdown__item:visible:not(.is-disabled)').first().click();
-    await poll(() => page.getByTestId('ledger-form').getAttribute('data-station-id')).toMatch(/^\d+$/);
+    await expect.poll(() => page.getByTestId('ledger-form').getAttribute('data-station-id')).toMatch(/^\d+$/);
 
     // today is new (the demo ledger ends yesterday); the last entry's figures stand beside each box
     const today = await serverDay(page);
     expect(today.entry).toBeNull();
     expect(today.previous).not.toBeNull();
-    await poll(() => page.getByTestId('ledger-prev-parcelsIn').textContent()).toContain(String(today.previous!.parcelsIn));
+    await expect.poll(() => page.getByTestId('ledger-prev-parcelsIn').textContent()).toContain(String(today.previous!.parcelsIn));
     expect(await page.getByTestId('ledger-prev-salesAmountFen').textContent()).toContain(fenToYuan(today.previous!.salesAmountFen));
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'ledger-phone-first-screen.png') });
@@ -94,7 +90,7 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     await page.getByTestId('ledger-salesAmountFen').fill('0.1');
     await page.getByTestId('ledger-incomeOtherFen').fill('0.2');
     await page.getByTestId('ledger-save').click();
-    await poll(() => page.locator('.el-message--success').first().textContent()).toContain('已保存');
+    await expect.poll(() => page.locator('.el-message--success').first().textContent()).toContain('已保存');
     const saved = await serverDay(page);
     expect(saved.entry).toMatchObject({ parcelsIn: 12, salesAmountFen: 10, incomeOtherFen: 20 });
     expect(saved.entry!.salesAmountFen + saved.entry!.incomeOtherFen).toBe(30);
@@ -103,24 +99,24 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     // the day before, loaded while online; then the signal drops and the save stays on the phone
     await page.getByTestId('ledger-day-prev').click();
     const yesterday = await serverDay(page);
-    await poll(() => boxValue(page, 'parcelsIn')).toBe(yesterday.entry ? String(yesterday.entry.parcelsIn) : '');
+    await expect.poll(() => boxValue(page, 'parcelsIn')).toBe(yesterday.entry ? String(yesterday.entry.parcelsIn) : '');
     const figure = String((yesterday.entry?.parcelsIn ?? 0) + 41);
     await context.setOffline(true);
     await page.getByTestId('ledger-parcelsIn').fill(figure);
     await page.getByTestId('ledger-save').click();
-    await poll(() => page.getByTestId('ledger-pending').textContent()).toContain('待上传 1 条');
-    await poll(() => page.getByTestId('header-pending').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('ledger-pending').textContent()).toContain('待上传 1 条');
+    await expect.poll(() => page.getByTestId('header-pending').isVisible()).toBe(true);
     expect(await hasHorizontalScroll(page)).toBe(false);
 
     // back online: sent by itself, the badge goes, the server holds the figure
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('ledger-pending').count(), { timeout: 15_000 }).toBe(0);
-    await poll(async () => (await serverDay(page)).entry?.parcelsIn).toBe(Number(figure));
+    await expect.poll(async () => (await serverDay(page)).entry?.parcelsIn).toBe(Number(figure));
 
     // and a fresh page shows it
     await page.reload();
     await page.getByTestId('ledger-day-prev').click();
-    await poll(() => boxValue(page, 'parcelsIn')).toBe(figure);
+    await expect.poll(() => boxValue(page, 'parcelsIn')).toBe(figure);
 
     // a sheet of two earlier days: previewed, committed whole; the same file again changes nothing
     const days = [-3, -4].map((n) => addDays(shanghaiToday(), n));
@@ -128,10 +124,10 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     for (const expected of ['写入 2 行，未变 0 行', '写入 0 行，未变 2 行']) {
       await page.getByTestId('ledger-import-open').click();
       await page.locator('.ledger-import input[type="file"]').setInputFiles(file);
-      await poll(() => page.getByTestId('ledger-import-summary').textContent()).toContain('2 行可以导入');
+      await expect.poll(() => page.getByTestId('ledger-import-summary').textContent()).toContain('2 行可以导入');
       expect(await page.getByTestId('ledger-import-map-date').textContent()).toContain('日期');
       await page.getByTestId('ledger-import-commit').click();
-      await poll(() => page.getByTestId('ledger-import-done').textContent()).toContain(expected);
+      await expect.poll(() => page.getByTestId('ledger-import-done').textContent()).toContain(expected);
       await page.locator('.ledger-import .el-dialog__footer .el-button').first().click();
       await page.getByTestId('ledger-import').waitFor({ state: 'hidden' });
     }
@@ -145,10 +141,10 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     expect(status).toBe(200);
     await page.getByTestId('ledger-parcelsIn').fill('6');
     await page.getByTestId('ledger-save').click();
-    await poll(() => page.getByTestId('ledger-conflict').textContent()).toContain('已被他人修改');
+    await expect.poll(() => page.getByTestId('ledger-conflict').textContent()).toContain('已被他人修改');
     expect(await page.getByTestId('ledger-pending').count()).toBe(0);
     await page.getByTestId('ledger-reload').click();
-    await poll(() => boxValue(page, 'parcelsIn')).toBe('5');
+    await expect.poll(() => boxValue(page, 'parcelsIn')).toBe('5');
     expect(await page.getByTestId('ledger-conflict').count()).toBe(0);
     await context.close();
   }, 90_000);
@@ -162,16 +158,16 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     // on a phone each quiet station is a card with its numbers to tap
     await page.goto('/stations/quiet');
     await page.getByTestId('quiet-cards').waitFor();
-    await poll(() => page.locator('[data-testid="quiet-cards"] .quiet-card').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="quiet-cards"] .quiet-card').count()).toBeGreaterThan(0);
     const tel = page.locator('[data-testid="quiet-cards"] a[href^="tel:"]').first();
     expect(await tel.getAttribute('href')).toMatch(/^tel:\+?\d{7,}$/);
-    await poll(() => page.getByTestId('quiet-rule').textContent()).toMatch(/\d+ 天/);
+    await expect.poll(() => page.getByTestId('quiet-rule').textContent()).toMatch(/\d+ 天/);
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'quiet-phone.png'), fullPage: true });
 
     await page.goto('/stations/ranking');
     await page.locator('[data-testid="ranking-chart"] canvas').first().waitFor();
-    await poll(() => page.locator('[data-testid="ranking-table"] .el-table__body tr').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('[data-testid="ranking-table"] .el-table__body tr').count()).toBeGreaterThan(1);
     expect(await page.locator('[data-testid="ranking-table"] .el-table__body tr').first().textContent()).toContain('合计');
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'ranking-phone.png'), fullPage: true });
@@ -183,7 +179,7 @@ describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` 
     await login(wide, 'demo.staff', DEMO_PASSWORD);
     await wide.waitForURL((url) => url.pathname === '/');
     await wide.goto('/stations/quiet');
-    await poll(() => wide.locator('[data-testid="quiet-table"] .el-table__body tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => wide.locator('[data-testid="quiet-table"] .el-table__body tr').count()).toBeGreaterThan(0);
     expect(await wide.locator('[data-testid="quiet-table"] a[href^="tel:"]').count()).toBeGreaterThan(0);
     const quiet = await exported(wide);
     expect(quiet.filename).toMatch(/^quiet-stations-.*\.xlsx$/);

@@ -1,0 +1,98 @@
+/**
+ * Check-in throughput through the real HTTP path: the server as `pnpm start` runs it (Hono on
+ * node, tRPC, PostgreSQL, BullMQ), a coordinator's session cookie, and N trainees each checked in
+ * twice, as a weak signal makes phones resend. Counts what was lost and what was duplicated.
+ *   DATABASE_URL=postgres://…/postgres REDIS_URL=redis://… pnpm bench:check-in
+ * Options (env): BENCH_TRAINEES (default 20000), BENCH_CONCURRENCY (default 64).
+ * It makes and drops a database of its own on that server.
+ */
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { serve } from '@hono/node-server';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createApp } from '@cuntong/server/app';
+import { loadConfig } from '@cuntong/server/config';
+import { shanghaiToday } from '@cuntong/server/lib/dates';
+import { createLogger } from '@cuntong/server/lib/logger';
+import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
+import { createUser } from '@cuntong/server/modules/auth/users.service';
+import { importRegions } from '@cuntong/server/modules/regions/regions.import';
+import { createPlatform } from '@cuntong/server/platform';
+
+const base = process.env.DATABASE_URL;
+if (!base || !process.env.REDIS_URL) {
+  console.error('Set DATABASE_URL (any database on the server; a bench database is made beside it) and REDIS_URL.');
+  process.exit(2);
+}
+const N = Number(process.env.BENCH_TRAINEES ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const TOWN = '370481101000';
+
+const database = `cuntong_bench_checkin_${process.pid}`;
+const admin = new pg.Client({ connectionString: base });
+await admin.connect();
+await admin.query(`create database ${database}`);
+const url = new URL(base);
+url.pathname = `/${database}`;
+
+const config = loadConfig({ ...process.env, DATABASE_URL: url.toString(), QUEUE_PREFIX: `cuntong-bench-${crypto.randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', RUN_WORKER: 'true' });
+const platform = await createPlatform(config, createLogger('warn'), { runSchedules: false });
+const { db } = platform.deps;
+try {
+  await importRegions(db);
+  await createUser(db, SYSTEM_ACTOR, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
+  const course = await db.insertInto('courses').values({ title: '压测培训班', topic: 'other', region_code: TOWN }).returning('id').executeTakeFirstOrThrow();
+  const session = await db.insertInto('course_sessions').values({ course_id: course.id, session_date: shanghaiToday(), starts_at: '00:00', ends_at: '23:59' }).returning('id').executeTakeFirstOrThrow();
+  // N trainees living in a village of the town (set-based), so the coordinator may check each in
+  await db.insertInto('regions').values({ code: '370481101201', name: '压测村', level: 'village', parent_code: TOWN, village_kind: 'villagers_committee' }).execute();
+  await sql`
+    insert into trainees (name, name_initials, mobile, village_code)
+    select '学员' || g, 'xy', '13' || lpad(g::text, 9, '0'), '370481101201' from generate_series(1, ${N}) g`.execute(db);
+  const ids = (await db.selectFrom('trainees').select('id').orderBy('id').execute()).map((r) => r.id);
+
+  const server = serve({ fetch: createApp(platform.deps, { clientDir: '/nonexistent' }).fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((r) => server.once('listening', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const login = await fetch(`${origin}/trpc/auth.session.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ loginName: 'bench.coord', password: 'Bench#2026x' }),
+  });
+  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+
+  // every trainee twice, the second send shuffled in among the others
+  const sends = [...ids, ...ids].sort(() => Math.random() - 0.5);
+  const statuses = { checked_in: 0, already_checked_in: 0, failed: 0 };
+  let next = 0;
+  async function worker() {
+    while (next < sends.length) {
+      const traineeId = sends[next++];
+      const res = await fetch(`${origin}/trpc/training.attendance.checkIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, cookie },
+        body: JSON.stringify({ sessionId: session.id, traineeId }),
+      });
+      const body = (await res.json()) as { result?: { data: { status: 'checked_in' | 'already_checked_in' } } };
+      if (res.ok && body.result) statuses[body.result.data.status]++;
+      else statuses.failed++;
+    }
+  }
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  server.close();
+
+  const rows = await db.selectFrom('attendance').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('trainee_id').distinct().as('people')]).where('session_id', '=', session.id).executeTakeFirstOrThrow();
+  console.log(`${sends.length} check-in requests (${N} trainees, each sent twice) over HTTP, ${CONCURRENCY} at a time: ${seconds.toFixed(2)} s`);
+  console.log(`throughput: ${Math.round(sends.length / seconds)} requests/s`);
+  console.log(`answers: ${statuses.checked_in} checked in, ${statuses.already_checked_in} already checked in, ${statuses.failed} failed`);
+  console.log(`attendance rows: ${rows.n} for ${rows.people} trainees → lost ${N - Number(rows.people)}, duplicated ${Number(rows.n) - Number(rows.people)}`);
+} finally {
+  await platform.close();
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.end();
+}
+process.exit(0); // BullMQ's blocking connections would otherwise keep the process a while

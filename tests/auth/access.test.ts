@@ -72,6 +72,8 @@ const RESTRICTED: Record<string, Role[]> = {
       'training.trainees.search',
       'training.attendance.checkIn',
       'training.qr.token',
+      'training.outcomes.list',
+      'training.outcomes.record',
     ].map((path) => [path, TRAINING_STAFF]),
   ),
 };

@@ -69,4 +69,38 @@ describe('training: the completion rule and person-times (人次)', () => {
     await computeTrainingMetrics(h.db);
     expect(await h.db.selectFrom('course_completions').select(['course_id', 'trainee_id', 'completed_on']).orderBy('course_id').orderBy('trainee_id').execute()).toEqual(before);
   });
+
+  it('conversion: distinct trainees who completed in the year, with an outcome from the course start to 180 days after it ends', async () => {
+    const [jia, yi, bing] = trainees;
+    const record = (traineeId: number, kind: 'shop_opened' | 'first_sale' | 'livestream_started', occurredOn: string) =>
+      staff.training.outcomes.record({ traineeId, kind, occurredOn, platform: '抖音', shopUrl: null, amountFen: kind === 'first_sale' ? 12_345 : null, evidence: '电话回访' });
+    await record(jia, 'shop_opened', '2025-07-01'); // 26 days after June's course: converts 2025; before the year-end course started, so not 2026
+    await record(yi, 'first_sale', '2026-08-15'); // 224 days after 2026-01-03: too late
+    await record(bing, 'livestream_started', '2026-03-01'); // within the county course's window
+    await expect(record(bing, 'first_sale', '2099-01-01')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await computeTrainingMetrics(h.db);
+
+    const metrics = async (region: string, period: string) =>
+      Object.fromEntries(
+        (await h.db.selectFrom('metric_values').select(['metric_key', 'value', 'rule_version']).where('region_code', '=', region).where('period', '=', period).where('metric_key', 'like', 'training.%').execute()).map((r) => [r.metric_key, r.value]),
+      );
+    expect(await metrics(COUNTY, '2025')).toMatchObject({
+      'training.completed_trainees': 2, // 甲 and 丁, June
+      'training.converted_trainees': 1,
+      'training.conversion': 0.5,
+      'training.converted.shop_opened': 1,
+      'training.converted.first_sale': 0,
+    });
+    expect(await metrics(COUNTY, '2026')).toMatchObject({
+      'training.completed_trainees': 3, // 甲 and 乙 (year-end course), 丙 (county course)
+      'training.converted_trainees': 1, // 丙 only
+      'training.conversion': 0.3333,
+      'training.converted.livestream_started': 1,
+      'training.converted.first_sale': 0,
+    });
+    expect(await metrics(NANSHAHE, '2026')).toMatchObject({ 'training.completed_trainees': 2, 'training.converted_trainees': 0, 'training.conversion': 0 });
+    expect(await metrics(HONGXU, '2025')).toMatchObject({ 'training.completed_trainees': 2, 'training.conversion': 0.5 });
+    const outcomes = await staff.training.outcomes.list({ traineeId: jia });
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'shop_opened', occurredOn: '2025-07-01', platform: '抖音', recordedBy: expect.any(String) })]);
+  });
 });

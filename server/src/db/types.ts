@@ -305,6 +305,7 @@ export interface AttendanceTable {
 export interface CourseCompletionsTable {
   course_id: number;
   trainee_id: number;
+  started_on: DateText;
   completed_on: DateText;
   region_code: string;
   computed_at: CreatedAt;

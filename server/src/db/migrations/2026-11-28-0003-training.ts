@@ -111,6 +111,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table course_completions (
       course_id integer not null references courses (id) on delete cascade,
       trainee_id integer not null references trainees (id) on delete cascade,
+      started_on date not null,
       completed_on date not null,
       region_code text not null references regions (code),
       computed_at timestamptz not null default now(),

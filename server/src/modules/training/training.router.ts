@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditWho } from '../../trpc/context';
 import { publicProcedure, roleProcedure, router } from '../../trpc/trpc';
+import { listOutcomes, recordOutcome } from './outcomes.service';
 import { currentQrToken, qrCheckIn } from './qr-check-in';
 import {
   addSessionInput,
@@ -10,6 +11,8 @@ import {
   courseListOutput,
   courseView,
   createCourseInput,
+  outcomeView,
+  recordOutcomeInput,
   qrCheckInInput,
   qrCheckInOutput,
   qrTokenOutput,
@@ -36,6 +39,10 @@ export const trainingRouter = router({
   }),
   trainees: router({
     search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
+  }),
+  outcomes: router({
+    list: trainingStaff.input(z.object({ traineeId: z.number().int() })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx.db, ctx.actor, input.traineeId)),
+    record: trainingStaff.input(recordOutcomeInput).output(outcomeView).mutation(({ ctx, input }) => recordOutcome(ctx, ctx.actor, auditWho(ctx), input)),
   }),
   qr: router({
     /** The projector's current token; the page asks again after `refreshInMs`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, TRAINEE_TAGS } from '../../db/types';
+import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS } from '../../db/types';
 import { isoDay } from '../../lib/dates';
 import { listInput, listOutput } from '../../lib/list';
 
@@ -133,3 +133,27 @@ export const qrCheckInOutput = z.object({
   sessionDate: z.string(),
 });
 export const qrTokenOutput = z.object({ token: z.string(), expiresAt: z.string(), refreshInMs: z.number() });
+
+export const recordOutcomeInput = z.object({
+  traineeId: z.number().int(),
+  kind: z.enum(OUTCOME_KINDS),
+  occurredOn: day,
+  /** Where the shop or stream is (淘宝, 抖音, 快手, 拼多多, 微信小店…). */
+  platform: text(50).nullable().default(null),
+  shopUrl: z.url().max(500).nullable().default(null),
+  /** First sale: its amount in fen. */
+  amountFen: z.number().int().min(0).max(100_000_000_000).nullable().default(null),
+  evidence: text(500).nullable().default(null),
+});
+export const outcomeView = z.object({
+  id: z.number(),
+  traineeId: z.number(),
+  kind: z.enum(OUTCOME_KINDS),
+  occurredOn: z.string(),
+  platform: z.string().nullable(),
+  shopUrl: z.string().nullable(),
+  amountFen: z.number().nullable(),
+  evidence: z.string().nullable(),
+  recordedBy: z.string().nullable(),
+  createdAt: z.string(),
+});

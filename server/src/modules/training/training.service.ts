@@ -403,27 +403,44 @@ export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.
   const { db } = deps;
   const session = await sessionFor(db, actor, input.sessionId);
   if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  const idKey = 'walkIn' in input ? await appSecret(db, ID_CARD_KEY) : null;
-  const result = await db.transaction().execute(async (trx) => {
-    let traineeId: number;
-    if ('walkIn' in input) {
-      traineeId = (await findOrRegisterTrainee(trx, who, input.walkIn, shanghaiToday(), idKey!)).id;
-    } else {
-      const visible = await traineeRows(trx).where('t.id', '=', input.traineeId).where(traineesInScope(actor)).executeTakeFirst();
-      if (!visible) throw notFound('TRAINEE_NOT_FOUND');
-      traineeId = input.traineeId;
-    }
-    const { inserted, row } = await attendSession(trx, input.sessionId, traineeId, method, who.id);
-    const trainee = await traineeRows(trx).where('t.id', '=', traineeId).executeTakeFirstOrThrow();
-    return {
-      status: inserted ? ('checked_in' as const) : ('already_checked_in' as const),
-      trainee: toTraineeView(trainee),
-      checkedInAt: new Date(row.checked_in_at).toISOString(),
-      method: row.method,
-    } satisfies z.infer<typeof checkInOutput>;
-  });
+  // The common case, a known trainee, is one read and one idempotent insert: no transaction needed.
+  // A walk-in registers and checks in within one transaction.
+  const result =
+    'walkIn' in input
+      ? await registerAndAttend(db, who, input.sessionId, input.walkIn, method)
+      : await attendKnown(db, actor, who, input.sessionId, input.traineeId, method);
   if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
   return result;
+}
+
+/** NOT_FOUND unless the trainee exists and the actor may see them (the same answer either way). */
+export async function assertTraineeVisible(db: Kysely<Database>, actor: Actor, traineeId: number): Promise<void> {
+  const row = await db.selectFrom('trainees as t').select('t.id').where('t.id', '=', traineeId).where(traineesInScope(actor)).executeTakeFirst();
+  if (!row) throw notFound('TRAINEE_NOT_FOUND');
+}
+
+async function attendKnown(db: Db, actor: Actor, who: AuditWho, sessionId: number, traineeId: number, method: AttendanceMethod) {
+  const trainee = await traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor)).executeTakeFirst();
+  if (!trainee) throw notFound('TRAINEE_NOT_FOUND');
+  return checkInResult(await attendSession(db, sessionId, traineeId, method, who.id), trainee);
+}
+
+async function registerAndAttend(db: Db, who: AuditWho, sessionId: number, walkIn: z.output<typeof traineeFields>, method: AttendanceMethod) {
+  const idKey = await appSecret(db, ID_CARD_KEY);
+  return db.transaction().execute(async (trx) => {
+    const { id } = await findOrRegisterTrainee(trx, who, walkIn, shanghaiToday(), idKey);
+    const attended = await attendSession(trx, sessionId, id, method, who.id);
+    return checkInResult(attended, await traineeRows(trx).where('t.id', '=', id).executeTakeFirstOrThrow());
+  });
+}
+
+function checkInResult(attended: Awaited<ReturnType<typeof attendSession>>, trainee: TraineeRow): z.infer<typeof checkInOutput> {
+  return {
+    status: attended.inserted ? 'checked_in' : 'already_checked_in',
+    trainee: toTraineeView(trainee),
+    checkedInAt: new Date(attended.row.checked_in_at).toISOString(),
+    method: attended.row.method,
+  };
 }
 
 /** One attendance row per (session, trainee): a repeat writes nothing and reads the first one back. */

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
+import { badRequest, notFound } from '../../lib/app-error';
+import { shanghaiToday } from '../../lib/dates';
+import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { assertTraineeVisible, enqueueTrainingRecompute } from './training.service';
+import type { outcomeView, recordOutcomeInput } from './training.schemas';
+
+type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
+
+/** 转化成果: what a trainee did after training, dated, with evidence and who recorded it. */
+export async function recordOutcome(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof recordOutcomeInput>) {
+  await assertTraineeVisible(deps.db, actor, input.traineeId);
+  if (input.occurredOn > shanghaiToday()) throw badRequest('OUTCOME_DATE_IN_FUTURE', { date: input.occurredOn });
+  const id = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('training_outcomes')
+      .values({
+        trainee_id: input.traineeId,
+        kind: input.kind,
+        occurred_on: input.occurredOn,
+        platform: input.platform,
+        shop_url: input.shopUrl,
+        amount_fen: input.amountFen,
+        evidence: input.evidence,
+        recorded_by: who.id,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, who, { entity: 'training_outcome', entityId: row.id, action: 'create', after: row });
+    return row.id;
+  });
+  await enqueueTrainingRecompute(deps);
+  const [view] = await listOutcomes(deps.db, actor, input.traineeId).then((rows) => rows.filter((r) => r.id === id));
+  if (!view) throw notFound('TRAINEE_NOT_FOUND');
+  return view;
+}
+
+export async function listOutcomes(db: Db, actor: Actor, traineeId: number): Promise<z.infer<typeof outcomeView>[]> {
+  await assertTraineeVisible(db, actor, traineeId);
+  const rows = await db
+    .selectFrom('training_outcomes as o')
+    .leftJoin('users as u', 'u.id', 'o.recorded_by')
+    .selectAll('o')
+    .select('u.display_name as recorded_by_name')
+    .where('o.trainee_id', '=', traineeId)
+    .orderBy('o.occurred_on')
+    .orderBy('o.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    traineeId: r.trainee_id,
+    kind: r.kind,
+    occurredOn: r.occurred_on,
+    platform: r.platform,
+    shopUrl: r.shop_url,
+    amountFen: r.amount_fen === null ? null : Number(r.amount_fen),
+    evidence: r.evidence,
+    recordedBy: r.recorded_by_name ?? null,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}

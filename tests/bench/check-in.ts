@@ -3,12 +3,15 @@
  * node, tRPC, PostgreSQL, BullMQ), a coordinator's session cookie, and N trainees each checked in
  * twice, as a weak signal makes phones resend. Counts what was lost and what was duplicated.
  *   DATABASE_URL=postgres://…/postgres REDIS_URL=redis://… pnpm bench:check-in
- * Options (env): BENCH_TRAINEES (default 20000), BENCH_CONCURRENCY (default 64).
+ * Options (env): BENCH_TRAINEES (default 20000), BENCH_CONCURRENCY (default 64). The requests come
+ * from a second process (check-in-load.mjs), as they would from phones.
  * It makes and drops a database of its own on that server.
  */
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -63,31 +66,21 @@ try {
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 
-  // every trainee twice, the second send shuffled in among the others
-  const sends = [...ids, ...ids].sort(() => Math.random() - 0.5);
-  const statuses = { checked_in: 0, already_checked_in: 0, failed: 0 };
-  let next = 0;
-  async function worker() {
-    while (next < sends.length) {
-      const traineeId = sends[next++];
-      const res = await fetch(`${origin}/trpc/training.attendance.checkIn`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin, cookie },
-        body: JSON.stringify({ sessionId: session.id, traineeId }),
-      });
-      const body = (await res.json()) as { result?: { data: { status: 'checked_in' | 'already_checked_in' } } };
-      if (res.ok && body.result) statuses[body.result.data.status]++;
-      else statuses.failed++;
-    }
-  }
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - t0) / 1000;
+  // the phones: another process, so the server has its core to itself
+  const load = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'check-in-load.mjs')], {
+    env: { ...process.env, ORIGIN: origin, COOKIE: cookie, SESSION_ID: String(session.id), TRAINEE_IDS: ids.join(','), CONCURRENCY: String(CONCURRENCY) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  load.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((r) => load.once('exit', r));
+  if (code !== 0) throw new Error(`load process exited with ${code}`);
+  const { requests, seconds, statuses } = JSON.parse(out) as { requests: number; seconds: number; statuses: Record<string, number> };
   server.close();
 
   const rows = await db.selectFrom('attendance').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('trainee_id').distinct().as('people')]).where('session_id', '=', session.id).executeTakeFirstOrThrow();
-  console.log(`${sends.length} check-in requests (${N} trainees, each sent twice) over HTTP, ${CONCURRENCY} at a time: ${seconds.toFixed(2)} s`);
-  console.log(`throughput: ${Math.round(sends.length / seconds)} requests/s`);
+  console.log(`${requests} check-in requests (${N} trainees, each sent twice) over HTTP, ${CONCURRENCY} at a time: ${seconds.toFixed(2)} s`);
+  console.log(`throughput: ${Math.round(requests / seconds)} requests/s`);
   console.log(`answers: ${statuses.checked_in} checked in, ${statuses.already_checked_in} already checked in, ${statuses.failed} failed`);
   console.log(`attendance rows: ${rows.n} for ${rows.people} trainees → lost ${N - Number(rows.people)}, duplicated ${Number(rows.n) - Number(rows.people)}`);
 } finally {

@@ -72,7 +72,8 @@ try {
     console.log(
       `  演示县 滕州市 已就绪 / demo county ready (${Date.now() - started} ms): ` +
         `${summary.regionsInserted} regions, ${summary.villages} villages, ${summary.stations} stations, ` +
-        `${summary.ledgerEntries} ledger entries, users: ${summary.users.join(', ') || 'existing'}`,
+        `${summary.ledgerEntries} ledger entries, ${summary.training.courses} courses, ${summary.training.trainees} trainees, ` +
+        `${summary.training.personTimes} person-times this year, users: ${summary.users.join(', ') || 'existing'}`,
     );
   }
   if (scale === 'demo') printDemoLogins(!!config.ADMIN_PASSWORD);

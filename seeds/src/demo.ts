@@ -11,6 +11,7 @@ import { TARGET_METRICS, targetValue, upsertTarget } from '@cuntong/server/modul
 import { computeStationMetrics } from '@cuntong/server/modules/stations/stations.metrics';
 import { createRandom, type Random } from './random';
 import { DEMO_OPERATORS, seedDemoStations } from './stations-demo';
+import { seedDemoTraining, type DemoTrainingResult } from './training-demo';
 
 /** The demo county: 滕州市, Shandong (370481), with its 21 real towns and subdistricts. */
 export const DEMO_COUNTY_CODE = '370481000000';
@@ -78,6 +79,7 @@ export interface SeedSummary {
   users: string[];
   stations: number;
   ledgerEntries: number;
+  training: DemoTrainingResult;
 }
 
 /**
@@ -144,5 +146,6 @@ export async function seedDemo(db: Db, options: { seed?: number; year?: number; 
   await computeRegionRollups(db);
   // What the nightly job would write, so quiet stations and the town ranking show at first start.
   if (stations.created) await computeStationMetrics(db, { asOf: today });
-  return { regionsInserted: regions.inserted, villages: inserted, users: created, stations: stations.stations, ledgerEntries: stations.ledgerEntries };
+  const training = await seedDemoTraining(db, { countyCode: DEMO_COUNTY_CODE, seed, today });
+  return { regionsInserted: regions.inserted, villages: inserted, users: created, stations: stations.stations, ledgerEntries: stations.ledgerEntries, training };
 }

@@ -90,8 +90,7 @@ export async function resolveSession(db: Db, token: string | null, sessionTtlHou
       .where('id', '=', session.sessionId)
       .execute();
   }
-  const { user } = session;
-  const scopes = (await scopesOf(db, [user.id])).get(user.id)!;
+  const { user, scopes } = session;
   return {
     actor: { id: user.id, loginName: user.login_name, displayName: user.display_name, role: user.role, scopes },
     sessionId: session.sessionId,

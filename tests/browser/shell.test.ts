@@ -24,7 +24,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'admin');
     await login(page, 'admin', ADMIN_PASSWORD);
-    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-targets', 'menu-users', 'menu-audit']);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-training', 'menu-targets', 'menu-users', 'menu-audit']);
 
     await page.getByTestId('menu-users').click();
     await page.getByTestId('users-create').click();
@@ -59,7 +59,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     await page.getByTestId('confirm-password').fill('MyOwn#2026');
     await page.getByTestId('change-password-submit').click();
     await page.getByTestId('change-password-dialog').waitFor({ state: 'hidden' });
-    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-stations']);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-stations', 'menu-training']);
     await page.goto('/users');
     await page.waitForURL((url) => url.pathname === '/');
     await expect.poll(() => page.locator('.el-message').first().textContent()).toContain('无权');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hasChromium, hasHorizontalScroll, login, NO_CHROMIUM_REASON, newContext, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';
+import { hasChromium, hasHorizontalScroll, login, NO_CHROMIUM_REASON, newContext, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
 
 /** Demo logins (seeds/src/demo.ts, seeds/src/stations-demo.ts); the shell suite changes admin and zhao.peixun, not these. */
 const DEMO_PASSWORD = 'Demo@2026';
@@ -50,8 +50,7 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     await page.waitForURL(/\/stations$/);
     await page.getByTestId('stations-table').locator('.el-table__row').first().waitFor();
 
-    await page.getByTestId('stations-filter-tier').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '乡镇服务站' }).click();
+    await pickOption(page, 'stations-filter-tier', '乡镇服务站');
     // the demo county has a town station in each of its 21 towns and streets: 20 on the first page, 21 in all
     await expect.poll(() => page.getByTestId('stations-pager').locator('.el-pagination__total').textContent()).toContain('21');
     await expect.poll(() => page.getByTestId('stations-table').locator('.el-table__body .el-table__row').count()).toBe(20);
@@ -90,10 +89,8 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     await page.getByTestId('stations-create').click();
     await page.getByTestId('station-form-code').fill('E2E-V1');
     await page.getByTestId('station-form-name').fill('端到端测试服务点');
-    await page.getByTestId('station-form-tier').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '村级服务点' }).click();
-    await page.getByTestId('station-form-town').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '洪绪镇' }).click();
+    await pickOption(page, 'station-form-tier', '村级服务点');
+    await pickOption(page, 'station-form-town', '洪绪镇');
     await page.getByTestId('station-form-village').click();
     // (the town list may still be closing: pick from the village list, whose options show their codes)
     await page.locator('.el-select-dropdown__item:visible', { hasText: `(${HONGXU.slice(0, 9)}` }).first().click();
@@ -106,8 +103,7 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
 
     // someone else saves the station meanwhile: the status change made from the older version is refused, in words
     await page.getByTestId('station-change-status').click();
-    await page.getByTestId('station-status-select').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '已关闭' }).click();
+    await pickOption(page, 'station-status-select', '已关闭');
     await page.getByTestId('station-status-reason').fill('端到端测试');
     type View = { station: Record<string, unknown> & { version: number } };
     const { station } = await call<View>(page, 'stations.get', { id });
@@ -189,8 +185,7 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'stations-phone.png'), fullPage: true });
     await page.getByTestId('stations-create').click();
-    await page.getByTestId('station-form-tier').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '村级服务点' }).click();
+    await pickOption(page, 'station-form-tier', '村级服务点');
     await page.getByTestId('station-form-village').waitFor();
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'station-form-phone.png') });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, expect, inject, onTestFailed } from 'vitest';
 import { DATABASE_URL, REDIS_URL } from './env';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -167,3 +167,20 @@ export const menuEntries = (page: Page) =>
 
 export const hasHorizontalScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+/**
+ * Choose `text` in the Element Plus select `testId` and make sure it took: under load a click can
+ * land while the dropdown is still opening, so open and click again until the select shows it.
+ */
+export async function pickOption(page: Page, testId: string, text: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await expect
+    .poll(async () => {
+      if ((await select.textContent())?.includes(text)) return true;
+      if (!(await option.isVisible())) await select.click();
+      await option.click({ timeout: 2_000 }).catch(() => {});
+      return (await select.textContent())?.includes(text) ?? false;
+    })
+    .toBe(true);
+}

@@ -6,7 +6,7 @@ import { createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
 import { HONGXU } from '../stations/fixture';
 
-const RULE: QrRule = { tokenSeconds: 30, beforeMinutes: 30, afterMinutes: 30 };
+const RULE: QrRule = { tokenSeconds: 30, acceptSeconds: 300, beforeMinutes: 30, afterMinutes: 30 };
 /** Now as Shanghai wall-clock HH:MM, shifted by minutes. */
 const shanghaiTime = (shiftMinutes: number) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + shiftMinutes * 60_000));
@@ -51,7 +51,7 @@ describe('training: QR self check-in', () => {
       [`${sessionId}.${slot}.${flipped}`, 'QR_TOKEN_INVALID'], // signature tampered with
       [`${yesterday.id}.${slot}.${signature}`, 'QR_TOKEN_INVALID'], // another session's id on this signature
       ['hello', 'QR_TOKEN_INVALID'],
-      [qrToken(await key(), now.id, RULE, Date.now() - 5 * 60_000).token, 'QR_TOKEN_EXPIRED'], // five minutes old
+      [qrToken(await key(), now.id, RULE, Date.now() - 6 * 60_000).token, 'QR_TOKEN_EXPIRED'], // shown six minutes ago
       [qrToken(await key(), yesterday.id, RULE).token, 'QR_OUTSIDE_WINDOW'], // genuine and current, but the session was yesterday
     ];
     for (const [bad, appCode] of cases) {
@@ -64,10 +64,10 @@ describe('training: QR self check-in', () => {
     expect(outside.message).toMatch(/不在签到时间内：本课次为 \d{4}-\d{2}-\d{2} 09:00–11:00/);
   });
 
-  it('a token of the previous period still works (a scan just as it changed); the one before does not', async () => {
-    const earlier = qrToken(await key(), now.id, RULE, Date.now() - RULE.tokenSeconds * 1000).token;
+  it('a scanned token gives time to type (four minutes later it still works); after acceptSeconds it does not', async () => {
+    const earlier = qrToken(await key(), now.id, RULE, Date.now() - 4 * 60_000).token;
     expect(await qrCheckIn(h.deps, '10.0.0.2', { token: earlier, name: '周强', mobile: '13600006666' })).toMatchObject({ status: 'checked_in' });
-    const older = qrToken(await key(), now.id, RULE, Date.now() - 2 * RULE.tokenSeconds * 1000).token;
+    const older = qrToken(await key(), now.id, RULE, Date.now() - (RULE.acceptSeconds + RULE.tokenSeconds + 5) * 1000).token;
     await expect(qrCheckIn(h.deps, '10.0.0.2', { token: older, name: '周强', mobile: '13600006666' })).rejects.toMatchObject({ code: 'QR_TOKEN_EXPIRED' });
   });
 

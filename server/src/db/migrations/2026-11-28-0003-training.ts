@@ -119,12 +119,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index course_completions_day_idx on course_completions (completed_on)`.execute(db);
 
-  // QR self check-in: a token lives tokenSeconds (and one period more), and is taken from
+  // QR self check-in: the screen shows a new token every tokenSeconds; a scanned token is taken for
+  // acceptSeconds (time to type a name and mobile on a phone), from
   // beforeMinutes before a session starts to afterMinutes after it ends. Conversion counts an
   // outcome recorded within windowDays of completing a course.
   await sql`
     insert into rule_versions (rule_key, version, params, effective_from) values
-      ('training.qr_check_in', 1, '{"tokenSeconds": 30, "beforeMinutes": 30, "afterMinutes": 30}', '2000-01-01'),
+      ('training.qr_check_in', 1, '{"tokenSeconds": 30, "acceptSeconds": 300, "beforeMinutes": 30, "afterMinutes": 30}', '2000-01-01'),
       ('training.conversion', 1, '{"windowDays": 180}', '2000-01-01')`.execute(db);
 
   // Every QR check-in attempt, to limit them per address and per mobile (rows older than a day go).

@@ -16,8 +16,10 @@ import type { qrCheckInInput } from './training.schemas';
 
 export const QR_RULE = 'training.qr_check_in';
 export interface QrRule {
-  /** A token is shown this long; it is taken for one period more (a scan just before it changed). */
+  /** The screen shows a new token this often, so a photo of it soon stops working… */
   tokenSeconds: number;
+  /** …while a trainee who scanned it has this long to type their name and mobile. */
+  acceptSeconds: number;
   beforeMinutes: number;
   afterMinutes: number;
 }
@@ -37,7 +39,7 @@ export function qrToken(key: Buffer, sessionId: number, rule: QrRule, now = Date
   return { token: `${sessionId}.${slot}.${sign(key, sessionId, slot)}`, expiresAt: new Date((slot + 1) * rule.tokenSeconds * 1000) };
 }
 
-/** The session a token is for; a forged token and one older than two periods are refused. */
+/** The session a token is for; a forged token and one shown more than acceptSeconds ago are refused. */
 export function verifyQrToken(key: Buffer, token: string, rule: QrRule, now = Date.now()): number {
   const match = /^(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/.exec(token);
   if (!match) throw badRequest('QR_TOKEN_INVALID');
@@ -46,7 +48,8 @@ export function verifyQrToken(key: Buffer, token: string, rule: QrRule, now = Da
   if (!crypto.timingSafeEqual(expected, Buffer.from(match[3]))) throw badRequest('QR_TOKEN_INVALID');
   const current = Math.floor(now / (rule.tokenSeconds * 1000));
   if (slot > current) throw badRequest('QR_TOKEN_INVALID');
-  if (slot < current - 1) throw badRequest('QR_TOKEN_EXPIRED');
+  const shownUntil = (slot + 1) * rule.tokenSeconds * 1000;
+  if (now - shownUntil > rule.acceptSeconds * 1000) throw badRequest('QR_TOKEN_EXPIRED');
   return sessionId;
 }
 

@@ -1,0 +1,72 @@
+import { useQueryClient } from '@tanstack/vue-query';
+import { computed, reactive } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { useRouter } from 'vue-router';
+import { errorMessage } from '@/api/errors';
+import { trpc, type RouterInputs } from '@/api/trpc';
+import { useDebouncedText } from '@/composables/use-debounced-text';
+import { useServerList } from '@/composables/use-server-list';
+import { toast } from '@/utils/toast';
+import { shanghaiYear } from '@/utils/shanghai-time';
+import { TRAINING_COURSES_KEY, useTrainingLabels, type Course } from './training-labels';
+import { useTrainingTowns } from './use-training-towns';
+
+type ListInput = RouterInputs['training']['courses']['list'];
+type SortKey = NonNullable<ListInput['sort']>['key'];
+type Filter = NonNullable<ListInput['filter']>;
+
+/** Years the year filter offers: this one and a few back. */
+const YEARS_BACK = 4;
+
+/** Training courses: the server-side list with its filters, and the create dialog. */
+export function useCourses() {
+  const { t } = useI18n();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const labels = useTrainingLabels();
+  const { townOptions } = useTrainingTowns();
+
+  const list = useServerList({
+    key: TRAINING_COURSES_KEY,
+    fetch: (input) => trpc.training.courses.list.query(input),
+    filter: { regionCode: undefined, topic: undefined, status: undefined, q: undefined, year: undefined } as Filter,
+    sort: { key: 'plannedStart' as SortKey, order: 'desc' },
+    sortable: { title: 'title', plannedStart: 'plannedStart', status: 'status' },
+  });
+  const { filter } = list;
+  const { text: search, flush: searchNow } = useDebouncedText((text) => (filter.q = text || undefined));
+
+  const thisYear = shanghaiYear();
+  const yearOptions = Array.from({ length: YEARS_BACK + 1 }, (_, i) => thisYear + 1 - i);
+
+  const dialogs = reactive({ create: false });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: [TRAINING_COURSES_KEY] });
+
+  function onCreated(course: Course) {
+    toast('success', t('training.done.created', { title: course.title }));
+    void refresh();
+    void router.push({ name: 'training-course', params: { id: course.id } });
+  }
+
+  const openCourse = (course: Pick<Course, 'id'>) => router.push({ name: 'training-course', params: { id: course.id } });
+  const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
+  const datesText = (course: Course) =>
+    course.plannedStart ? (course.plannedEnd && course.plannedEnd !== course.plannedStart ? `${course.plannedStart} – ${course.plannedEnd}` : course.plannedStart) : '—';
+
+  return {
+    t,
+    ...list,
+    ...labels,
+    listError,
+    search,
+    searchNow,
+    townOptions,
+    yearOptions,
+    topicOptionList: computed(() => labels.topicOptions()),
+    statusOptionList: computed(() => labels.statusOptions()),
+    dialogs,
+    onCreated,
+    openCourse,
+    datesText,
+  };
+}

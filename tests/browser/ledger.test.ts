@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
 import { DEMO_OPERATORS } from '@cuntong/seeds/stations-demo';
 import { fenToYuan } from '../../client/src/utils/money';
-import { addDays, shanghaiToday } from '../../client/src/views/ledger/ledger-fields';
+import { addDays, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DESKTOP, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';
 
 interface Entry {

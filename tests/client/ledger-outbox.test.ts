@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fenToYuan, formatYuan, yuanToFen } from '../../client/src/utils/money';
-import { addDays, emptyForm, formFromFigures, lastCompleteMonth, shanghaiToday, toPayload, type LedgerUpsertPayload } from '../../client/src/views/ledger/ledger-fields';
+import { emptyForm, formFromFigures, toPayload, type LedgerUpsertPayload } from '../../client/src/views/ledger/ledger-fields';
+import { addDays, lastCompleteMonth, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import {
   isTransientFailure,
   markRefused,

@@ -31,6 +31,12 @@ export function formatShanghai(iso: string | null | undefined): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/** Today's calendar day in Shanghai, "YYYY-MM-DD", whatever the browser's own zone. */
+export function shanghaiToday(now = new Date()): string {
+  const p = shanghaiParts(now);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 /** The year it is now in Shanghai. */
 export function shanghaiYear(now = new Date()): number {
   return Number(shanghaiParts(now).year);
@@ -41,8 +47,17 @@ export function shanghaiDayStart(day: string): string {
   return `${day}T00:00:00${OFFSET}`;
 }
 
-/** The calendar day after "YYYY-MM-DD" (plain date arithmetic, no time zone involved). */
-export function nextDay(day: string): string {
+/** "YYYY-MM-DD" plus n days (plain date arithmetic, no time zone involved). */
+export function addDays(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The calendar day after "YYYY-MM-DD". */
+export const nextDay = (day: string): string => addDays(day, 1);
+
+/** The last month that has ended, "YYYY-MM": the one a monthly ranking reports on. */
+export function lastCompleteMonth(today: string): string {
+  const [y, m] = today.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
 }

@@ -30,6 +30,9 @@ export type ExportOutput = z.infer<typeof exportOutput>;
 /** The most rows one export writes; a bigger list asks the user to narrow the filter. */
 export const EXPORT_MAX_ROWS = 50_000;
 
+/** Integer fen as a yuan number for a spreadsheet cell (people read yuan; Excel sums the cells). */
+export const yuanCell = (fen: number): number => Math.round(fen) / 100;
+
 export async function collectAll<T>(
   fetchPage: (page: number, pageSize: number) => Promise<{ items: T[]; total: number }>,
   max = EXPORT_MAX_ROWS,

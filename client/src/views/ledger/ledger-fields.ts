@@ -88,24 +88,5 @@ export function toPayload(
   };
 }
 
-// ---- days in Asia/Shanghai ----------------------------------------------------------------------------
 
-const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** Today's calendar day in Shanghai, "YYYY-MM-DD", whatever the browser's own zone. */
-export function shanghaiToday(now = new Date()): string {
-  const p = Object.fromEntries(shanghaiDay.formatToParts(now).map((part) => [part.type, part.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** "YYYY-MM-DD" plus n days (plain date arithmetic). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
-
-/** The last month that has ended, "YYYY-MM": the one a monthly ranking reports on. */
-export function lastCompleteMonth(today: string): string {
-  const [y, m] = today.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
-}

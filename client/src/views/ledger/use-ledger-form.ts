@@ -1,22 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/vue-query';
+import { addDays, shanghaiToday } from '@/utils/shanghai-time';
 import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { isApiError, trpc, type RouterOutputs } from '@/api/trpc';
 import { useLedgerOutboxStore } from '@/stores/use-ledger-outbox-store';
 import { toast } from '@/utils/toast';
-import {
-  addDays,
-  emptyForm,
-  figureText,
-  formFromFigures,
-  isMoney,
-  SECTIONS,
-  shanghaiToday,
-  toPayload,
-  type FigureField,
-  type LedgerUpsertPayload,
-} from './ledger-fields';
+import { emptyForm, figureText, formFromFigures, isMoney, SECTIONS, toPayload, type FigureField, type LedgerUpsertPayload } from './ledger-fields';
 import { isTransientFailure, outboxKey } from './ledger-outbox';
 import { useStationPicker } from './use-station-picker';
 

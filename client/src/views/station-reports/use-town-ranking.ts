@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/vue-query';
+import { lastCompleteMonth, shanghaiToday } from '@/utils/shanghai-time';
 import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
@@ -6,7 +7,6 @@ import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatYuan } from '@/utils/money';
-import { lastCompleteMonth, shanghaiToday } from '@/views/ledger/ledger-fields';
 
 type Metric = NonNullable<RouterInputs['stations']['ranking']['towns']['by']>;
 type ExportKey = RouterInputs['stations']['ranking']['export']['columns'][number]['key'];

@@ -44,8 +44,3 @@ export function useStationLabels() {
 
   return { tierLabel, statusLabel, serviceLabel, statusTag, exportLabels };
 }
-
-/** Today's calendar day in Asia/Shanghai, "YYYY-MM-DD". */
-export function shanghaiToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

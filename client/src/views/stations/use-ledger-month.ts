@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/vue-query';
+import { shanghaiToday } from '@/utils/shanghai-time';
 import { computed, ref, watch, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatYuan } from '@/utils/money';
-import { shanghaiToday } from './station-labels';
 
 export type LedgerRow = RouterOutputs['stations']['ledger']['month'][number];
 type ExportColumns = RouterInputs['stations']['ledger']['export']['columns'];

@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/vue-query';
+import { shanghaiToday } from '@/utils/shanghai-time';
 import type { FormInstance, FormItemRule, FormRules } from 'element-plus';
 import { storeToRefs } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
@@ -7,17 +8,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { useAuthStore } from '@/stores/use-auth-store';
 import { useTownNames } from '@/views/users/use-towns';
-import {
-  shanghaiToday,
-  STATION_SERVICES,
-  STATION_STATUSES,
-  STATION_TIERS,
-  useStationLabels,
-  type Station,
-  type StationService,
-  type StationStatus,
-  type StationTier,
-} from './station-labels';
+import { STATION_SERVICES, STATION_STATUSES, STATION_TIERS, useStationLabels, type Station, type StationService, type StationStatus, type StationTier } from './station-labels';
 
 type CreateInput = RouterInputs['stations']['create'];
 

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/vue-query';
+import { shanghaiToday } from '@/utils/shanghai-time';
 import { computed, reactive, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { isApiError, trpc } from '@/api/trpc';
-import { shanghaiToday, STATION_STATUSES, useStationLabels, type Station, type StationStatus } from './station-labels';
+import { STATION_STATUSES, useStationLabels, type Station, type StationStatus } from './station-labels';
 
 /** Statuses that need a reason (the server says so too, in the user's language). */
 const REASON_NEEDED: StationStatus[] = ['suspended', 'closed'];

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
+import { shanghaiToday } from '@/utils/shanghai-time';
 import type { FormInstance, FormRules } from 'element-plus';
 import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRoute, useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
 import { trpc } from '@/api/trpc';
-import { shanghaiToday } from '@/views/stations/station-labels';
 import { toast } from '@/utils/toast';
 import { TRAINING_COURSE_KEY, TRAINING_COURSES_KEY, TRAINING_SESSIONS_KEY, useTrainingLabels, type Course, type Session } from './training-labels';
 

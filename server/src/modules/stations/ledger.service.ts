@@ -5,7 +5,7 @@ import type { Database, LedgerEntriesTable } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
-import { toXlsx } from '../../lib/excel';
+import { toXlsx, yuanCell } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -76,16 +76,15 @@ export async function listLedgerMonth(db: Db, actor: Actor, stationId: number, m
 /** The month's ledger as a sheet, read with the same scope check; amounts in yuan, as people read them. */
 export async function exportLedgerMonth(db: Db, actor: Actor, input: z.output<typeof ledgerMonthExportInput>) {
   const { stationId, month } = input.list;
-  const yuan = (fen: number) => fen / 100;
   const rows = (await listLedgerMonth(db, actor, stationId, month)).map((e) => ({
     ...e,
-    purchaseAmountYuan: yuan(e.purchaseAmountFen),
-    salesAmountYuan: yuan(e.salesAmountFen),
-    incomeParcelYuan: yuan(e.incomeParcelFen),
-    incomeCommissionYuan: yuan(e.incomeCommissionFen),
-    incomeBillYuan: yuan(e.incomeBillFen),
-    incomeOtherYuan: yuan(e.incomeOtherFen),
-    incomeTotalYuan: yuan(e.incomeParcelFen + e.incomeCommissionFen + e.incomeBillFen + e.incomeOtherFen),
+    purchaseAmountYuan: yuanCell(e.purchaseAmountFen),
+    salesAmountYuan: yuanCell(e.salesAmountFen),
+    incomeParcelYuan: yuanCell(e.incomeParcelFen),
+    incomeCommissionYuan: yuanCell(e.incomeCommissionFen),
+    incomeBillYuan: yuanCell(e.incomeBillFen),
+    incomeOtherYuan: yuanCell(e.incomeOtherFen),
+    incomeTotalYuan: yuanCell(e.incomeParcelFen + e.incomeCommissionFen + e.incomeBillFen + e.incomeOtherFen),
   }));
   const station = await stationById(db, stationId);
   return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: `ledger-${station?.code ?? stationId}-${month}` });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
-import { toXlsx } from '../../lib/excel';
+import { toXlsx, yuanCell } from '../../lib/excel';
 import { regionPrefix } from '../auth/scope';
 import { QUIET_RULE, type QuietRule } from '../rules/rules.service';
 import type { quietExportInput, rankingExportInput } from './stations.schemas';
@@ -145,12 +145,11 @@ export async function townRanking(db: Db, input: { countyCode: string; period: s
 /** The ranking as a sheet: amounts in yuan, coverage in per cent, the county total as the last row. */
 export async function exportTownRanking(db: Db, input: z.output<typeof rankingExportInput> & { list: { countyCode: string } }) {
   const ranking = await townRanking(db, input.list);
-  const yuan = (fen: number) => Math.round(fen) / 100;
   const rows = [...ranking.towns, { ...ranking.county, rank: null }].map((r) => ({
     ...r,
-    salesAmountYuan: yuan(r.salesAmountFen),
-    purchaseAmountYuan: yuan(r.purchaseAmountFen),
-    incomeYuan: yuan(r.incomeFen),
+    salesAmountYuan: yuanCell(r.salesAmountFen),
+    purchaseAmountYuan: yuanCell(r.purchaseAmountFen),
+    incomeYuan: yuanCell(r.incomeFen),
     coveragePercent: Math.round(r.coverage * 10_000) / 100,
   }));
   return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: `town-ranking-${ranking.period}` });

@@ -53,6 +53,11 @@ export function verifyQrToken(key: Buffer, token: string, rule: QrRule, now = Da
   return sessionId;
 }
 
+/** Attempts older than a day count for nothing: the training job clears them, off the check-in path. */
+export async function purgeQrAttempts(db: Db): Promise<void> {
+  await sql`delete from qr_check_in_attempts where at < now() - interval '1 day'`.execute(db);
+}
+
 /** Shanghai wall-clock date and time to an instant (China keeps +08:00 all year). */
 const shanghaiInstant = (date: string, time: string) => Date.parse(`${date}T${time.slice(0, 5)}:00+08:00`);
 
@@ -72,7 +77,6 @@ export async function currentQrToken(db: Db, actor: Actor, sessionId: number, no
 export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof qrCheckInInput>, now = Date.now()) {
   const { db } = deps;
   const mobile = normaliseMobile(input.mobile);
-  await sql`delete from qr_check_in_attempts where at < now() - interval '1 day'`.execute(db);
   await db.insertInto('qr_check_in_attempts').values({ ip, mobile }).execute();
   const since = new Date(now - QR_LIMITS.windowMinutes * 60_000);
   const counts = await db

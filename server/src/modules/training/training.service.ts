@@ -80,6 +80,11 @@ function courseRows(db: Kysely<Database>) {
     .selectFrom('courses as c')
     .innerJoin('regions as r', 'r.code', 'c.region_code')
     .leftJoin('stations as s', 's.id', 'c.station_id')
+    // the session count once per course: shown, and the completion rule is read from it
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('course_sessions as cs').select((e) => e.fn.countAll<number>().as('n')).whereRef('cs.course_id', '=', 'c.id').as('sc'),
+      (join) => join.onTrue(),
+    )
     .select([
       'c.id',
       'c.title',
@@ -97,8 +102,8 @@ function courseRows(db: Kysely<Database>) {
       'c.status',
       'c.completion_min_sessions',
       'c.version',
-      sql<number>`(select count(*) from course_sessions cs where cs.course_id = c.id)`.as('session_count'),
-      requiredSessionsSql(sql`(select count(*) from course_sessions cs where cs.course_id = c.id)`, sql.ref('c.completion_min_sessions')).as('required_sessions'),
+      'sc.n as session_count',
+      requiredSessionsSql(sql.ref('sc.n'), sql.ref('c.completion_min_sessions')).as('required_sessions'),
       (eb) =>
         eb
           .selectFrom('attendance as a')

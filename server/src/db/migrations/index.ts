@@ -2,10 +2,14 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './2026-11-28-0001-foundation';
 import * as m0002 from './2026-11-28-0002-stations';
 import * as m0003 from './2026-11-28-0003-training';
+import * as m0004 from './2026-11-28-0004-trainee-merge';
+import * as m0005 from './2026-11-28-0005-training-conversion';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
   '2026-11-28-0001-foundation': m0001,
   '2026-11-28-0002-stations': m0002,
   '2026-11-28-0003-training': m0003,
+  '2026-11-28-0004-trainee-merge': m0004,
+  '2026-11-28-0005-training-conversion': m0005,
 };

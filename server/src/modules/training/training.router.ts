@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { auditWho } from '../../trpc/context';
-import { publicProcedure, roleProcedure, router } from '../../trpc/trpc';
+import { publicProcedure, router } from '../../trpc/trpc';
+import { attendanceRouter } from './attendance.router';
+import { conversionRouter } from './conversion.router';
+import { traineesRouter } from './trainees.router';
+import { trainingStaff } from './training.procedures';
 import { listOutcomes, recordOutcome } from './outcomes.service';
 import { currentQrToken, qrCheckIn } from './qr-check-in';
 import {
   addSessionInput,
-  checkInInput,
-  checkInOutput,
   courseListInput,
   courseListOutput,
   courseView,
@@ -17,14 +19,9 @@ import {
   qrCheckInOutput,
   qrTokenOutput,
   sessionView,
-  traineeSearchInput,
-  traineeSearchOutput,
   updateCourseInput,
 } from './training.schemas';
-import { addSession, checkIn, createCourse, getCourse, listCourses, listSessions, searchTrainees, updateCourse } from './training.service';
-
-/** Who runs training: the bureau, and coordinators within their towns (narrowed in the service). */
-const trainingStaff = roleProcedure('admin', 'staff', 'training_coordinator');
+import { addSession, createCourse, getCourse, listCourses, listSessions, updateCourse } from './training.service';
 
 export const trainingRouter = router({
   courses: router({
@@ -37,9 +34,7 @@ export const trainingRouter = router({
     list: trainingStaff.input(z.object({ courseId: z.number().int() })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx.db, ctx.actor, input.courseId)),
     add: trainingStaff.input(addSessionInput).output(sessionView).mutation(({ ctx, input }) => addSession(ctx.db, ctx.actor, auditWho(ctx), input)),
   }),
-  trainees: router({
-    search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
-  }),
+  trainees: traineesRouter,
   outcomes: router({
     list: trainingStaff.input(z.object({ traineeId: z.number().int() })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx.db, ctx.actor, input.traineeId)),
     record: trainingStaff.input(recordOutcomeInput).output(outcomeView).mutation(({ ctx, input }) => recordOutcome(ctx, ctx.actor, auditWho(ctx), input)),
@@ -50,7 +45,6 @@ export const trainingRouter = router({
     /** The trainee's own phone, not logged in: token, name and mobile. */
     checkIn: publicProcedure.input(qrCheckInInput).output(qrCheckInOutput).mutation(({ ctx, input }) => qrCheckIn(ctx, ctx.ip, input)),
   }),
-  attendance: router({
-    checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, ctx.actor, auditWho(ctx), input)),
-  }),
+  attendance: attendanceRouter,
+  conversion: conversionRouter,
 });

@@ -24,6 +24,8 @@ export interface DemoTrainingResult {
   created: boolean;
   courses: number;
   trainees: number;
+  /** Of them, people registered a second time under another mobile (possible duplicates). */
+  duplicates: number;
   attendance: number;
   outcomes: number;
   personTimes: number;
@@ -52,7 +54,7 @@ function personName(random: Random): string {
  * (shops opened, first sales, livestreams…) for part of those who completed.
  */
 export async function seedDemoTraining(db: Db, options: { countyCode: string; seed: number; today: string }): Promise<DemoTrainingResult> {
-  const none = { created: false, courses: 0, trainees: 0, attendance: 0, outcomes: 0, personTimes: 0 };
+  const none = { created: false, courses: 0, trainees: 0, duplicates: 0, attendance: 0, outcomes: 0, personTimes: 0 };
   if (await db.selectFrom('courses').select('id').limit(1).executeTakeFirst()) return none;
   const random = createRandom(options.seed * 31 + 5);
   const prefix = options.countyCode.slice(0, 6);
@@ -104,6 +106,7 @@ export async function seedDemoTraining(db: Db, options: { countyCode: string; se
 
   let attendanceRows = 0;
   let outcomeRows = 0;
+  let duplicateRows = 0;
   await db.transaction().execute(async (trx) => {
     const traineeIds: number[] = [];
     for (let i = 0; i < people.length; i += 500) {
@@ -115,6 +118,7 @@ export async function seedDemoTraining(db: Db, options: { countyCode: string; se
       traineeIds.push(...rows.map((r) => r.id));
     }
     const completedOn = new Map<number, string>();
+    const heldSessions: { id: number; day: string; start: string; town: string; present: Set<number> }[] = [];
     for (const course of courses) {
       const { id: courseId } = await trx
         .insertInto('courses')
@@ -140,10 +144,19 @@ export async function seedDemoTraining(db: Db, options: { countyCode: string; se
           .executeTakeFirstOrThrow();
         if (day >= options.today) continue; // today's classes are for trying check-in
         const present = course.enrolled.filter(() => random.chance(k === 0 ? 0.95 : 0.84));
+        heldSessions.push({ id: sessionId, day, start: course.times[0], town: course.regionCode, present: new Set(present) });
         if (!present.length) continue;
         await trx
           .insertInto('attendance')
-          .values(present.map((p) => ({ session_id: sessionId, trainee_id: traineeIds[p], method: random.pick(['search', 'search', 'qr', 'import'] as const), recorded_by: null })))
+          .values(
+            present.map((p) => ({
+              session_id: sessionId,
+              trainee_id: traineeIds[p],
+              method: random.pick(['search', 'search', 'qr', 'import'] as const),
+              recorded_by: null,
+              checked_in_at: arrival(day, course.times[0], (p * 7) % 25),
+            })),
+          )
           .execute();
         attendanceRows += present.length;
       }
@@ -160,6 +173,9 @@ export async function seedDemoTraining(db: Db, options: { countyCode: string; se
     }
     for (let i = 0; i < outcomes.length; i += 500) await trx.insertInto('training_outcomes').values(outcomes.slice(i, i + 500)).execute();
     outcomeRows = outcomes.length;
+    const twice = await seedDuplicateTrainees(trx, createRandom(options.seed * 31 + 11), people, heldSessions);
+    duplicateRows = twice.trainees;
+    attendanceRows += twice.attendance;
   });
   await computeTrainingMetrics(db, { asOf: options.today });
   const personTimes = await db
@@ -169,5 +185,55 @@ export async function seedDemoTraining(db: Db, options: { countyCode: string; se
     .where('region_code', '=', options.countyCode)
     .where('period', '=', year)
     .executeTakeFirst();
-  return { created: true, courses: courses.length, trainees: people.length, attendance: attendanceRows, outcomes: outcomeRows, personTimes: Number(personTimes?.value ?? 0) };
+  return { created: true, courses: courses.length, trainees: people.length + duplicateRows, duplicates: duplicateRows, attendance: attendanceRows, outcomes: outcomeRows, personTimes: Number(personTimes?.value ?? 0) };
+}
+
+/** When a trainee checked in: `minutesBefore` the class started (negative: after), Shanghai time. */
+function arrival(day: string, start: string, minutesBefore: number): Date {
+  return new Date(Date.parse(`${day}T${start}:00+08:00`) - minutesBefore * 60_000);
+}
+
+/** How many people of the coordinator's towns were registered a second time under another mobile. */
+const DUPLICATE_PAIRS = 8;
+
+/**
+ * The same person registered twice, as happens in the field: a second phone, a family member's
+ * mobile at a walk-in. Same name, same village, another mobile (136…, which no one else has), and a
+ * session or two attended under it — once a session the person had also attended under the first
+ * mobile. In the demo coordinator's towns, so the duplicates page has pairs to merge at first start.
+ */
+async function seedDuplicateTrainees(
+  trx: Db,
+  random: Random,
+  people: { name: string; mobile: string; village: string; town: string; tags: TraineeTag[] }[],
+  sessions: { id: number; day: string; start: string; town: string; present: Set<number> }[],
+): Promise<{ trainees: number; attendance: number }> {
+  const attended = (p: number) => sessions.filter((s) => s.present.has(p));
+  const chosen: number[] = [];
+  const candidates = people.map((p, i) => ({ p, i })).filter(({ p, i }) => TRAINER_TOWNS.includes(p.town) && attended(i).length > 0);
+  while (chosen.length < Math.min(DUPLICATE_PAIRS, candidates.length)) {
+    const { i } = random.pick(candidates);
+    if (!chosen.includes(i)) chosen.push(i);
+  }
+  let attendance = 0;
+  for (const [k, p] of chosen.entries()) {
+    const person = people[p];
+    const mobile = `136${String(20_000_000 + k * 7919 + random.int(0, 999)).slice(-8)}`;
+    const { id } = await trx
+      .insertInto('trainees')
+      .values({ name: person.name, name_initials: nameInitials(person.name), mobile, village_code: person.village, tags: person.tags.filter(() => random.chance(0.5)) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const own = attended(p);
+    const elsewhere = sessions.filter((s) => s.town === person.town && !s.present.has(p));
+    const picked = new Set([random.pick(elsewhere.length ? elsewhere : own)]);
+    if (k % 2 === 0) picked.add(random.pick(own)); // checked in twice, under both mobiles
+    await trx
+      .insertInto('attendance')
+      // a few minutes into the class: a second check-in of the same person comes after the first
+      .values([...picked].map((s) => ({ session_id: s.id, trainee_id: id, method: 'search' as const, recorded_by: null, checked_in_at: arrival(s.day, s.start, -(5 + k)) })))
+      .execute();
+    attendance += picked.size;
+  }
+  return { trainees: chosen.length, attendance };
 }

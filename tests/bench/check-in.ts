@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp } from '@cuntong/server/app';
@@ -66,21 +67,24 @@ try {
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 
-  // the phones: another process, so the server has its core to itself
-  const load = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'check-in-load.mjs')], {
-    env: { ...process.env, ORIGIN: origin, COOKIE: cookie, SESSION_ID: String(session.id), TRAINEE_IDS: ids.join(','), CONCURRENCY: String(CONCURRENCY) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  // The ceiling: the same requests from the same load process to a handler that only parses the
+  // body and answers, on this machine. Check-in throughput is read against it.
+  const empty = new Hono().post('/empty', async (c) => {
+    await c.req.json();
+    return c.json({ result: { data: { status: 'checked_in' } } });
   });
-  let out = '';
-  load.stdout.on('data', (d) => (out += d));
-  const code = await new Promise((r) => load.once('exit', r));
-  if (code !== 0) throw new Error(`load process exited with ${code}`);
-  const { requests, seconds, statuses } = JSON.parse(out) as { requests: number; seconds: number; statuses: Record<string, number> };
+  const ceilingServer = serve({ fetch: empty.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((r) => ceilingServer.once('listening', r));
+  const ceiling = await runLoad(`http://127.0.0.1:${(ceilingServer.address() as AddressInfo).port}`, '', session.id, ids, '/empty');
+  ceilingServer.close();
+
+  const { requests, seconds, statuses } = await runLoad(origin, cookie, session.id, ids);
   server.close();
 
   const rows = await db.selectFrom('attendance').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('trainee_id').distinct().as('people')]).where('session_id', '=', session.id).executeTakeFirstOrThrow();
   console.log(`${requests} check-in requests (${N} trainees, each sent twice) over HTTP, ${CONCURRENCY} at a time: ${seconds.toFixed(2)} s`);
   console.log(`throughput: ${Math.round(requests / seconds)} requests/s`);
+  console.log(`ceiling on this machine (same load, a handler that only parses and answers): ${Math.round(ceiling.requests / ceiling.seconds)} requests/s`);
   console.log(`answers: ${statuses.checked_in} checked in, ${statuses.already_checked_in} already checked in, ${statuses.failed} failed`);
   console.log(`attendance rows: ${rows.n} for ${rows.people} trainees → lost ${N - Number(rows.people)}, duplicated ${Number(rows.n) - Number(rows.people)}`);
 } finally {
@@ -88,4 +92,17 @@ try {
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
 }
+/** The phones: another process, so the server has its core to itself. */
+async function runLoad(origin: string, cookie: string, sessionId: number, ids: number[], targetPath?: string) {
+  const load = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'check-in-load.mjs')], {
+    env: { ...process.env, ORIGIN: origin, COOKIE: cookie, SESSION_ID: String(sessionId), TRAINEE_IDS: ids.join(','), CONCURRENCY: String(CONCURRENCY), ...(targetPath ? { TARGET_PATH: targetPath } : {}) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  load.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((r) => load.once('exit', r));
+  if (code !== 0) throw new Error(`load process exited with ${code}`);
+  return JSON.parse(out) as { requests: number; seconds: number; statuses: Record<string, number> };
+}
+
 process.exit(0); // BullMQ's blocking connections would otherwise keep the process a while

@@ -12,6 +12,7 @@ import {
   NO_CHROMIUM_REASON,
   openPage,
   PHONE,
+  pickOption,
   SCREENSHOTS,
   useBrowserApp,
 } from '../support/browser';
@@ -24,14 +25,14 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'admin');
     await login(page, 'admin', ADMIN_PASSWORD);
-    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-training', 'menu-targets', 'menu-users', 'menu-audit']);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-group:training', 'menu-training-dashboard', 'menu-training', 'menu-training-trainees', 'menu-training-follow-up', 'menu-training-spot-check', 'menu-targets', 'menu-users', 'menu-audit']);
 
     await page.getByTestId('menu-users').click();
     await page.getByTestId('users-create').click();
     await page.getByTestId('user-form-login').fill('zhao.peixun');
     await page.getByTestId('user-form-name').fill('赵培训');
-    await page.getByTestId('user-form-role').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '培训专员' }).click();
+    // the towns field appears once the role needs a scope
+    await pickOption(page, 'user-form-role', '培训专员');
     for (const town of ['洪绪', '南沙河']) {
       await page.getByTestId('user-form-regions').click();
       await page.getByTestId('user-form-regions').locator('input').fill(town);
@@ -59,7 +60,11 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     await page.getByTestId('confirm-password').fill('MyOwn#2026');
     await page.getByTestId('change-password-submit').click();
     await page.getByTestId('change-password-dialog').waitFor({ state: 'hidden' });
-    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-stations', 'menu-training']);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-regions', 'menu-stations', 'menu-group:training', 'menu-training-dashboard', 'menu-training', 'menu-training-trainees', 'menu-training-follow-up', 'menu-training-spot-check']);
+    // the group opens on a click and leads to its pages
+    await page.getByTestId('menu-group:training').click();
+    await page.getByTestId('menu-training-trainees').click();
+    await page.waitForURL(/\/training\/trainees$/);
     await page.goto('/users');
     await page.waitForURL((url) => url.pathname === '/');
     await expect.poll(() => page.locator('.el-message').first().textContent()).toContain('无权');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@cuntong/server/db/create-db';
 import { DEMO_COUNTY_CODE, seedDemo } from '@cuntong/seeds/demo';
+import { findDuplicates } from '@cuntong/server/modules/training/trainees.service';
 import { createTestDb } from '../support/db';
 
 const TODAY = '2026-11-28';
@@ -15,7 +16,8 @@ describe('demo seed: a year of training', () => {
 
   it('lands the year near but below 1,500 person-times, with classes running today in 洪绪镇 and outcomes to convert', async () => {
     const { training } = await seedDemo(handle.db, { today: TODAY });
-    expect(training).toMatchObject({ created: true, trainees: 2400 });
+    // 2,400 people, 8 of whom were registered a second time under another mobile
+    expect(training).toMatchObject({ created: true, trainees: 2408, duplicates: 8 });
     expect(training.personTimes).toBeGreaterThan(1_200);
     expect(training.personTimes).toBeLessThan(1_500);
 
@@ -41,6 +43,18 @@ describe('demo seed: a year of training', () => {
     // one person, one mobile
     const mobiles = await handle.db.selectFrom('trainees').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('mobile').distinct().as('distinct')]).executeTakeFirstOrThrow();
     expect(Number(mobiles.distinct)).toBe(Number(mobiles.n));
+  });
+
+  it("gives the demo coordinator's towns pairs of possible duplicates to merge", async () => {
+    const coordinator = { id: 0, loginName: 'demo.trainer', displayName: '张敏', role: 'training_coordinator' as const, scopes: { regions: [HONGXU, '370481102000'], stations: [], bases: [] } };
+    const { groups } = await findDuplicates(handle.db, coordinator, {});
+    const seeded = groups.filter((g) => g.members.some((m) => m.mobile.startsWith('136')));
+    expect(seeded).toHaveLength(8);
+    for (const group of seeded) {
+      expect(group.members.length).toBeGreaterThanOrEqual(2);
+      expect(group.members.every((m) => m.attendanceCount > 0)).toBe(true);
+      expect(new Set(group.members.map((m) => m.villageCode)).size).toBe(1);
+    }
   });
 
   it('adds nothing when run again', async () => {

@@ -2,22 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCardCheckChar } from '@cuntong/server/lib/id-card';
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
+import { readExport } from '../support/xlsx';
 import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
+import { courseInput as course, XIGANG } from './course-fixture';
 
-const XIGANG = '370481106000'; // 西岗镇: outside the coordinator's two towns
-const course = (regionCode: string, title: string) => ({
-  title,
-  topic: 'livestream_selling' as const,
-  organiser: '滕州市商务局',
-  trainers: ['孟老师'],
-  regionCode,
-  stationId: null,
-  venue: '镇政府三楼会议室',
-  capacity: 60,
-  plannedStart: '2026-11-20',
-  plannedEnd: '2026-11-22',
-  completionMinSessions: null,
-});
 const ID_FIRST17 = '37048119950312002';
 const ID_CARD = ID_FIRST17 + idCardCheckChar(ID_FIRST17);
 
@@ -98,6 +86,7 @@ describe('training: courses, sessions and check-in', () => {
     for (const [path, input, mutation] of [
       ['training.courses.get', { id: xigangCourse.id }, false],
       ['training.sessions.list', { courseId: xigangCourse.id }, false],
+      ['training.sessions.get', { id: xigangSession.id }, false],
       ['training.sessions.add', { courseId: xigangCourse.id, date: '2026-11-22', startsAt: '09:00', endsAt: '10:00' }, true],
       ['training.courses.create', course(XIGANG, '越权的班'), true],
       ['training.attendance.checkIn', { sessionId: xigangSession.id, walkIn: { name: '某人', mobile: '13300005555' } }, true],
@@ -113,9 +102,50 @@ describe('training: courses, sessions and check-in', () => {
     const byId = await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13500004444').executeTakeFirstOrThrow();
     const checkIn = await trpcHttp(h.app, 'training.attendance.checkIn', { mutation: true, cookie, input: { sessionId: hongxuSession.id, traineeId: byId.id } });
     expect(checkIn.body.error!.data.appCode).toBe('TRAINEE_NOT_FOUND');
+    // a known trainee of their own towns, at the third town's session, or at a session that is not there
+    const own = await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13900001111').executeTakeFirstOrThrow();
+    const foreign = await trpcHttp(h.app, 'training.attendance.checkIn', { mutation: true, cookie, input: { sessionId: xigangSession.id, traineeId: own.id } });
+    expect([foreign.status, foreign.body.error!.data.appCode]).toEqual([403, 'FORBIDDEN_SCOPE']);
+    const missing = await trpcHttp(h.app, 'training.attendance.checkIn', { mutation: true, cookie, input: { sessionId: 999_999, traineeId: own.id } });
+    expect([missing.status, missing.body.error!.data.appCode]).toEqual([404, 'SESSION_NOT_FOUND']);
+    expect(await h.db.selectFrom('attendance').select('trainee_id').where('session_id', '=', xigangSession.id).where('trainee_id', '=', own.id).execute()).toHaveLength(0);
     // and nothing was written by the refused calls
     expect(await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13300005555').execute()).toHaveLength(0);
     expect(await h.db.selectFrom('course_sessions').select('id').where('course_id', '=', xigangCourse.id).execute()).toHaveLength(1);
+  });
+
+  it('refuses a check-in to a cancelled course, known trainee or walk-in, and writes nothing', async () => {
+    const created = await coordinator.training.courses.create(course(HONGXU, '取消的班'));
+    const session = await coordinator.training.sessions.add({ courseId: created.id, date: '2026-11-21', startsAt: '09:00', endsAt: '10:00', venue: null });
+    await coordinator.training.courses.update({ ...course(HONGXU, '取消的班'), id: created.id, version: created.version, status: 'cancelled' });
+    const known = await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13900001111').executeTakeFirstOrThrow();
+    expect(await refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: session.id, traineeId: known.id }))).toMatchObject({ appCode: 'COURSE_CANCELLED' });
+    expect(await refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: session.id, walkIn: { name: '钱多多', mobile: '13700006666', villageCode: null, tags: [] } }))).toMatchObject({ appCode: 'COURSE_CANCELLED' });
+    expect(await h.db.selectFrom('attendance').select('trainee_id').where('session_id', '=', session.id).execute()).toEqual([]);
+  });
+
+  it("exports the courses a coordinator may see, with the client's headers and labels; a session stands alone", async () => {
+    const file = await coordinator.training.courses.export({
+      list: { page: 1, pageSize: 20, filter: { q: '直播带货' } },
+      columns: [
+        { key: 'title', header: '培训班名称' },
+        { key: 'topic', header: '主题', labels: { livestream_selling: '直播带货' } },
+        { key: 'trainers', header: '授课老师' },
+        { key: 'sessionCount', header: '课次数' },
+        { key: 'traineeCount', header: '学员数' },
+      ],
+      sheetName: '培训班',
+    });
+    expect(file.filename).toMatch(/^training-courses-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const attended = await h.db.selectFrom('attendance').select('trainee_id').where('session_id', '=', hongxuSession.id).execute();
+    expect(attended.length).toBeGreaterThan(0);
+    expect((await readExport(file.contentBase64)).rows).toEqual([
+      ['培训班名称', '主题', '授课老师', '课次数', '学员数'],
+      ['洪绪镇直播带货班', '直播带货', '孟老师', 1, attended.length],
+    ]);
+    const all = await staff.training.courses.export({ list: { page: 1, pageSize: 20 }, columns: [{ key: 'title', header: '培训班名称' }], sheetName: '培训班' });
+    expect(all.rows).toBeGreaterThan(file.rows);
+    expect(await coordinator.training.sessions.get({ id: hongxuSession.id })).toMatchObject({ id: hongxuSession.id, date: '2026-11-20', startsAt: '09:00', attendance: attended.length });
   });
 
   it('never returns a full ID-card number or mobile in a list', async () => {

@@ -289,6 +289,10 @@ export interface TraineesTable {
   village_code: string | null;
   tags: ColumnType<TraineeTag[], TraineeTag[] | undefined, TraineeTag[]>;
   version: ColumnType<number, number | undefined, number>;
+  /** Merged into this trainee (trainees.merge): the record stays so its mobile finds that person. */
+  merged_into_id: ColumnType<number | null, number | null | undefined, number | null>;
+  merged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  merged_by: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -308,6 +312,40 @@ export interface CourseCompletionsTable {
   started_on: DateText;
   completed_on: DateText;
   region_code: string;
+  computed_at: CreatedAt;
+}
+
+export const CONVERSION_CUTS = ['total', 'cohort_month', 'course', 'topic', 'trainer', 'town'] as const;
+export type ConversionCut = (typeof CONVERSION_CUTS)[number];
+
+/** Snapshot: 培训转化率 per scope (town or county), year and cut value. */
+export interface TrainingConversionStatsTable {
+  region_code: string;
+  year: number;
+  cut: ConversionCut;
+  cut_key: string;
+  cut_label: string;
+  completed: number;
+  converted: number;
+  shop_opened: number;
+  first_sale: number;
+  livestream_started: number;
+  employed: number;
+  business_started: number;
+  rule_version: number;
+  computed_at: CreatedAt;
+}
+
+/** Snapshot: the training funnel per scope and year. */
+export interface TrainingFunnelStatsTable {
+  region_code: string;
+  year: number;
+  registered: number;
+  attended: number;
+  completed: number;
+  converted: number;
+  first_sale: number;
+  rule_version: number;
   computed_at: CreatedAt;
 }
 
@@ -356,6 +394,8 @@ export interface Database {
   training_outcomes: TrainingOutcomesTable;
   course_completions: CourseCompletionsTable;
   qr_check_in_attempts: QrCheckInAttemptsTable;
+  training_conversion_stats: TrainingConversionStatsTable;
+  training_funnel_stats: TrainingFunnelStatsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from './app-error';
 import { toHalfWidth } from './text';
@@ -37,63 +38,90 @@ function cellValue(value: ExcelJS.CellValue): unknown {
   return value;
 }
 
-/**
- * Read the first worksheet; the header row is the one (among the first 15) that names the most of
- * `knownHeaders` (or, naming none, the first with two different texts). Blank rows are dropped.
- */
-export async function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
-  } catch (err) {
-    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
+/** The first rows, among which the header is looked for. */
+const HEADER_SEARCH_ROWS = 15;
 
+const rowTexts = (values: unknown[]) => values.map((v) => cellValue(v as ExcelJS.CellValue)).filter((v): v is string => typeof v === 'string');
+
+/**
+ * The header row: the one (among the first 15) that names the most of `knownHeaders`, or, naming
+ * none, the first with two different texts (a merged title repeats one, or has one).
+ */
+function findHeaderRow(head: { number: number; values: unknown[] }[], knownHeaders: (header: string) => boolean): number {
   let headerRow = 0;
   let best = 0;
-  for (let r = 1; r <= Math.min(15, sheet.rowCount); r++) {
-    const values = (sheet.getRow(r).values as ExcelJS.CellValue[]).slice(1);
-    const hits = values.filter((v) => typeof cellValue(v) === 'string' && knownHeaders(normaliseText(String(cellValue(v))))).length;
-    if (hits > best) (best = hits), (headerRow = r);
+  for (const row of head) {
+    const hits = rowTexts(row.values).filter((v) => knownHeaders(normaliseText(v))).length;
+    if (hits > best) (best = hits), (headerRow = row.number);
   }
-  if (headerRow === 0) {
-    // none of the words we know: the user's own headers, to be mapped by hand — the first row with
-    // two or more different texts (a merged title repeats one)
-    for (let r = 1; r <= Math.min(15, sheet.rowCount) && headerRow === 0; r++) {
-      const texts = new Set(
-        (sheet.getRow(r).values as ExcelJS.CellValue[]).slice(1).map((v) => cellValue(v)).filter((v): v is string => typeof v === 'string' && normaliseText(v) !== ''),
-      );
-      if (texts.size >= 2) headerRow = r;
-    }
-  }
-  if (headerRow === 0) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no header row found' });
+  if (headerRow) return headerRow;
+  // none of the words we know: the user's own headers, to be mapped by hand
+  return head.find((row) => new Set(rowTexts(row.values).filter((v) => normaliseText(v) !== '')).size >= 2)?.number ?? 0;
+}
 
-  const headerCells = (sheet.getRow(headerRow).values as ExcelJS.CellValue[]).slice(1);
+/**
+ * Read the first worksheet, streamed (a 100,000-row sign-in sheet is read in seconds without
+ * holding the workbook model), the header found among its first rows. Blank rows are dropped.
+ */
+export async function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(base64, 'base64')]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // dates are numbers with a date format
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  const head: { number: number; values: unknown[] }[] = [];
+  let headerRow = 0;
   const headers: string[] = [];
   const columnHeader = new Map<number, string>();
-  headerCells.forEach((v, i) => {
-    const text = v === null || v === undefined ? '' : normaliseText(String(cellValue(v) ?? ''));
-    if (text && !headers.includes(text)) {
-      headers.push(text);
-      columnHeader.set(i + 1, text);
-    }
-  });
-
   const rows: SheetRow[] = [];
-  for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
+  let sawSheet = false;
+
+  const settleHeader = () => {
+    headerRow = findHeaderRow(head, knownHeaders);
+    if (headerRow === 0) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no header row found' });
+    head.find((r) => r.number === headerRow)!.values.forEach((v, col) => {
+      const text = v === null || v === undefined ? '' : normaliseText(String(cellValue(v as ExcelJS.CellValue) ?? ''));
+      if (text && !headers.includes(text)) {
+        headers.push(text);
+        columnHeader.set(col, text);
+      }
+    });
+    for (const row of head) if (row.number > headerRow) take(row);
+  };
+  const take = (row: { number: number; values: unknown[] }) => {
     const cells: Record<string, unknown> = {};
     let filled = false;
     for (const [col, header] of columnHeader) {
-      const value = cellValue(row.getCell(col).value);
+      const value = cellValue(row.values[col] as ExcelJS.CellValue);
       const blank = value === null || (typeof value === 'string' && normaliseText(value) === '');
       if (!blank) filled = true;
       cells[header] = blank ? null : value;
     }
-    if (filled) rows.push({ rowNumber: r, cells });
+    if (filled) rows.push({ rowNumber: row.number, cells });
+  };
+
+  try {
+    for await (const worksheet of reader) {
+      sawSheet = true;
+      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+        const line = { number: row.number, values: row.values as unknown[] };
+        if (headerRow) take(line);
+        else if (row.number <= HEADER_SEARCH_ROWS) head.push(line);
+        else {
+          settleHeader();
+          take(line);
+        }
+      }
+      break; // the first worksheet only
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
   }
+  if (!sawSheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
+  if (!headerRow) settleHeader();
   return { headers, headerRow, rows };
 }
 

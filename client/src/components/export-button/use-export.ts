@@ -1,6 +1,7 @@
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
+import { downloadBase64 } from '@/utils/file-base64';
 import { toast } from '@/utils/toast';
 
 export interface ExportColumn {
@@ -24,13 +25,7 @@ export function useExport(run: (columns: ExportColumn[]) => Promise<ExportResult
     exporting.value = true;
     try {
       const result = await run(columns);
-      const bytes = Uint8Array.from(atob(result.contentBase64), (c) => c.charCodeAt(0));
-      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = result.filename;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBase64(result.filename, result.contentBase64);
       toast('success', t('common.export.done', { rows: result.rows }));
     } catch (error) {
       toast('error', errorMessage(error));

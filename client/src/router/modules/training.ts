@@ -4,32 +4,45 @@ import type { Role } from '@/api/trpc';
 /** Who runs training: the bureau, and coordinators within their towns (the server narrows them). */
 const trainers: Role[] = ['admin', 'staff', 'training_coordinator'];
 
-const routes: RouteRecordRaw[] = [
+// The pages of 电商培训, one file per capability in ./training; they share this menu group.
+const capabilities = import.meta.glob<RouteRecordRaw[]>('./training/*.ts', { eager: true, import: 'default' });
+
+const courses: RouteRecordRaw[] = [
   {
-    path: 'training/courses',
+    path: 'courses',
     name: 'training',
     component: () => import('@/views/training/courses-page.vue'),
-    meta: { titleKey: 'training.courses.title', roles: trainers, icon: 'reading', order: 30 },
+    meta: { titleKey: 'training.courses.title', icon: 'reading', order: 30 },
   },
   {
-    path: 'training/courses/:id(\\d+)',
+    path: 'courses/:id(\\d+)',
     name: 'training-course',
     component: () => import('@/views/training/course-detail-page.vue'),
-    meta: { titleKey: 'training.course.title', roles: trainers, hideInMenu: true },
+    meta: { titleKey: 'training.course.title', hideInMenu: true },
   },
   {
     // The coordinator's phone in the hall: search, tap, next.
-    path: 'training/sessions/:id(\\d+)/check-in',
+    path: 'sessions/:id(\\d+)/check-in',
     name: 'training-check-in',
     component: () => import('@/views/training/check-in-page.vue'),
-    meta: { titleKey: 'training.checkIn.title', roles: trainers, hideInMenu: true },
+    meta: { titleKey: 'training.checkIn.title', hideInMenu: true },
   },
   {
     // The projector: a large rotating QR code and the count so far.
-    path: 'training/sessions/:id(\\d+)/qr',
+    path: 'sessions/:id(\\d+)/qr',
     name: 'training-qr',
     component: () => import('@/views/training/qr-page.vue'),
-    meta: { titleKey: 'training.qr.title', roles: trainers, hideInMenu: true },
+    meta: { titleKey: 'training.qr.title', hideInMenu: true },
+  },
+];
+
+const routes: RouteRecordRaw[] = [
+  {
+    // A menu group: /training/… pages render straight into the layout (no component of its own).
+    path: 'training',
+    redirect: { name: 'training' },
+    meta: { titleKey: 'training.menu', roles: trainers, icon: 'reading', order: 30 },
+    children: [...courses, ...Object.values(capabilities).flat()],
   },
   {
     // The trainee's own phone, from the QR code: no login, outside the app layout.

@@ -5,6 +5,7 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { toast } from '@/utils/toast';
+import { readBase64 } from '@/utils/file-base64';
 import { FIGURE_FIELDS } from './ledger-fields';
 
 type ImportInput = RouterInputs['stations']['ledger']['import']['preview'];
@@ -17,15 +18,6 @@ export const IMPORT_FIELDS: Field[] = ['date', 'stationCode', ...FIGURE_FIELDS, 
 
 /** Larger files are refused by the server; say so before reading them. */
 const MAX_BYTES = 10 * 1024 * 1024;
-
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * A month of ledger from the user's own spreadsheet: preview (the columns found for each of our

@@ -4,20 +4,11 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterOutputs } from '@/api/trpc';
 import { useEnumLabel } from '@/composables/use-enum-label';
+import { readBase64 } from '@/utils/file-base64';
 
 type ImportResult = RouterOutputs['stations']['import']['preview'];
 /** The server refuses files over ~10 MB (its base64 limit); a station register is far smaller. */
 const MAX_BYTES = 10 * 1024 * 1024;
-
-/** A file's bytes as base64, without the data-URL prefix. */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * Import the station register from Excel: the chosen file is checked in full on the server (a dry

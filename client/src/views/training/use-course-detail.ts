@@ -43,8 +43,8 @@ export function useCourseDetail() {
     return c.plannedEnd && c.plannedEnd !== c.plannedStart ? `${c.plannedStart} – ${c.plannedEnd}` : c.plannedStart;
   });
 
-  const openCheckIn = (session: Session) => router.push({ name: 'training-check-in', params: { id: session.id }, query: { course: session.courseId } });
-  const openQr = (session: Session) => router.push({ name: 'training-qr', params: { id: session.id }, query: { course: session.courseId } });
+  const openCheckIn = (session: Session) => router.push({ name: 'training-check-in', params: { id: session.id } });
+  const openQr = (session: Session) => router.push({ name: 'training-qr', params: { id: session.id } });
 
   // ---- add a session --------------------------------------------------------------------------------
   const dialogs = reactive({ session: false, edit: false });

@@ -3,6 +3,7 @@ import { computed, reactive } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
+import type { ExportColumn } from '@/components/export-button/use-export';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { useDebouncedText } from '@/composables/use-debounced-text';
 import { useServerList } from '@/composables/use-server-list';
@@ -12,6 +13,7 @@ import { TRAINING_COURSES_KEY, useTrainingLabels, type Course } from './training
 import { useTrainingTowns } from './use-training-towns';
 
 type ListInput = RouterInputs['training']['courses']['list'];
+type ExportColumns = RouterInputs['training']['courses']['export']['columns'];
 type SortKey = NonNullable<ListInput['sort']>['key'];
 type Filter = NonNullable<ListInput['filter']>;
 
@@ -48,6 +50,30 @@ export function useCourses() {
     void router.push({ name: 'training-course', params: { id: course.id } });
   }
 
+  // Export: the columns of the table and a few more, headed in the user's language; codes become words.
+  const exportColumns = computed<ExportColumn[]>(() => {
+    const topics = Object.fromEntries(labels.topicOptions().map((o) => [o.value, o.label]));
+    const statuses = Object.fromEntries(labels.statusOptions().map((o) => [o.value, o.label]));
+    return [
+      { key: 'title', header: t('training.columns.title') },
+      { key: 'topic', header: t('training.columns.topic'), labels: topics },
+      { key: 'regionName', header: t('training.columns.town') },
+      { key: 'organiser', header: t('training.columns.organiser') },
+      { key: 'trainers', header: t('training.columns.trainers') },
+      { key: 'stationName', header: t('training.columns.station') },
+      { key: 'venue', header: t('training.columns.venue') },
+      { key: 'capacity', header: t('training.columns.capacity') },
+      { key: 'plannedStart', header: t('training.columns.plannedStart') },
+      { key: 'plannedEnd', header: t('training.columns.plannedEnd') },
+      { key: 'status', header: t('training.columns.status'), labels: statuses },
+      { key: 'sessionCount', header: t('training.columns.sessions') },
+      { key: 'requiredSessions', header: t('training.columns.requiredSessions') },
+      { key: 'traineeCount', header: t('training.columns.trainees') },
+    ];
+  });
+  const runExport = (columns: ExportColumn[]) =>
+    trpc.training.courses.export.mutate({ list: list.listInput.value, columns: columns as ExportColumns, sheetName: t('training.courses.sheetName') });
+
   const openCourse = (course: Pick<Course, 'id'>) => router.push({ name: 'training-course', params: { id: course.id } });
   const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
   const datesText = (course: Course) =>
@@ -64,6 +90,8 @@ export function useCourses() {
     yearOptions,
     topicOptionList: computed(() => labels.topicOptions()),
     statusOptionList: computed(() => labels.statusOptions()),
+    exportColumns,
+    runExport,
     dialogs,
     onCreated,
     openCourse,

@@ -4,7 +4,8 @@ import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
-import { normaliseText, parseCount, parseDay, parseYuanToFen, readSheet, type SheetRow } from '../../lib/sheet';
+import { normaliseText, parseCount, parseDay, parseYuanToFen, type SheetRow } from '../../lib/sheet';
+import { mappedCell, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ImportProblem as SheetProblem } from '../../lib/sheet-mapping';
 import { translate, type Lang } from '../../i18n/messages';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -41,7 +42,7 @@ const SYNONYMS: Record<ImportField, string[]> = {
 };
 
 const stripUnit = (header: string) => normaliseText(header).replace(/\((元|件|单|笔|人次|人)\)$/, '').toLowerCase();
-const known = new Map(Object.entries(SYNONYMS).flatMap(([field, words]) => words.map((w) => [w, field as ImportField])));
+const columns = sheetColumns(SYNONYMS, { fold: stripUnit });
 
 export const ledgerImportInput = z.object({
   fileBase64: z.string().min(1).max(14_000_000),
@@ -51,11 +52,7 @@ export const ledgerImportInput = z.object({
   mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(60)).optional(),
 });
 
-export interface ImportProblem {
-  row: number;
-  field: ImportField | null;
-  message: string;
-}
+export type ImportProblem = SheetProblem<ImportField>;
 
 interface ParsedRow extends LedgerFigures {
   rowNumber: number;
@@ -65,28 +62,9 @@ interface ParsedRow extends LedgerFigures {
   note: string | null;
 }
 
-function guessMapping(headers: string[]): Partial<Record<ImportField, string>> {
-  const mapping: Partial<Record<ImportField, string>> = {};
-  for (const header of headers) {
-    const field = known.get(stripUnit(header));
-    if (field && !mapping[field]) mapping[field] = header;
-  }
-  return mapping;
-}
-
-async function rememberedMapping(db: Db, userId: number, headers: string[]) {
-  const row = await db.selectFrom('import_mappings').select('mapping').where('user_id', '=', userId).where('kind', '=', 'ledger').executeTakeFirst();
-  const mapping = (row?.mapping ?? null) as Partial<Record<ImportField, string>> | null;
-  // only when every header it names is in this file
-  return mapping && Object.values(mapping).every((h) => h && headers.includes(h)) ? mapping : null;
-}
-
 async function parse(db: Db, actor: Actor, lang: Lang, input: z.output<typeof ledgerImportInput>) {
-  const chosen = new Set(Object.values(input.mapping ?? {}).map((h) => normaliseText(h)));
-  const sheet = await readSheet(input.fileBase64, (h) => known.has(stripUnit(h)) || chosen.has(h));
-  const mapping = input.mapping ?? (await rememberedMapping(db, actor.id, sheet.headers)) ?? guessMapping(sheet.headers);
   const required: ImportField[] = input.stationId ? ['date'] : ['date', 'stationCode'];
-  const missing = required.filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
+  const { sheet, mapping, missing } = await readMappedSheet(db, actor.id, 'ledger', columns, input, required);
   if (missing.length) {
     return { sheet, mapping, missing, rows: [] as ParsedRow[], problems: [] as ImportProblem[] };
   }
@@ -100,7 +78,7 @@ async function parse(db: Db, actor: Actor, lang: Lang, input: z.output<typeof le
   const today = shanghaiToday();
   const problem = (row: SheetRow, field: ImportField | null, key: Parameters<typeof translate>[1], params: Record<string, string | number> = {}) =>
     problems.push({ row: row.rowNumber, field, message: translate(lang, key, params) });
-  const value = (row: SheetRow, field: ImportField) => (mapping[field] ? row.cells[mapping[field]!] : null);
+  const value = (row: SheetRow, field: ImportField) => mappedCell(mapping, row, field);
 
   for (const row of sheet.rows) {
     const before = problems.length;
@@ -160,12 +138,7 @@ export async function commitLedgerImport(
 ) {
   const { mapping, missing, rows, problems } = await parse(deps.db, actor, lang, input);
   if (missing.length) throw new AppError('IMPORT_MAPPING_INCOMPLETE', 'BAD_REQUEST', { fields: missing.join(', ') });
-  if (problems.length) {
-    throw new AppError('IMPORT_INVALID', 'BAD_REQUEST', {
-      count: new Set(problems.map((p) => p.row)).size,
-      rows: [...new Set(problems.map((p) => p.row))].slice(0, 20).join(', '),
-    });
-  }
+  refuseProblems(problems);
   const result = await deps.db.transaction().execute(async (trx) => {
     let written = 0;
     for (const row of rows) {
@@ -179,11 +152,7 @@ export async function commitLedgerImport(
       const { changed } = await writeLedgerEntry(trx, who, { ...row, version: existing?.version });
       if (changed) written++;
     }
-    await trx
-      .insertInto('import_mappings')
-      .values({ user_id: actor.id, kind: 'ledger', mapping: JSON.stringify(mapping) })
-      .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: new Date() }))
-      .execute();
+    await rememberMapping(trx, actor.id, 'ledger', mapping);
     return { rows: rows.length, written, unchanged: rows.length - written };
   });
   for (const region of new Set(rows.map((r) => r.stationRegion))) await enqueueRecompute(deps, region);

@@ -5,6 +5,7 @@ import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, parseDay, readSheet, type SheetRow } from '../../lib/sheet';
+import { refuseProblems, sheetColumns } from '../../lib/sheet-mapping';
 import { translate, type Lang } from '../../i18n/messages';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -34,7 +35,7 @@ const SYNONYMS: Record<Field, string[]> = {
   services: ['服务项目', '服务', '服务内容'],
   status: ['状态', '运营状态'],
 };
-const known = new Map(Object.entries(SYNONYMS).flatMap(([field, words]) => words.map((w) => [normaliseText(w).toLowerCase(), field as Field])));
+const columns = sheetColumns(SYNONYMS);
 
 const TIER_WORDS: Record<string, StationTier> = {
   县级运营中心: 'county_center', 县级: 'county_center', 县: 'county_center',
@@ -65,8 +66,8 @@ function enumOf<T extends string>(raw: string, words: Record<string, T>, codes: 
 }
 
 async function runImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, fileBase64: string, commit: boolean): Promise<StationImportResult & { regions: string[] }> {
-  const sheet = await readSheet(fileBase64, (h) => known.has(h.toLowerCase()));
-  const column = Object.fromEntries(sheet.headers.map((h) => [known.get(h.toLowerCase()), h]).filter(([f]) => f)) as Partial<Record<Field, string>>;
+  const sheet = await readSheet(fileBase64, columns.knows);
+  const column = columns.guess(sheet.headers);
   const value = (row: SheetRow, field: Field) => (column[field] ? row.cells[column[field]!] : null);
   const problems: StationImportResult['problems'] = [];
   const created: StationImportResult['created'] = [];
@@ -148,10 +149,7 @@ export async function commitStationImport(
   input: z.output<typeof stationImportInput>,
 ): Promise<StationImportResult> {
   const { regions, ...result } = await runImport(deps.db, actor, who, lang, input.fileBase64, true);
-  if (result.problems.length) {
-    const rows = [...new Set(result.problems.map((p) => p.row))];
-    throw new AppError('IMPORT_INVALID', 'BAD_REQUEST', { count: rows.length, rows: rows.slice(0, 20).join(', ') });
-  }
+  refuseProblems(result.problems);
   for (const region of new Set(regions)) await enqueueRecompute(deps, region);
   return result;
 }

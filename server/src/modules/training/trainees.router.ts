@@ -1,9 +1,37 @@
+import { z } from 'zod';
+import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { traineeSearchInput, traineeSearchOutput } from './training.schemas';
 import { searchTrainees } from './training.service';
 import { trainingStaff } from './training.procedures';
+import {
+  duplicatesInput,
+  duplicatesOutput,
+  mergeTraineesInput,
+  mergeTraineesOutput,
+  traineeExportInput,
+  traineeListInput,
+  traineeListOutput,
+  traineeProfile,
+  updateTraineeInput,
+} from './trainees.schemas';
+import { findDuplicates, getTraineeProfile, listTrainees, mergeTrainees, updateTrainee } from './trainees.service';
 
 /** 学员: one person across all courses. */
 export const traineesRouter = router({
   search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
+  list: trainingStaff.input(traineeListInput).output(traineeListOutput).query(({ ctx, input }) => listTrainees(ctx.db, ctx.actor, input)),
+  export: trainingStaff
+    .input(traineeExportInput)
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const rows = await collectAll((page, pageSize) => listTrainees(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'trainees' });
+    }),
+  get: trainingStaff.input(z.object({ id: z.number().int() })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx.db, ctx.actor, input.id)),
+  update: trainingStaff.input(updateTraineeInput).output(traineeProfile).mutation(({ ctx, input }) => updateTrainee(ctx.db, ctx.actor, auditWho(ctx), input)),
+  /** Possible duplicates (same name, same village, another mobile), grouped. */
+  duplicates: trainingStaff.input(duplicatesInput).output(duplicatesOutput).query(({ ctx, input }) => findDuplicates(ctx.db, ctx.actor, input)),
+  merge: trainingStaff.input(mergeTraineesInput).output(mergeTraineesOutput).mutation(({ ctx, input }) => mergeTrainees(ctx, ctx.actor, auditWho(ctx), input)),
 });

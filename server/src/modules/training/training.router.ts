@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { auditWho } from '../../trpc/context';
 import { publicProcedure, router } from '../../trpc/trpc';
 import { attendanceRouter } from './attendance.router';
@@ -10,6 +11,7 @@ import { currentQrToken, qrCheckIn } from './qr-check-in';
 import {
   addSessionInput,
   courseListInput,
+  courseExportInput,
   courseListOutput,
   courseView,
   createCourseInput,
@@ -21,16 +23,25 @@ import {
   sessionView,
   updateCourseInput,
 } from './training.schemas';
-import { addSession, createCourse, getCourse, listCourses, listSessions, updateCourse } from './training.service';
+import { addSession, createCourse, getCourse, getSession, listCourses, listSessions, updateCourse } from './training.service';
 
 export const trainingRouter = router({
   courses: router({
     list: trainingStaff.input(courseListInput).output(courseListOutput).query(({ ctx, input }) => listCourses(ctx.db, ctx.actor, input)),
+    export: trainingStaff
+      .input(courseExportInput)
+      .output(exportOutput)
+      .mutation(async ({ ctx, input }) => {
+        const rows = await collectAll((page, pageSize) => listCourses(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+        return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'training-courses' });
+      }),
     get: trainingStaff.input(z.object({ id: z.number().int() })).output(courseView).query(({ ctx, input }) => getCourse(ctx.db, ctx.actor, input.id)),
     create: trainingStaff.input(createCourseInput).output(courseView).mutation(({ ctx, input }) => createCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
     update: trainingStaff.input(updateCourseInput).output(courseView).mutation(({ ctx, input }) => updateCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
   }),
   sessions: router({
+    /** One session with its attendance so far: the check-in and QR screens stand on the session alone. */
+    get: trainingStaff.input(z.object({ id: z.number().int() })).output(sessionView).query(({ ctx, input }) => getSession(ctx.db, ctx.actor, input.id)),
     list: trainingStaff.input(z.object({ courseId: z.number().int() })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx.db, ctx.actor, input.courseId)),
     add: trainingStaff.input(addSessionInput).output(sessionView).mutation(({ ctx, input }) => addSession(ctx.db, ctx.actor, auditWho(ctx), input)),
   }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS } from '../../db/types';
 import { isoDay } from '../../lib/dates';
+import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
 
 const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
@@ -70,6 +71,22 @@ export const courseListInput = listInput(
   ['title', 'plannedStart', 'status'] as const,
 );
 export const courseListOutput = listOutput(courseView);
+export const courseExportInput = exportInput(courseListInput, [
+  'title',
+  'topic',
+  'organiser',
+  'trainers',
+  'regionName',
+  'stationName',
+  'venue',
+  'capacity',
+  'plannedStart',
+  'plannedEnd',
+  'status',
+  'sessionCount',
+  'requiredSessions',
+  'traineeCount',
+] as const);
 
 export const addSessionInput = z.object({
   courseId: z.number().int(),

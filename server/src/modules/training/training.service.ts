@@ -43,7 +43,7 @@ function assertCourseRegion(actor: Actor, regionCode: string): void {
 }
 
 /** A filter on `c.region_code` matching the actor's regions (nothing for a coordinator without any). */
-function coursesInScope(actor: Actor) {
+export function coursesInScope(actor: Actor) {
   return (eb: any) =>
     isUnscoped(actor)
       ? eb.val(true)
@@ -52,9 +52,13 @@ function coursesInScope(actor: Actor) {
         : eb.val(false);
 }
 
-/** Trainees the actor may see, as a filter on `t.id`. */
-function traineesInScope(actor: Actor) {
+/**
+ * Trainees the actor may see, as a filter on `t.id`. A trainee merged into another is no longer a
+ * live person (its attendance and outcomes moved to the one kept) unless asked for with `merged`.
+ */
+export function traineesInScope(actor: Actor, options: { merged?: boolean } = {}): (eb: any) => any {
   return (eb: any) => {
+    if (!options.merged) return eb.and([eb('t.merged_into_id', 'is', null), traineesInScope(actor, { merged: true })(eb)]);
     if (isUnscoped(actor)) return eb.val(true);
     if (!actor.scopes.regions.length) return eb.val(false);
     const prefixes = actor.scopes.regions.map(regionPrefix);
@@ -142,7 +146,7 @@ function toCourseView(row: CourseRow): CourseView {
 }
 
 /** The course, if the actor may see it; else NOT_FOUND or FORBIDDEN_SCOPE. */
-async function courseFor(db: Kysely<Database>, actor: Actor, id: number) {
+export async function courseFor(db: Kysely<Database>, actor: Actor, id: number) {
   const course = await db.selectFrom('courses').select(['id', 'region_code', 'status', 'version']).where('id', '=', id).executeTakeFirst();
   if (!course) throw notFound('COURSE_NOT_FOUND');
   assertCourseRegion(actor, course.region_code);
@@ -271,17 +275,23 @@ function sessionViewOf(row: { id: number; course_id: number; session_date: strin
   };
 }
 
-export async function listSessions(db: Db, actor: Actor, courseId: number) {
-  await courseFor(db, actor, courseId);
-  const rows = await db
+function sessionRows(db: Kysely<Database>) {
+  return db
     .selectFrom('course_sessions as cs')
     .selectAll('cs')
-    .select((eb) => eb.selectFrom('attendance as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.session_id', '=', 'cs.id').as('attendance'))
-    .where('cs.course_id', '=', courseId)
-    .orderBy('cs.session_date')
-    .orderBy('cs.starts_at')
-    .execute();
+    .select((eb) => eb.selectFrom('attendance as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.session_id', '=', 'cs.id').as('attendance'));
+}
+
+export async function listSessions(db: Db, actor: Actor, courseId: number) {
+  await courseFor(db, actor, courseId);
+  const rows = await sessionRows(db).where('cs.course_id', '=', courseId).orderBy('cs.session_date').orderBy('cs.starts_at').execute();
   return rows.map((r) => sessionViewOf({ ...r, attendance: r.attendance ?? 0 }));
+}
+
+export async function getSession(db: Db, actor: Actor, sessionId: number) {
+  await sessionFor(db, actor, sessionId);
+  const row = await sessionRows(db).where('cs.id', '=', sessionId).executeTakeFirstOrThrow();
+  return sessionViewOf({ ...row, attendance: row.attendance ?? 0 });
 }
 
 /** The session and its course, if the actor may work on it. */
@@ -299,17 +309,17 @@ export async function sessionFor(db: Kysely<Database>, actor: Actor, sessionId: 
 
 // ---- trainees ------------------------------------------------------------------------------------
 
-function traineeRows(db: Kysely<Database>) {
+export function traineeRows(db: Kysely<Database>) {
   return db
     .selectFrom('trainees as t')
     .leftJoin('regions as v', 'v.code', 't.village_code')
     .select(['t.id', 't.name', 't.mobile', 't.id_card_last4', 't.gender', 't.birth_date', 't.village_code', 'v.name as village_name', 't.tags']);
 }
 
-type TraineeRow = Awaited<ReturnType<ReturnType<typeof traineeRows>['executeTakeFirstOrThrow']>>;
+export type TraineeRow = Awaited<ReturnType<ReturnType<typeof traineeRows>['executeTakeFirstOrThrow']>>;
 
 /** As lists show a trainee: the mobile masked, the ID card by its last four only. */
-function toTraineeView(row: TraineeRow): TraineeView {
+export function toTraineeView(row: TraineeRow): TraineeView {
   return {
     id: row.id,
     name: row.name,
@@ -360,11 +370,12 @@ export async function findOrRegisterTrainee(trx: Trx, who: AuditWho, input: z.ou
     await recordAudit(trx, who, { entity: 'trainee', entityId: inserted.id, action: 'create', after: { name: identity.name, mobile: maskMobile(identity.mobile), villageCode: input.villageCode, tags: input.tags } });
     return { id: inserted.id, created: true };
   }
-  const existing = await trx.selectFrom('trainees').selectAll().where('mobile', '=', identity.mobile).executeTakeFirstOrThrow();
-  return { id: existing.id, created: false };
+  // a mobile merged into another trainee (trainees.merge) still finds its person: the one kept
+  const existing = await trx.selectFrom('trainees').select(['id', 'merged_into_id']).where('mobile', '=', identity.mobile).executeTakeFirstOrThrow();
+  return { id: existing.merged_into_id ?? existing.id, created: false };
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string; message?: string };
   return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint));
 }
@@ -406,14 +417,16 @@ export async function searchTrainees(db: Db, actor: Actor, input: z.output<typeo
  */
 export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof checkInInput>, method: AttendanceMethod = 'search') {
   const { db } = deps;
-  const session = await sessionFor(db, actor, input.sessionId);
-  if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  // The common case, a known trainee, is one read and one idempotent insert: no transaction needed.
-  // A walk-in registers and checks in within one transaction.
-  const result =
-    'walkIn' in input
-      ? await registerAndAttend(db, who, input.sessionId, input.walkIn, method)
-      : await attendKnown(db, actor, who, input.sessionId, input.traineeId, method);
+  // The common case, a known trainee, is one statement (scope checks included). A walk-in
+  // registers and checks in within one transaction.
+  let result: z.infer<typeof checkInOutput>;
+  if ('walkIn' in input) {
+    const session = await sessionFor(db, actor, input.sessionId);
+    if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
+    result = await registerAndAttend(db, who, input.sessionId, input.walkIn, method);
+  } else {
+    result = await attendKnown(db, actor, who, input.sessionId, input.traineeId, method);
+  }
   if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
   return result;
 }
@@ -424,10 +437,45 @@ export async function assertTraineeVisible(db: Kysely<Database>, actor: Actor, t
   if (!row) throw notFound('TRAINEE_NOT_FOUND');
 }
 
+/**
+ * A known trainee's check-in in one statement, so a hall of phones costs the database one round trip
+ * each: the session and whether the actor may work on it, the trainee if the actor may see them,
+ * the idempotent insert, and the row already there. Refusals are told apart from what came back.
+ */
 async function attendKnown(db: Db, actor: Actor, who: AuditWho, sessionId: number, traineeId: number, method: AttendanceMethod) {
-  const trainee = await traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor)).executeTakeFirst();
-  if (!trainee) throw notFound('TRAINEE_NOT_FOUND');
-  return checkInResult(await attendSession(db, sessionId, traineeId, method, who.id), trainee);
+  const sessionInScope = isUnscoped(actor)
+    ? sql<boolean>`true`
+    : actor.scopes.regions.length
+      ? sql<boolean>`(${sql.join(actor.scopes.regions.map((code) => sql`c.region_code like ${`${regionPrefix(code)}%`}`), sql` or `)})`
+      : sql<boolean>`false`;
+  const visibleTrainee = traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor));
+  const { rows } = await sql<TraineeRow & { s_id: number | null; s_in_scope: boolean | null; s_status: string | null; ins_at: Date | null; ins_method: AttendanceMethod | null; had_at: Date | null; had_method: AttendanceMethod | null }>`
+    with s as (
+      select cs.id, c.status, ${sessionInScope} as in_scope
+      from course_sessions cs join courses c on c.id = cs.course_id
+      where cs.id = ${sessionId}),
+    t as (${visibleTrainee}),
+    ins as (
+      insert into attendance (session_id, trainee_id, method, recorded_by)
+      select s.id, t.id, ${method}, ${who.id} from s, t where s.in_scope and s.status <> 'cancelled'
+      on conflict (session_id, trainee_id) do nothing
+      returning checked_in_at, method)
+    select s.id as s_id, s.in_scope as s_in_scope, s.status as s_status, t.*,
+      ins.checked_in_at as ins_at, ins.method as ins_method, a.checked_in_at as had_at, a.method as had_method
+    from (select 1) as one
+      left join s on true
+      left join t on true
+      left join ins on true
+      left join attendance a on a.session_id = ${sessionId} and a.trainee_id = ${traineeId}`.execute(db);
+  const row = rows[0]!;
+  if (row.s_id === null) throw notFound('SESSION_NOT_FOUND');
+  if (!row.s_in_scope) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+  if (row.s_status === 'cancelled') throw badRequest('COURSE_CANCELLED');
+  if (row.id === null) throw notFound('TRAINEE_NOT_FOUND');
+  if (row.ins_at) return checkInResult({ inserted: true, row: { checked_in_at: row.ins_at, method: row.ins_method! } }, row);
+  // Already there; or written by a concurrent request after this statement's snapshot, read now.
+  const had = row.had_at ? { checked_in_at: row.had_at, method: row.had_method! } : await readAttendance(db, sessionId, traineeId);
+  return checkInResult({ inserted: false, row: had }, row);
 }
 
 async function registerAndAttend(db: Db, who: AuditWho, sessionId: number, walkIn: z.output<typeof traineeFields>, method: AttendanceMethod) {
@@ -456,10 +504,11 @@ export async function attendSession(trx: Trx, sessionId: number, traineeId: numb
     .onConflict((oc) => oc.columns(['session_id', 'trainee_id']).doNothing())
     .returning(['checked_in_at', 'method'])
     .executeTakeFirst();
-  const row =
-    inserted ??
-    (await trx.selectFrom('attendance').select(['checked_in_at', 'method']).where('session_id', '=', sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow());
-  return { inserted: Boolean(inserted), row };
+  return { inserted: Boolean(inserted), row: inserted ?? (await readAttendance(trx, sessionId, traineeId)) };
+}
+
+function readAttendance(db: Kysely<Database>, sessionId: number, traineeId: number) {
+  return db.selectFrom('attendance').select(['checked_in_at', 'method']).where('session_id', '=', sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow();
 }
 
 /** Person-times follow check-ins within seconds; a burst of a whole class makes one recompute. */

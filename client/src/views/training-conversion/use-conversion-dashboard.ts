@@ -1,0 +1,219 @@
+import { keepPreviousData, useQuery } from '@tanstack/vue-query';
+import { computed, ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { errorMessage } from '@/api/errors';
+import { trpc, type RouterInputs } from '@/api/trpc';
+import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import type { ExportColumn } from '@/components/export-button/use-export';
+import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+import { useTrainingTowns } from '@/views/training/use-training-towns';
+import { CUTS, OUTCOME_KINDS, percent, type Cut, type CutRow, type ProgressRow } from './conversion-labels';
+
+type CutExportKey = RouterInputs['training']['conversion']['cutExport']['columns'][number]['key'];
+
+const GREEN = '#2f7d4f';
+const ORANGE = '#d9822b';
+
+/** 培训看板: the year's person-times against its target, and conversion by cut with its funnel. */
+export function useConversionDashboard() {
+  const { t, locale } = useI18n();
+  const thisYear = Number(shanghaiToday().slice(0, 4));
+  const year = ref(thisYear);
+  const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
+  const cut = ref<Cut>('course');
+  /** One town's conversion, or (empty) the user's whole scope. */
+  const region = ref('');
+  const { townOptions } = useTrainingTowns();
+  const summaryInput = computed(() => ({ year: year.value, ...(region.value ? { region: region.value } : {}) }));
+
+  const progressQuery = useQuery({
+    queryKey: computed(() => ['training.conversion.progress', year.value]),
+    queryFn: () => trpc.training.conversion.progress.query({ year: year.value }),
+    placeholderData: keepPreviousData,
+  });
+  const summaryQuery = useQuery({
+    queryKey: computed(() => ['training.conversion.summary', summaryInput.value]),
+    queryFn: () => trpc.training.conversion.summary.query(summaryInput.value),
+    placeholderData: keepPreviousData,
+  });
+  const progress = computed(() => progressQuery.data.value ?? null);
+  const summary = computed(() => summaryQuery.data.value ?? null);
+  const headline = computed(() => progress.value?.headline ?? null);
+
+  const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value));
+  const regionName = (row: ProgressRow) => (row.level === 'scope' ? t('trainingConversion.dashboard.scopeTotal') : row.regionName);
+
+  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
+  const bar = computed(() => {
+    const h = headline.value;
+    if (!h || !h.target) return null;
+    const share = (n: number) => Math.min(100, Math.round((n / h.target!) * 1000) / 10);
+    return { done: share(h.personTimes), pace: share(h.pace ?? 0), percent: percent(h.personTimes / h.target) };
+  });
+  const statusText = (row: ProgressRow) =>
+    row.status === 'on_pace'
+      ? t('trainingConversion.dashboard.progress.onPace')
+      : row.status === 'behind'
+        ? t('trainingConversion.dashboard.progress.behind', { gap: number((row.pace ?? 0) - row.personTimes) })
+        : t('trainingConversion.dashboard.progress.noPace');
+  const projectionHint = computed(() =>
+    progress.value ? t('trainingConversion.dashboard.progress.projectionHint', { days: progress.value.elapsedDays, total: progress.value.daysInYear }) : '',
+  );
+  const townRows = computed(() => (progress.value?.rows ?? []).filter((r) => r.level === 'town'));
+
+  const monthlyOption = computed<ChartOption>(() => {
+    const months = progress.value?.months ?? [];
+    // the running total stops at this month: the months still to come have no figure yet
+    const thisMonth = progress.value?.today.slice(0, 7) ?? '';
+    return {
+      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => m.personTimes), itemStyle: { color: GREEN }, barMaxWidth: 18 },
+        { type: 'line', name: t('trainingConversion.dashboard.progress.cumulative'), data: months.map((m) => (m.month > thisMonth ? null : m.cumulative)), itemStyle: { color: ORANGE }, smooth: true },
+      ],
+    };
+  });
+
+  const funnelStages = computed(() => {
+    const f = summary.value?.funnel;
+    if (!f) return [];
+    return (['registered', 'attended', 'completed', 'converted', 'firstSale'] as const).map((key) => ({ key, name: t(`trainingConversion.dashboard.stages.${key}`), value: f[key] }));
+  });
+  const funnelOption = computed<ChartOption>(() => ({
+    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
+    series: [
+      {
+        type: 'funnel',
+        sort: 'none',
+        left: 8,
+        right: 8,
+        top: 8,
+        bottom: 8,
+        // wide enough at the bottom for its label on a phone
+        minSize: '35%',
+        gap: 2,
+        label: { show: true, position: 'inside', formatter: '{b}  {c}', fontSize: 12 },
+        data: funnelStages.value.map((s, i) => ({ name: s.name, value: s.value, itemStyle: { color: ['#9cc3a8', '#6fa882', GREEN, '#23613d', ORANGE][i] } })),
+      },
+    ],
+  }));
+
+  const cohortOption = computed<ChartOption>(() => {
+    const rows = summary.value?.cuts.cohort_month ?? [];
+    return {
+      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      xAxis: { type: 'category', data: rows.map((r) => r.key) },
+      yAxis: [
+        { type: 'value', minInterval: 1 },
+        { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
+      ],
+      series: [
+        { type: 'bar', name: t('trainingConversion.dashboard.conversion.cohortCompleted'), data: rows.map((r) => r.completed), itemStyle: { color: GREEN }, barMaxWidth: 24 },
+        {
+          type: 'line',
+          name: t('trainingConversion.dashboard.conversion.cohortRate'),
+          yAxisIndex: 1,
+          data: rows.map((r) => (r.rate === null ? null : Math.round(r.rate * 1000) / 10)),
+          itemStyle: { color: ORANGE },
+        },
+      ],
+    };
+  });
+
+  /** A cut value as people read it: topics by their name, the rest as the server labels them. */
+  const cutLabel = (c: Cut, row: CutRow) => (c === 'topic' ? t(`training.topics.${row.key}`) : row.label);
+  const cutRows = computed(() => summary.value?.cuts[cut.value] ?? []);
+  const kindLabel = (kind: string) => t(`trainingConversion.kinds.${kind}`);
+
+  const cutExportColumns = computed<ExportColumn[]>(() => {
+    const col = (key: CutExportKey, header: string, labels?: Record<string, string>) => ({ key, header, ...(labels ? { labels } : {}) });
+    const topicLabels = cut.value === 'topic' ? Object.fromEntries(cutRows.value.map((r) => [r.label, cutLabel('topic', r)])) : undefined;
+    return [
+      col('label', t(`trainingConversion.dashboard.columns.${cut.value}`), topicLabels),
+      col('completed', t('trainingConversion.dashboard.columns.completed')),
+      col('converted', t('trainingConversion.dashboard.columns.converted')),
+      col('rate', t('trainingConversion.dashboard.columns.rate')),
+      ...OUTCOME_KINDS.map((k) => col(`byKind.${k}`, kindLabel(k))),
+    ];
+  });
+  const runCutExport = (columns: ExportColumn[]) =>
+    trpc.training.conversion.cutExport.mutate({
+      list: { ...summaryInput.value, cut: cut.value },
+      columns: columns as RouterInputs['training']['conversion']['cutExport']['columns'],
+      sheetName: `${t(`trainingConversion.dashboard.cuts.${cut.value}`)} ${year.value}`.slice(0, 31),
+    });
+
+  type ProgressExportKey = RouterInputs['training']['conversion']['progressExport']['columns'][number]['key'];
+  const progressExportColumns = computed<ExportColumn[]>(() => {
+    const col = (key: ProgressExportKey, header: string, labels?: Record<string, string>) => ({ key, header, ...(labels ? { labels } : {}) });
+    const statusLabels = {
+      on_pace: t('trainingConversion.dashboard.progress.statuses.on_pace'),
+      behind: t('trainingConversion.dashboard.progress.statuses.behind'),
+      no_target: t('trainingConversion.dashboard.progress.statuses.no_target'),
+    };
+    return [
+      col('regionName', t('trainingConversion.dashboard.progress.town')),
+      col('personTimes', t('trainingConversion.dashboard.progress.ytd')),
+      col('target', t('trainingConversion.dashboard.progress.target')),
+      col('pace', t('trainingConversion.dashboard.progress.pace')),
+      col('projection', t('trainingConversion.dashboard.progress.projection')),
+      col('status', t('trainingConversion.dashboard.progress.status'), statusLabels),
+    ];
+  });
+  const runProgressExport = (columns: ExportColumn[]) =>
+    trpc.training.conversion.progressExport.mutate({
+      list: { year: year.value },
+      columns: columns as RouterInputs['training']['conversion']['progressExport']['columns'],
+      sheetName: `${t('trainingConversion.dashboard.progress.towns')} ${year.value}`.slice(0, 31),
+    });
+
+  const computedAt = computed(() => {
+    const at = summary.value?.computedAt ?? progress.value?.computedAt;
+    return at ? t('trainingConversion.dashboard.computedAt', { time: formatShanghai(at) }) : t('trainingConversion.dashboard.notComputed');
+  });
+  const error = computed(() => {
+    const e = progressQuery.error.value ?? summaryQuery.error.value;
+    return e ? errorMessage(e) : null;
+  });
+
+  return {
+    t,
+    year,
+    years,
+    region,
+    townOptions,
+    cut,
+    cuts: CUTS,
+    progress,
+    summary,
+    headline,
+    bar,
+    number,
+    percent,
+    regionName,
+    statusText,
+    projectionHint,
+    townRows,
+    monthlyOption,
+    funnelStages,
+    funnelOption,
+    cohortOption,
+    cutRows,
+    cutLabel,
+    kindLabel,
+    kinds: OUTCOME_KINDS,
+    cutExportColumns,
+    runCutExport,
+    progressExportColumns,
+    runProgressExport,
+    computedAt,
+    error,
+    loading: computed(() => progressQuery.isFetching.value || summaryQuery.isFetching.value),
+  };
+}

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types';
+import { AppError } from './app-error';
+import { normaliseText, readSheet, type ReadSheet, type SheetRow } from './sheet';
+
+/**
+ * Mapping the columns of a user's own spreadsheet to our fields, shared by every import: header
+ * words per field (compared folded: full-width to half-width, no spaces, lower case, a unit or
+ * note in brackets dropped), a guess from the headers, the mapping a user chose last time for
+ * this kind of file, and one problem shape.
+ */
+export type ColumnMapping<F extends string> = Partial<Record<F, string>>;
+
+/** One thing wrong with one row, the column named when there is one. */
+export interface ImportProblem<F extends string> {
+  row: number;
+  field: F | null;
+  message: string;
+}
+
+export interface SheetColumns<F extends string> {
+  /** Is this (normalised) header one we recognise: a field's word or a known column we ignore. */
+  knows(header: string): boolean;
+  /** Field → header, from the headers' words; the first header naming a field wins. */
+  guess(headers: readonly string[]): ColumnMapping<F>;
+}
+
+export function sheetColumns<F extends string>(
+  synonyms: Record<F, readonly string[]>,
+  options: { fold?: (header: string) => string; ignored?: readonly string[] } = {},
+): SheetColumns<F> {
+  const fold = options.fold ?? ((h: string) => normaliseText(h).toLowerCase());
+  const fields = new Map<string, F>();
+  for (const [field, words] of Object.entries(synonyms) as [F, readonly string[]][]) for (const w of words) fields.set(fold(w), field);
+  const ignored = new Set((options.ignored ?? []).map(fold));
+  return {
+    knows: (header) => fields.has(fold(header)) || ignored.has(fold(header)),
+    guess(headers) {
+      const mapping: ColumnMapping<F> = {};
+      for (const header of headers) {
+        const field = fields.get(fold(header));
+        if (field && !mapping[field]) mapping[field] = header;
+      }
+      return mapping;
+    },
+  };
+}
+
+/** A mapped field's cell in a row (null when the field has no column). */
+export function mappedCell<F extends string>(mapping: ColumnMapping<F>, row: SheetRow, field: F): unknown {
+  const header = mapping[field];
+  return header ? (row.cells[header] ?? null) : null;
+}
+
+/** The mapping this user saved for this kind of import, if every header it names is in this file. */
+export async function rememberedMapping<F extends string>(db: Kysely<Database>, userId: number, kind: string, headers: readonly string[]) {
+  const row = await db.selectFrom('import_mappings').select('mapping').where('user_id', '=', userId).where('kind', '=', kind).executeTakeFirst();
+  const mapping = (row?.mapping ?? null) as ColumnMapping<F> | null;
+  return mapping && Object.values(mapping).every((h) => typeof h === 'string' && headers.includes(h)) ? mapping : null;
+}
+
+/** Keep the mapping a commit used, for this user's next file of the same kind. */
+export async function rememberMapping(trx: Kysely<Database>, userId: number, kind: string, mapping: ColumnMapping<string>): Promise<void> {
+  await trx
+    .insertInto('import_mappings')
+    .values({ user_id: userId, kind, mapping: JSON.stringify(mapping) })
+    .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: new Date() }))
+    .execute();
+}
+
+/**
+ * Read a workbook and settle its mapping: the one the user sent, else the one they used last time
+ * for this kind, else a guess. `missing` lists required fields without a column in this file.
+ */
+export async function readMappedSheet<F extends string>(
+  db: Kysely<Database>,
+  userId: number,
+  kind: string,
+  columns: SheetColumns<F>,
+  input: { fileBase64: string; mapping?: ColumnMapping<F> },
+  required: readonly F[],
+): Promise<{ sheet: ReadSheet; mapping: ColumnMapping<F>; missing: F[] }> {
+  const chosen = new Set(Object.values(input.mapping ?? {}).map((h) => normaliseText(String(h))));
+  const sheet = await readSheet(input.fileBase64, (h) => columns.knows(h) || chosen.has(h));
+  const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<F>) : null;
+  const mapping = sent ?? (await rememberedMapping<F>(db, userId, kind, sheet.headers)) ?? columns.guess(sheet.headers);
+  const missing = required.filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
+  return { sheet, mapping, missing };
+}
+
+/** All-or-nothing: a file with any problem is refused whole, naming (up to 20 of) its rows. */
+export function refuseProblems(problems: readonly { row: number }[]): void {
+  if (!problems.length) return;
+  const rows = [...new Set(problems.map((p) => p.row))];
+  throw new AppError('IMPORT_INVALID', 'BAD_REQUEST', { count: rows.length, rows: rows.slice(0, 20).join(', ') });
+}

@@ -1,0 +1,433 @@
+import { sql, type Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
+import { TRAINEE_TAGS, type Database, type TraineeTag } from '../../db/types';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
+import { shanghaiToday } from '../../lib/dates';
+import { likePattern, maskMobile, offsetOf } from '../../lib/list';
+import { appSecret } from '../../lib/secrets';
+import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
+import { requiredSessionsSql } from './completion';
+import { listOutcomes } from './outcomes.service';
+import { traineeIdentity } from './trainee-identity';
+import type {
+  duplicatesInput,
+  duplicatesOutput,
+  mergeTraineesInput,
+  mergeTraineesOutput,
+  traineeListInput,
+  traineeListItem,
+  traineeProfile,
+  updateTraineeInput,
+} from './trainees.schemas';
+import {
+  enqueueTrainingRecompute,
+  ID_CARD_KEY,
+  isUniqueViolation,
+  traineeRows,
+  traineesInScope,
+  toTraineeView,
+} from './training.service';
+
+type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
+type ListItem = z.infer<typeof traineeListItem>;
+
+// ---- query pieces --------------------------------------------------------------------------------
+
+/** A name as people are told apart: no spaces, lower case (张 小红 = 张小红, Li Na = lina). */
+const normalisedName = sql<string>`lower(regexp_replace(t.name, '[[:space:]]+', '', 'g'))`;
+
+/** Trainees with what they have done: courses and sessions attended, outcomes recorded. */
+function listRows(db: Kysely<Database>) {
+  return traineeRows(db)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('attendance as a')
+          .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+          .select([
+            (e) => e.fn.countAll<number>().as('sessions'),
+            sql<number>`count(distinct cs.course_id)`.as('courses'),
+            (e) => e.fn.max('cs.session_date').as('last_day'),
+          ])
+          .whereRef('a.trainee_id', '=', 't.id')
+          .as('att'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'att.sessions as attendance_count',
+      'att.courses as course_count',
+      'att.last_day as last_attended_on',
+      't.created_at',
+      (eb) => eb.selectFrom('training_outcomes as o').select((e) => e.fn.countAll<number>().as('n')).whereRef('o.trainee_id', '=', 't.id').as('outcome_count'),
+    ]);
+}
+
+type ListRow = Awaited<ReturnType<ReturnType<typeof listRows>['executeTakeFirstOrThrow']>>;
+
+function toListItem(row: ListRow): ListItem {
+  return {
+    ...toTraineeView(row),
+    courseCount: Number(row.course_count ?? 0),
+    attendanceCount: Number(row.attendance_count ?? 0),
+    outcomeCount: Number(row.outcome_count ?? 0),
+    lastAttendedOn: row.last_attended_on ?? null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/**
+ * The list's filter as one condition on `t`. `q` reads like check-in search: digits are the
+ * mobile's last digits (a mobile merged into this trainee counts too), latin letters pinyin
+ * initials, anything else part of the name.
+ */
+function listFilter(filter: NonNullable<z.output<typeof traineeListInput>['filter']>) {
+  return (eb: any) => {
+    const conditions = [];
+    const q = (filter.q ?? '').replace(/\s+/g, '');
+    if (q) {
+      if (/^\d+$/.test(q)) {
+        conditions.push(
+          eb.or([
+            eb('t.mobile', 'like', `%${q}`),
+            eb.exists(eb.selectFrom('trainees as m').select(sql`1`.as('one')).whereRef('m.merged_into_id', '=', 't.id').where('m.mobile', 'like', `%${q}`)),
+          ]),
+        );
+      } else if (/^[a-z]+$/i.test(q)) {
+        conditions.push(eb.or([eb('t.name_initials', 'like', `${q.toLowerCase()}%`), eb('t.name', 'ilike', likePattern(q))]));
+      } else {
+        conditions.push(eb('t.name', 'like', likePattern(q)));
+      }
+    }
+    if (filter.regionCode) conditions.push(eb('t.village_code', 'like', `${regionPrefix(filter.regionCode)}%`));
+    if (filter.tag) conditions.push(sql<boolean>`${filter.tag} = any(t.tags)`);
+    if (filter.hasOutcome !== undefined) {
+      const any = eb.exists(eb.selectFrom('training_outcomes as o').select(sql`1`.as('one')).whereRef('o.trainee_id', '=', 't.id'));
+      conditions.push(filter.hasOutcome ? any : eb.not(any));
+    }
+    if (filter.courseId !== undefined) {
+      conditions.push(
+        eb.exists(
+          eb
+            .selectFrom('attendance as a')
+            .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+            .select(sql`1`.as('one'))
+            .whereRef('a.trainee_id', '=', 't.id')
+            .where('cs.course_id', '=', filter.courseId),
+        ),
+      );
+    }
+    return eb.and(conditions);
+  };
+}
+
+/** May the actor read this trainee's mobile in full? An admin, or the coordinator of their home. */
+function mobileVisibleTo(actor: Actor, trainee: { village_code: string | null }): boolean {
+  if (actor.role === 'admin') return true;
+  if (actor.role !== 'training_coordinator') return false;
+  // a walk-in with no village known is the coordinator's through the courses they attended
+  return trainee.village_code === null || actorCoversRegion(actor, trainee.village_code);
+}
+
+/** What the audit log keeps of a trainee: never the full mobile, the ID number or its hash. */
+function auditView(row: { name: string; mobile: string; id_card_last4: string | null; village_code: string | null; tags: TraineeTag[]; version: number }) {
+  return { name: row.name, mobile: maskMobile(row.mobile), idCardLast4: row.id_card_last4, villageCode: row.village_code, tags: row.tags, version: row.version };
+}
+
+/** The trainee row, locked, if the actor may see it (merged ones too when asked); else NOT_FOUND. */
+async function lockedTrainee(trx: Kysely<Database>, actor: Actor, id: number, options: { merged?: boolean } = {}) {
+  const row = await trx.selectFrom('trainees as t').selectAll('t').where('t.id', '=', id).where(traineesInScope(actor, options)).forUpdate().executeTakeFirst();
+  if (!row) throw notFound('TRAINEE_NOT_FOUND');
+  return row;
+}
+
+// ---- list, export, profile -----------------------------------------------------------------------
+
+export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof traineeListInput>) {
+  const where = listFilter(input.filter ?? {});
+  const total = await db
+    .selectFrom('trainees as t')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(traineesInScope(actor))
+    .where(where)
+    .executeTakeFirstOrThrow();
+  const sort = input.sort ?? { key: 'createdAt' as const, order: 'desc' as const };
+  const column = { name: 't.name', createdAt: 't.created_at', attendance: sql`coalesce(att.sessions, 0)` } as const;
+  const rows = await listRows(db)
+    .where(traineesInScope(actor))
+    .where(where)
+    .orderBy(column[sort.key] as any, sort.order)
+    .orderBy('t.id', 'desc')
+    .limit(input.pageSize)
+    .offset(offsetOf(input))
+    .execute();
+  return { items: rows.map(toListItem), total: Number(total.n) };
+}
+
+export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promise<z.infer<typeof traineeProfile>> {
+  const row = await traineeRows(db)
+    .select(['t.version', 't.created_at', 't.merged_into_id'])
+    .where('t.id', '=', id)
+    .where(traineesInScope(actor, { merged: true }))
+    .executeTakeFirst();
+  if (!row) throw notFound('TRAINEE_NOT_FOUND');
+  const visible = mobileVisibleTo(actor, row);
+  const shown = (mobile: string) => (visible ? mobile : maskMobile(mobile)!);
+
+  const [others, courses, attendance, outcomes] = await Promise.all([
+    db.selectFrom('trainees').select('mobile').where('merged_into_id', '=', id).orderBy('merged_at').execute(),
+    db
+      .selectFrom('courses as c')
+      .innerJoin('regions as r', 'r.code', 'c.region_code')
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('course_sessions as cs')
+            .select([(e) => e.fn.countAll<number>().as('n'), (e) => e.fn.min('cs.session_date').as('first_day'), (e) => e.fn.max('cs.session_date').as('last_day')])
+            .whereRef('cs.course_id', '=', 'c.id')
+            .as('sc'),
+        (join) => join.onTrue(),
+      )
+      .select(['c.id', 'c.title', 'c.topic', 'c.status', 'r.name as region_name', 'sc.n', 'sc.first_day', 'sc.last_day'])
+      .select(requiredSessionsSql(sql.ref('sc.n'), sql.ref('c.completion_min_sessions')).as('required'))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('attendance as a')
+            .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+            .select(sql`1`.as('one'))
+            .whereRef('cs.course_id', '=', 'c.id')
+            .where('a.trainee_id', '=', id),
+        ),
+      )
+      .orderBy('sc.first_day', 'desc')
+      .orderBy('c.id', 'desc')
+      .execute(),
+    db
+      .selectFrom('attendance as a')
+      .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+      .select(['a.session_id', 'cs.course_id', 'cs.session_date', 'cs.starts_at', 'a.method', 'a.checked_in_at'])
+      .where('a.trainee_id', '=', id)
+      .orderBy('cs.session_date')
+      .orderBy('cs.starts_at')
+      .execute(),
+    row.merged_into_id === null ? listOutcomes(db, actor, id) : Promise.resolve([]),
+  ]);
+
+  return {
+    trainee: {
+      ...toTraineeView(row),
+      mobile: shown(row.mobile),
+      mobileVisible: visible,
+      version: row.version,
+      createdAt: new Date(row.created_at).toISOString(),
+      mergedIntoId: row.merged_into_id,
+      otherMobiles: others.map((o) => shown(o.mobile)),
+    },
+    courses: courses.map((c) => {
+      const sessions = attendance.filter((a) => a.course_id === c.id);
+      const required = Number(c.required);
+      return {
+        courseId: c.id,
+        title: c.title,
+        topic: c.topic,
+        status: c.status,
+        regionName: c.region_name,
+        firstDay: c.first_day ?? null,
+        lastDay: c.last_day ?? null,
+        sessionCount: Number(c.n),
+        requiredSessions: required,
+        attendedSessions: sessions.length,
+        completed: c.status !== 'cancelled' && sessions.length >= required,
+        attendance: sessions.map((a) => ({
+          sessionId: a.session_id,
+          date: a.session_date,
+          startsAt: a.starts_at.slice(0, 5),
+          method: a.method,
+          checkedInAt: new Date(a.checked_in_at).toISOString(),
+        })),
+      };
+    }),
+    outcomes,
+  };
+}
+
+// ---- edit ----------------------------------------------------------------------------------------
+
+/**
+ * Correct a trainee's name, village, tags, or enter their ID card again. The mobile is the
+ * identity and is not edited here (a second mobile is a second trainee, to be merged).
+ */
+export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof updateTraineeInput>) {
+  const idKey = input.idCard?.trim() ? await appSecret(db, ID_CARD_KEY) : null;
+  await db.transaction().execute(async (trx) => {
+    const before = await lockedTrainee(trx, actor, input.id);
+    if (before.version !== input.version) throw conflict('TRAINEE_VERSION_CONFLICT');
+    const identity = traineeIdentity({ name: input.name, mobile: before.mobile, idCard: idKey ? input.idCard : null }, { today: shanghaiToday(), idKey: idKey ?? Buffer.alloc(0) });
+    if (input.villageCode !== before.village_code && input.villageCode !== null) {
+      const village = await trx.selectFrom('regions').select('level').where('code', '=', input.villageCode).executeTakeFirst();
+      if (village?.level !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
+      // a coordinator does not move a person out of their towns
+      if (!isUnscoped(actor) && !actorCoversRegion(actor, input.villageCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+    }
+    const after = await trx
+      .updateTable('trainees')
+      .set({
+        name: identity.name,
+        name_initials: identity.nameInitials,
+        village_code: input.villageCode,
+        tags: TRAINEE_TAGS.filter((tag) => input.tags.includes(tag)),
+        ...(identity.idCard
+          ? { id_card_hash: identity.idCard.hash, id_card_last4: identity.idCard.last4, birth_date: identity.idCard.birthDate, gender: identity.idCard.gender }
+          : {}),
+        version: before.version + 1,
+        updated_at: new Date(),
+      })
+      .where('id', '=', input.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error, 'trainees_id_card_hash_key')) throw conflict('TRAINEE_ID_CARD_TAKEN');
+        throw error;
+      });
+    await recordAudit(trx, who, {
+      entity: 'trainee',
+      entityId: input.id,
+      action: identity.idCard ? 'update_with_id_card' : 'update',
+      before: auditView(before),
+      after: auditView(after),
+    });
+  });
+  return getTraineeProfile(db, actor, input.id);
+}
+
+// ---- duplicates and merge ------------------------------------------------------------------------
+
+/** The most groups the duplicates page lists at once; merging some shows the next. */
+const MAX_DUPLICATE_GROUPS = 200;
+
+/**
+ * Possible duplicates among the trainees the actor may see: the same name (ignoring spaces and
+ * case) in the same village under different mobiles. Each group lists its members oldest first.
+ */
+export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
+  const inRegion = (eb: any) => (input.regionCode ? eb('t.village_code', 'like', `${regionPrefix(input.regionCode)}%`) : eb.val(true));
+  const keys = await db
+    .selectFrom('trainees as t')
+    .select(['t.village_code', normalisedName.as('norm')])
+    .where(traineesInScope(actor))
+    .where('t.village_code', 'is not', null)
+    .where(inRegion)
+    .groupBy(['t.village_code', normalisedName])
+    .having((eb) => eb.fn.count('t.mobile').distinct(), '>', 1)
+    .orderBy('t.village_code')
+    .orderBy(normalisedName)
+    .limit(MAX_DUPLICATE_GROUPS + 1)
+    .execute();
+  const truncated = keys.length > MAX_DUPLICATE_GROUPS;
+  const wanted = keys.slice(0, MAX_DUPLICATE_GROUPS);
+  if (!wanted.length) return { groups: [], truncated: false };
+  const rows = await listRows(db)
+    .select(normalisedName.as('norm'))
+    .where(traineesInScope(actor))
+    .where((eb) => eb.or(wanted.map((k) => eb.and([eb('t.village_code', '=', k.village_code), eb(normalisedName, '=', k.norm)]))))
+    .orderBy('t.id')
+    .execute();
+  const groups = new Map<string, z.infer<typeof duplicatesOutput>['groups'][number]>();
+  for (const k of wanted) groups.set(`${k.village_code}:${k.norm}`, { key: `${k.village_code}:${k.norm}`, name: '', villageCode: k.village_code!, villageName: null, members: [] });
+  for (const row of rows) {
+    const group = groups.get(`${row.village_code}:${row.norm}`);
+    if (!group) continue;
+    if (!group.members.length) {
+      group.name = row.name;
+      group.villageName = row.village_name ?? null;
+    }
+    group.members.push(toListItem(row));
+  }
+  return { groups: [...groups.values()].filter((g) => g.members.length > 1), truncated };
+}
+
+/**
+ * Merge `mergeId` into `keepId`, in one transaction: every attendance moves to the one kept (where
+ * both attended a session, the earlier check-in is the row kept), outcomes move, an ID card, village
+ * or tags the kept one lacks are taken over, and the merged trainee stays as a record pointing to
+ * the kept one, so its mobile still checks in as that person. Audited with both before-states.
+ */
+export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof mergeTraineesInput>): Promise<z.infer<typeof mergeTraineesOutput>> {
+  if (input.keepId === input.mergeId) throw badRequest('TRAINEE_MERGE_SELF');
+  const result = await deps.db.transaction().execute(async (trx) => {
+    // lock both in id order, so two merges of the same pair queue rather than deadlock
+    const [first, second] = [Math.min(input.keepId, input.mergeId), Math.max(input.keepId, input.mergeId)];
+    const a = await lockedTrainee(trx, actor, first, { merged: true });
+    const b = await lockedTrainee(trx, actor, second, { merged: true });
+    const keep = a.id === input.keepId ? a : b;
+    const merge = a.id === input.keepId ? b : a;
+    for (const t of [merge, keep]) if (t.merged_into_id !== null) throw conflict('TRAINEE_ALREADY_MERGED', { name: t.name });
+    if (keep.id_card_hash && merge.id_card_hash && keep.id_card_hash !== merge.id_card_hash) throw badRequest('TRAINEE_MERGE_ID_CARDS_DIFFER');
+
+    // where both attended a session, the earlier check-in stays (on the kept trainee)
+    await sql`
+      update attendance k set method = m.method, recorded_by = m.recorded_by, checked_in_at = m.checked_in_at
+      from attendance m
+      where k.trainee_id = ${keep.id} and m.trainee_id = ${merge.id} and m.session_id = k.session_id and m.checked_in_at < k.checked_in_at`.execute(trx);
+    const overlapping = await trx
+      .deleteFrom('attendance')
+      .where('trainee_id', '=', merge.id)
+      .where('session_id', 'in', (eb) => eb.selectFrom('attendance').select('session_id').where('trainee_id', '=', keep.id))
+      .executeTakeFirst();
+    const moved = await trx.updateTable('attendance').set({ trainee_id: keep.id }).where('trainee_id', '=', merge.id).executeTakeFirst();
+    const outcomes = await trx.updateTable('training_outcomes').set({ trainee_id: keep.id }).where('trainee_id', '=', merge.id).executeTakeFirst();
+
+    const takeIdCard = !keep.id_card_hash && merge.id_card_hash !== null;
+    const now = new Date();
+    // the merged one first lets go of its ID card (unique), and anyone merged into it follows on
+    await trx
+      .updateTable('trainees')
+      .set({
+        merged_into_id: keep.id,
+        merged_at: now,
+        merged_by: who.id,
+        ...(takeIdCard ? { id_card_hash: null, id_card_last4: null } : {}),
+        version: merge.version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', merge.id)
+      .execute();
+    await trx.updateTable('trainees').set({ merged_into_id: keep.id, updated_at: now }).where('merged_into_id', '=', merge.id).execute();
+    const after = await trx
+      .updateTable('trainees')
+      .set({
+        village_code: keep.village_code ?? merge.village_code,
+        tags: TRAINEE_TAGS.filter((tag) => keep.tags.includes(tag) || merge.tags.includes(tag)),
+        ...(takeIdCard
+          ? { id_card_hash: merge.id_card_hash, id_card_last4: merge.id_card_last4, birth_date: merge.birth_date, gender: merge.gender }
+          : {}),
+        version: keep.version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', keep.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    const summary = {
+      keepId: keep.id,
+      mergedId: merge.id,
+      attendanceMoved: Number(moved.numUpdatedRows),
+      attendanceOverlapping: Number(overlapping.numDeletedRows),
+      outcomesMoved: Number(outcomes.numUpdatedRows),
+    };
+    await recordAudit(trx, who, {
+      entity: 'trainee',
+      entityId: keep.id,
+      action: 'merge',
+      before: { kept: auditView(keep), merged: { id: merge.id, ...auditView(merge) } },
+      after: { ...summary, kept: auditView(after) },
+    });
+    await recordAudit(trx, who, { entity: 'trainee', entityId: merge.id, action: 'merged_into', before: auditView(merge), after: { mergedIntoId: keep.id } });
+    return summary;
+  });
+  await enqueueTrainingRecompute(deps);
+  return result;
+}

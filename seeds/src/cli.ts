@@ -44,7 +44,7 @@ try {
   throw err;
 }
 if (scale === 'province' && !config.DATABASE_URL) {
-  // ≈2,000,000 ledger rows: a benchmark for the real database, not for the embedded one.
+  // ≈2,000,000 ledger rows and ≈3,000,000 streams: a benchmark for the real database, not for the embedded one.
   console.error('省级规模数据只在 PostgreSQL 上生成：请设置 DATABASE_URL / the province scale runs on PostgreSQL only: set DATABASE_URL.');
   process.exit(2);
 }
@@ -62,7 +62,8 @@ try {
     const made = await seedScale(handle.db, { prefix, seed, today: shanghaiToday() });
     console.log(
       `  完成 / done in ${(made.ms / 1000).toFixed(1)} s: ${made.villages} villages, ${made.stations} stations, ` +
-        `${made.ledgerEntries} ledger entries added (what was there is kept).\n`,
+        `${made.ledgerEntries} ledger entries, ${made.livestream.bases} livestream bases, ${made.livestream.hosts} hosts, ` +
+        `${made.livestream.streams} streams added (what was there is kept).\n`,
     );
   } else if (values['if-empty'] && (!config.SEED_DEMO || !empty)) {
     if (!empty) console.log('  数据库已有数据，跳过演示数据 / database already has data; demo seed skipped.');
@@ -73,7 +74,9 @@ try {
       `  演示县 滕州市 已就绪 / demo county ready (${Date.now() - started} ms): ` +
         `${summary.regionsInserted} regions, ${summary.villages} villages, ${summary.stations} stations, ` +
         `${summary.ledgerEntries} ledger entries, ${summary.training.courses} courses, ${summary.training.trainees} trainees, ` +
-        `${summary.training.personTimes} person-times this year, users: ${summary.users.join(', ') || 'existing'}`,
+        `${summary.training.personTimes} person-times this year, ${summary.livestream.bases} livestream bases, ` +
+        `${summary.livestream.hosts} hosts (${summary.livestream.activeTaobao} active on Taobao Live), ${summary.livestream.streams} streams, ` +
+        `users: ${summary.users.join(', ') || 'existing'}`,
     );
   }
   if (scale === 'demo') printDemoLogins(!!config.ADMIN_PASSWORD);

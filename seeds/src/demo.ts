@@ -9,6 +9,7 @@ import { computeRegionRollups } from '@cuntong/server/modules/regions/regions.me
 import { importRegionsAudited } from '@cuntong/server/modules/regions/regions.service';
 import { TARGET_METRICS, targetValue, upsertTarget } from '@cuntong/server/modules/targets/targets.service';
 import { computeStationMetrics } from '@cuntong/server/modules/stations/stations.metrics';
+import { seedDemoLivestream, type DemoLivestreamResult } from './livestream-demo';
 import { createRandom, type Random } from './random';
 import { DEMO_OPERATORS, seedDemoStations } from './stations-demo';
 import { seedDemoTraining, type DemoTrainingResult } from './training-demo';
@@ -80,6 +81,7 @@ export interface SeedSummary {
   stations: number;
   ledgerEntries: number;
   training: DemoTrainingResult;
+  livestream: DemoLivestreamResult;
 }
 
 /**
@@ -147,5 +149,7 @@ export async function seedDemo(db: Db, options: { seed?: number; year?: number; 
   // What the nightly job would write, so quiet stations and the town ranking show at first start.
   if (stations.created) await computeStationMetrics(db, { asOf: today });
   const training = await seedDemoTraining(db, { countyCode: DEMO_COUNTY_CODE, seed, today });
-  return { regionsInserted: regions.inserted, villages: inserted, users: created, stations: stations.stations, ledgerEntries: stations.ledgerEntries, training };
+  // after training: some hosts are the demo's livestream trainees
+  const livestream = await seedDemoLivestream(db, { countyCode: DEMO_COUNTY_CODE, seed, today });
+  return { regionsInserted: regions.inserted, villages: inserted, users: created, stations: stations.stations, ledgerEntries: stations.ledgerEntries, training, livestream };
 }

@@ -4,9 +4,11 @@ import { recordAudit } from '@cuntong/server/modules/audit/audit.service';
 import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
 import { computeRegionRollups } from '@cuntong/server/modules/regions/regions.metrics';
 import { importRegionsAudited } from '@cuntong/server/modules/regions/regions.service';
+import { seedLivestreamScale, type LivestreamScaleSummary } from './livestream-scale';
 
 /**
- * Benchmark data for a province (≈40,000 stations, ≈2,000,000 ledger rows for Shandong) or one
+ * Benchmark data for a province (≈40,000 stations, ≈2,000,000 ledger rows for Shandong, and the
+ * livestreaming of seedLivestreamScale: ≈600 bases, ≈30,000 hosts, ≈3,000,000 streams) or one
  * county, generated in the database with set-based SQL: villages (村委会, codes from 201) under every
  * town that has none, a county centre per county, a town station per town, a village point per
  * village of a town that has none, all active, and ≈50 ledger days per station over the last 120
@@ -20,6 +22,7 @@ export interface ScaleSummary {
   villages: number;
   stations: number;
   ledgerEntries: number;
+  livestream: LivestreamScaleSummary;
   ms: number;
 }
 
@@ -150,7 +153,17 @@ export async function seedScale(db: Db, options: { prefix: string; seed: number;
     return made;
   });
 
+  // Livestreaming in a transaction of its own, seeded on its own, so the stations stay as they were.
+  const livestream = await db.transaction().execute(async (trx) => {
+    await sql`select setseed(${((options.seed * 7 + 3) % 1_000_003) / 1_000_003})`.execute(trx);
+    const made = await seedLivestreamScale(trx, { prefix, seed: options.seed, today });
+    if (made.bases > 0) {
+      await recordAudit(trx, SYSTEM_ACTOR, { entity: 'livestream_base', entityId: prefix.padEnd(12, '0'), action: 'seed_scale', after: { ...made, seed: options.seed, today } });
+    }
+    return made;
+  });
+
   await computeRegionRollups(db);
-  await sql`analyze regions, stations, station_status_history, ledger_entries`.execute(db);
-  return { prefix, ...counts, ms: Date.now() - started };
+  await sql`analyze regions, stations, station_status_history, ledger_entries, livestream_bases, livestream_hosts, livestream_accounts, livestream_streams`.execute(db);
+  return { prefix, ...counts, livestream, ms: Date.now() - started };
 }

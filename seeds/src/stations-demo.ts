@@ -4,7 +4,7 @@ import type { LedgerEntriesTable, Role, StationService, StationStatus, StationTi
 import { addDays, daysBetween } from '@cuntong/server/lib/dates';
 import { recordAudit } from '@cuntong/server/modules/audit/audit.service';
 import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
-import { createRandom, type Random } from './random';
+import { createRandom, shuffled, type Random } from './random';
 
 /**
  * The demo county's three-tier stations and six months of their ledger, told as a story: busy town
@@ -95,15 +95,6 @@ export function ledgerWindow(today: string): { from: string; to: string } {
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 const mobile = (rng: Random) => `${rng.pick(MOBILE_PREFIXES)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
 const landline = (rng: Random) => `0632-${rng.int(5_500_000, 5_999_999)}`;
-
-function shuffled<T>(rng: Random, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /**
  * Which stations exist and who keeps them. The choices depend on the seed only; `today` only places

@@ -41,7 +41,8 @@ interface PlannedCourse {
   enrolled: number[];
 }
 
-function personName(random: Random): string {
+/** A name as people in the county have them: a common surname and one or two given characters. */
+export function personName(random: Random): string {
   const given = random.chance(0.7) ? random.pick([...GIVEN]) + random.pick([...GIVEN]) : random.pick([...GIVEN]);
   return random.pick([...SURNAMES]) + given;
 }

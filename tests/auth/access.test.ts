@@ -42,6 +42,7 @@ const NON_ADMIN_ROLES: Role[] = ['staff', 'station_operator', 'training_coordina
 const STATION_READERS: Role[] = ['staff', 'station_operator', 'training_coordinator'];
 const STATION_MANAGERS: Role[] = ['staff'];
 const TRAINING_STAFF: Role[] = ['staff', 'training_coordinator'];
+const LIVESTREAM_STAFF: Role[] = ['staff', 'livestream_manager'];
 const RESTRICTED: Record<string, Role[]> = {
   'stations.list': STATION_READERS,
   'stations.export': STATION_READERS,
@@ -96,6 +97,49 @@ const RESTRICTED: Record<string, Role[]> = {
       'training.outcomes.record',
     ].map((path) => [path, TRAINING_STAFF]),
   ),
+  // livestream: bases, hosts, streams
+  ...Object.fromEntries(
+    [
+      'livestream.bases.list',
+      'livestream.bases.options',
+      'livestream.bases.export',
+      'livestream.bases.get',
+      'livestream.hosts.list',
+      'livestream.hosts.export',
+      'livestream.hosts.get',
+      'livestream.hosts.create',
+      'livestream.hosts.update',
+      'livestream.hosts.linkTrainee',
+      'livestream.hosts.unlinkTrainee',
+      'livestream.streams.list',
+      'livestream.streams.export',
+      'livestream.streams.get',
+      'livestream.streams.create',
+      'livestream.streams.update',
+      'livestream.streams.delete',
+    ].map((path) => [path, LIVESTREAM_STAFF]),
+  ),
+  'livestream.bases.create': ['staff'],
+  'livestream.bases.update': ['staff'],
+  // livestream: import
+  ...Object.fromEntries(['livestream.import.preview', 'livestream.import.commit', 'livestream.import.hosts'].map((path) => [path, LIVESTREAM_STAFF])),
+  // livestream: metrics
+  ...Object.fromEntries(
+    [
+      'livestream.metrics.progress',
+      'livestream.metrics.activeByMonth',
+      'livestream.metrics.activeByMonthExport',
+      'livestream.metrics.byBase',
+      'livestream.metrics.byBaseExport',
+      'livestream.metrics.leaderboard',
+      'livestream.metrics.leaderboardExport',
+      'livestream.metrics.hostMonths',
+      'livestream.metrics.hostMonthsExport',
+      'livestream.metrics.rule.list',
+    ].map((path) => [path, LIVESTREAM_STAFF]),
+  ),
+  // a new version of the active-host rule: the administrator only
+  'livestream.metrics.rule.create': [],
 };
 const forbiddenTo = (role: Role) =>
   [...ADMIN_ONLY, ...Object.entries(RESTRICTED).filter(([, roles]) => !roles.includes(role)).map(([path]) => path)].sort();

@@ -25,7 +25,7 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'admin');
     await login(page, 'admin', ADMIN_PASSWORD);
-    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-group:training', 'menu-training-dashboard', 'menu-training', 'menu-training-trainees', 'menu-training-follow-up', 'menu-training-spot-check', 'menu-targets', 'menu-users', 'menu-audit']);
+    await expect.poll(() => menuEntries(page)).toEqual(['menu-home', 'menu-ledger', 'menu-regions', 'menu-stations', 'menu-station-quiet', 'menu-station-ranking', 'menu-group:training', 'menu-training-dashboard', 'menu-training', 'menu-training-trainees', 'menu-training-follow-up', 'menu-training-spot-check', 'menu-group:livestream', 'menu-livestream-dashboard', 'menu-livestream-hosts', 'menu-livestream-streams', 'menu-livestream-import', 'menu-livestream-bases', 'menu-livestream-leaderboard', 'menu-livestream-rule', 'menu-targets', 'menu-users', 'menu-audit']);
 
     await page.getByTestId('menu-users').click();
     await page.getByTestId('users-create').click();

@@ -68,6 +68,8 @@ describe.runIf(hasChromium)(`the training pages in Chromium${hasChromium ? '' : 
     await page.waitForURL(/\/training\/sessions\/\d+\/check-in/);
     const sessionId = Number(new URL(page.url()).pathname.split('/')[3]);
     await expect.poll(() => page.getByTestId('checkin-count').getAttribute('data-count')).toBe('0');
+    // the session has loaded (its course link above shifts the page down): only then tap
+    await page.getByTestId('checkin-when').waitFor();
     const name = '欧阳镜湖';
     await page.getByTestId('checkin-walkin-open').click();
     await page.getByTestId('checkin-walkin-name').fill(name);

@@ -132,6 +132,7 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     await q.close();
     conn.disconnect();
     expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'schedule:livestream.recompute', pattern: '15 3 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:regions.rollup', pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:stations.recompute', pattern: '15 2 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:training.recompute', pattern: '45 2 * * *', tz: 'Asia/Shanghai' },

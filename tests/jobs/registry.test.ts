@@ -10,11 +10,11 @@ import { silentLog } from '../support/harness';
 
 describe('job registry', () => {
   it('accepts exactly one handler per declared job', () => {
-    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute', 'training.recompute']);
+    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute', 'training.recompute', 'livestream.recompute']);
   });
 
   it('refuses to start when a job has no handler', () => {
-    expect(() => buildRegistry([])).toThrow(/no handler for "regions.rollup", "stations.recompute", "training.recompute"/);
+    expect(() => buildRegistry([])).toThrow(/no handler for "regions.rollup", "stations.recompute", "training.recompute", "livestream.recompute"/);
   });
 
   it('refuses to start when a job has two handlers', () => {

@@ -59,7 +59,7 @@ describe('demo seed', () => {
       Number((await handle.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const before = await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')]);
     const again = await seedDemo(handle.db, { year: 2026 });
-    expect(again).toEqual({ regionsInserted: 0, villages: 0, users: [], stations: 0, ledgerEntries: 0, training: expect.objectContaining({ created: false, courses: 0 }) });
+    expect(again).toEqual({ regionsInserted: 0, villages: 0, users: [], stations: 0, ledgerEntries: 0, training: expect.objectContaining({ created: false, courses: 0 }), livestream: expect.objectContaining({ created: false, hosts: 0 }) });
     expect(await Promise.all([count('regions'), count('users'), count('targets'), count('audit_log')])).toEqual(before);
   });
 });

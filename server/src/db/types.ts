@@ -369,6 +369,118 @@ export interface TrainingOutcomesTable {
   created_at: CreatedAt;
 }
 
+// ---- livestream ------------------------------------------------------------------------------
+
+export const LIVESTREAM_PLATFORMS = ['taobao', 'douyin', 'kuaishou', 'wechat_channels', 'pinduoduo', 'other'] as const;
+export type LivestreamPlatform = (typeof LIVESTREAM_PLATFORMS)[number];
+export const BASE_STATUSES = ['active', 'paused', 'closed'] as const;
+export type BaseStatus = (typeof BASE_STATUSES)[number];
+export const HOST_STATUSES = ['active', 'paused', 'left'] as const;
+export type HostStatus = (typeof HOST_STATUSES)[number];
+export const STREAM_SOURCES = ['manual', 'import'] as const;
+export type StreamSource = (typeof STREAM_SOURCES)[number];
+
+export interface LivestreamBasesTable {
+  id: Generated<number>;
+  name: string;
+  address: string | null;
+  region_code: string;
+  rooms: number | null;
+  capacity: number | null;
+  status: ColumnType<BaseStatus, BaseStatus | undefined, BaseStatus>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LivestreamHostsTable {
+  id: Generated<number>;
+  base_id: number;
+  name: string;
+  /** Normalised 11-digit mainland mobile: the host's identity. */
+  mobile: string;
+  village_code: string | null;
+  status: ColumnType<HostStatus, HostStatus | undefined, HostStatus>;
+  joined_on: DateText | null;
+  /** The trainee this host is, once a person confirmed the suggestion. */
+  trainee_id: ColumnType<number | null, number | null | undefined, number | null>;
+  trainee_linked_by: ColumnType<number | null, number | null | undefined, number | null>;
+  trainee_linked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LivestreamAccountsTable {
+  id: Generated<number>;
+  host_id: number;
+  platform: LivestreamPlatform;
+  account_id: string;
+  handle: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LivestreamStreamsTable {
+  id: Generated<number>;
+  host_id: number;
+  base_id: number;
+  platform: LivestreamPlatform;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  duration_seconds: number;
+  viewers: number | null;
+  peak_viewers: number | null;
+  new_followers: number | null;
+  orders: number | null;
+  buyers: number | null;
+  gmv_fen: number | null;
+  farm_products: ColumnType<boolean, boolean | undefined, boolean>;
+  main_products: string | null;
+  source: ColumnType<StreamSource, StreamSource | undefined, StreamSource>;
+  recorded_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Snapshot (livestream.recompute): one host's month on one platform, and whether active at its end. */
+export interface HostMonthStatsTable {
+  host_id: number;
+  platform: LivestreamPlatform;
+  /** The month's first day. */
+  month: DateText;
+  base_id: number;
+  /** The day activity was judged on: the month's last day, or the run's day for the current month. */
+  as_of: DateText;
+  streams: number;
+  qualifying_streams: number;
+  duration_seconds: number;
+  gmv_fen: number;
+  viewers: number;
+  buyers: number;
+  orders: number;
+  new_followers: number;
+  window_streams: number;
+  active_at_month_end: boolean;
+  rule_version: number;
+  computed_at: CreatedAt;
+}
+
+/** Snapshot: active hosts and totals per month, base and platform ('all': distinct hosts). */
+export interface LivestreamActiveStatsTable {
+  month: DateText;
+  base_id: number;
+  platform: LivestreamPlatform | 'all';
+  as_of: DateText;
+  active_hosts: number;
+  streaming_hosts: number;
+  streams: number;
+  duration_seconds: number;
+  gmv_fen: number;
+  rule_version: number;
+  computed_at: CreatedAt;
+}
+
 export interface Database {
   regions: RegionsTable;
   region_rollups: RegionRollupsTable;
@@ -396,6 +508,12 @@ export interface Database {
   qr_check_in_attempts: QrCheckInAttemptsTable;
   training_conversion_stats: TrainingConversionStatsTable;
   training_funnel_stats: TrainingFunnelStatsTable;
+  livestream_bases: LivestreamBasesTable;
+  livestream_hosts: LivestreamHostsTable;
+  livestream_accounts: LivestreamAccountsTable;
+  livestream_streams: LivestreamStreamsTable;
+  host_month_stats: HostMonthStatsTable;
+  livestream_active_stats: LivestreamActiveStatsTable;
 }
 
 export type User = Selectable<UsersTable>;

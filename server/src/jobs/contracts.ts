@@ -16,6 +16,17 @@ export const jobPayloads = {
   }),
   /** Course completions and person-times (人次) by town, county, year and month. */
   'training.recompute': z.object({}),
+  /**
+   * Livestream snapshots (active hosts, host month stats, base leaderboards) as of a day (default
+   * today). With `month` ('YYYY-MM'), that past month is recomputed under the active-host rule
+   * version in force at its end, as it stood; with `since`, every month from that one to today
+   * (what a written stream can change); with neither, every month from the first stream.
+   */
+  'livestream.recompute': z.object({
+    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+    since: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

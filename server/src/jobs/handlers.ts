@@ -1,7 +1,8 @@
+import { livestreamJobs } from '../modules/livestream/livestream.jobs';
 import { regionsJobs } from '../modules/regions/regions.jobs';
 import { stationsJobs } from '../modules/stations/stations.jobs';
 import { trainingJobs } from '../modules/training/training.jobs';
 import type { JobDefinition } from './registry';
 
 /** Every domain's job handlers; `buildRegistry` checks them against contracts.ts. */
-export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs, ...stationsJobs, ...trainingJobs];
+export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs, ...stationsJobs, ...trainingJobs, ...livestreamJobs];

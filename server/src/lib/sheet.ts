@@ -33,7 +33,7 @@ function cellValue(value: ExcelJS.CellValue): unknown {
     if ('result' in value) return cellValue(value.result as ExcelJS.CellValue); // formula
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('text' in value) return String(value.text); // hyperlink
-    return null;
+    return null; // an error cell (#N/A…) and anything else: no value
   }
   return value;
 }
@@ -59,24 +59,50 @@ function findHeaderRow(head: { number: number; values: unknown[] }[], knownHeade
   return head.find((row) => new Set(rowTexts(row.values).filter((v) => normaliseText(v) !== '')).size >= 2)?.number ?? 0;
 }
 
+/** A row as a reader gives it: its 1-based number and its cell values by column. */
+export interface RawRow {
+  number: number;
+  values: unknown[];
+}
+
 /**
- * Read the first worksheet, streamed (a 100,000-row sign-in sheet is read in seconds without
- * holding the workbook model), the header found among its first rows. Blank rows are dropped.
+ * The first worksheet of an xlsx, row by row, streamed: a 100,000-row sign-in sheet is read in
+ * seconds without holding the workbook model. (exceljs's stream decoder is patched, see
+ * patches/exceljs@4.4.0.patch: unpatched, a Chinese character split between two chunks of the
+ * file came out as U+FFFD.)
  */
-export async function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(base64, 'base64')]), {
+async function* xlsxRows(bytes: Buffer): AsyncGenerator<RawRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache', // dates are numbers with a date format
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
-  const head: { number: number; values: unknown[] }[] = [];
+  let sawSheet = false;
+  try {
+    for await (const worksheet of reader) {
+      sawSheet = true;
+      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield { number: row.number, values: row.values as unknown[] };
+      break; // the first worksheet only
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
+  }
+  if (!sawSheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
+}
+
+/**
+ * Rows of any source (an xlsx, a CSV) as a sheet: the header found among the first rows, each
+ * later row as cells by header text, blank rows dropped.
+ */
+export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<RawRow>, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+  const head: RawRow[] = [];
   let headerRow = 0;
   const headers: string[] = [];
   const columnHeader = new Map<number, string>();
   const rows: SheetRow[] = [];
-  let sawSheet = false;
 
   const settleHeader = () => {
     headerRow = findHeaderRow(head, knownHeaders);
@@ -90,7 +116,7 @@ export async function readSheet(base64: string, knownHeaders: (header: string) =
     });
     for (const row of head) if (row.number > headerRow) take(row);
   };
-  const take = (row: { number: number; values: unknown[] }) => {
+  const take = (row: RawRow) => {
     const cells: Record<string, unknown> = {};
     let filled = false;
     for (const [col, header] of columnHeader) {
@@ -102,27 +128,21 @@ export async function readSheet(base64: string, knownHeaders: (header: string) =
     if (filled) rows.push({ rowNumber: row.number, cells });
   };
 
-  try {
-    for await (const worksheet of reader) {
-      sawSheet = true;
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-        const line = { number: row.number, values: row.values as unknown[] };
-        if (headerRow) take(line);
-        else if (row.number <= HEADER_SEARCH_ROWS) head.push(line);
-        else {
-          settleHeader();
-          take(line);
-        }
-      }
-      break; // the first worksheet only
+  for await (const row of source) {
+    if (headerRow) take(row);
+    else if (row.number <= HEADER_SEARCH_ROWS) head.push(row);
+    else {
+      settleHeader();
+      take(row);
     }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
   }
-  if (!sawSheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
   if (!headerRow) settleHeader();
   return { headers, headerRow, rows };
+}
+
+/** Read the first worksheet of an xlsx (base64) as a sheet. */
+export function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+  return sheetFromRows(xlsxRows(Buffer.from(base64, 'base64')), knownHeaders);
 }
 
 /** Excel serials count days from 1899-12-30. */

@@ -67,6 +67,19 @@ export function useUserForm(
 
   const scopeKind = computed(() => (form.role ? SCOPE_KIND_OF_ROLE[form.role] : null));
   const towns = useTownSearch(() => form.regions);
+  // the livestream bases a base manager may be given (an admin sees every base)
+  const bases = useQuery({
+    queryKey: ['livestream.bases.options'],
+    queryFn: () => trpc.livestream.bases.options.query(),
+    enabled: computed(() => scopeKind.value === 'base'),
+    staleTime: 60_000,
+  });
+  const baseOptions = computed(() => {
+    const known = (bases.data.value ?? []).map((b) => ({ value: String(b.id), label: b.name }));
+    // a base id the list does not hold (deleted meanwhile) still shows, as its id
+    const missing = form.bases.filter((id) => !known.some((o) => o.value === id)).map((id) => ({ value: id, label: id }));
+    return [...known, ...(bases.isSuccess.value ? missing : [])];
+  });
 
   const check =
     (test: (value: string) => boolean, messageKey: string): FormItemRule['validator'] =>
@@ -128,6 +141,8 @@ export function useUserForm(
     roles: ROLES,
     scopeKind,
     towns,
+    baseOptions,
+    basesLoading: computed(() => bases.isFetching.value),
     submit,
     saving: save.isPending,
     error,

@@ -4,6 +4,8 @@ import * as m0002 from './2026-11-28-0002-stations';
 import * as m0003 from './2026-11-28-0003-training';
 import * as m0004 from './2026-11-28-0004-trainee-merge';
 import * as m0005 from './2026-11-28-0005-training-conversion';
+import * as m0006 from './2026-11-30-0006-livestream';
+import * as m0007 from './2026-11-30-0007-livestream-metrics';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0003-training': m0003,
   '2026-11-28-0004-trainee-merge': m0004,
   '2026-11-28-0005-training-conversion': m0005,
+  '2026-11-30-0006-livestream': m0006,
+  '2026-11-30-0007-livestream-metrics': m0007,
 };

@@ -64,6 +64,18 @@ async function scopeRefsFor(db: Kysely<Database>, role: Role, scopes: ScopeRefs)
   for (const [k, refs] of Object.entries(given)) {
     if (k !== kind && refs.length > 0) throw badRequest('USER_SCOPE_NOT_ALLOWED', { role, kind: k });
   }
+  if (kind === 'base') {
+    const bad = given.base.find((ref) => !/^\d{1,9}$/.test(ref));
+    if (bad !== undefined) throw badRequest('USER_SCOPE_BASE_UNKNOWN', { id: bad });
+    const ids = [...new Set(given.base.map(Number))];
+    if (ids.length) {
+      const found = await db.selectFrom('livestream_bases').select('id').where('id', 'in', ids).execute();
+      const known = new Set(found.map((b) => b.id));
+      const missing = ids.find((id) => !known.has(id));
+      if (missing !== undefined) throw badRequest('USER_SCOPE_BASE_UNKNOWN', { id: missing });
+    }
+    return ids.map(String);
+  }
   if (kind !== 'region') return kind ? given[kind] : [];
   const refs = [...new Set(given.region)];
   if (refs.length) {

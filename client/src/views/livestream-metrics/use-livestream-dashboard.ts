@@ -1,0 +1,199 @@
+import { keepPreviousData, useQuery } from '@tanstack/vue-query';
+import { computed, ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { errorMessage } from '@/api/errors';
+import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
+import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import type { ExportColumn } from '@/components/export-button/use-export';
+import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+
+type Progress = RouterOutputs['livestream']['metrics']['progress'];
+type MonthRow = RouterOutputs['livestream']['metrics']['activeByMonth']['items'][number];
+type MonthExportKey = RouterInputs['livestream']['metrics']['activeByMonthExport']['columns'][number]['key'];
+type BaseExportKey = RouterInputs['livestream']['metrics']['byBaseExport']['columns'][number]['key'];
+
+export const PLATFORMS = ['taobao', 'douyin', 'kuaishou', 'wechat_channels', 'pinduoduo', 'other'] as const;
+const COLORS: Record<string, string> = {
+  all: '#2f7d4f',
+  taobao: '#ff5000',
+  douyin: '#1f1f1f',
+  kuaishou: '#ff7a00',
+  wechat_channels: '#07c160',
+  pinduoduo: '#e02e24',
+  other: '#8c8c8c',
+};
+const GREEN = '#2f7d4f';
+const ORANGE = '#d9822b';
+
+export const yuan = (fen: number | null | undefined, locale: string) =>
+  fen === null || fen === undefined ? '—' : (fen / 100).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const percentOf = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`);
+
+/** 直播看板: active Taobao Live hosts against the target with pace, by month and platform, by base. */
+export function useLivestreamDashboard() {
+  const { t, locale } = useI18n();
+  const today = shanghaiToday();
+  const thisYear = Number(today.slice(0, 4));
+  const year = ref(thisYear);
+  const years = Array.from({ length: 4 }, (_, i) => thisYear - i);
+  const month = ref(today.slice(0, 7));
+
+  const progressQuery = useQuery({
+    queryKey: computed(() => ['livestream.metrics.progress', year.value]),
+    queryFn: () => trpc.livestream.metrics.progress.query({ year: year.value }),
+    placeholderData: keepPreviousData,
+  });
+  const monthsQuery = useQuery({
+    queryKey: computed(() => ['livestream.metrics.activeByMonth', year.value]),
+    queryFn: () => trpc.livestream.metrics.activeByMonth.query({ year: year.value }),
+    placeholderData: keepPreviousData,
+  });
+  const basesQuery = useQuery({
+    queryKey: computed(() => ['livestream.metrics.byBase', month.value]),
+    queryFn: () => trpc.livestream.metrics.byBase.query({ month: month.value }),
+    placeholderData: keepPreviousData,
+  });
+
+  const progress = computed<Progress | null>(() => progressQuery.data.value ?? null);
+  const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value));
+  const platformName = (p: string) => (p === 'all' ? t('livestreamMetrics.dashboard.byMonth.all') : t(`livestream.platforms.${p}`));
+
+  const intro = computed(() => {
+    const rule = progress.value?.rule;
+    return rule
+      ? t('livestreamMetrics.dashboard.intro', { window: rule.windowDays, streams: rule.minStreams, minutes: rule.minMinutes, version: rule.version })
+      : t('livestreamMetrics.dashboard.introNoRule');
+  });
+
+  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
+  const bar = computed(() => {
+    const p = progress.value?.taobao;
+    if (!p || !p.target) return null;
+    const share = (n: number) => Math.min(100, Math.round((n / p.target!) * 1000) / 10);
+    return { done: share(p.active), pace: share(p.pace ?? 0), percent: percentOf(p.active / p.target) };
+  });
+  const statusText = computed(() => {
+    const p = progress.value?.taobao;
+    if (!p) return '';
+    if (p.status === 'on_pace') return t('livestreamMetrics.dashboard.progress.onPace');
+    if (p.status === 'behind') return t('livestreamMetrics.dashboard.progress.behind', { gap: number((p.pace ?? 0) - p.active) });
+    return t('livestreamMetrics.dashboard.progress.noPace');
+  });
+  const paceHint = computed(() =>
+    progress.value?.asOf ? t('livestreamMetrics.dashboard.progress.paceHint', { start: number(progress.value.taobao.start), date: progress.value.asOf }) : '',
+  );
+  const activePlatforms = computed(() => (progress.value?.byPlatform ?? []).filter((p) => p.active > 0 || p.platform === 'taobao'));
+
+  /** Active hosts at each month's end: a line per platform, bars for all platforms together. */
+  const monthlyOption = computed<ChartOption>(() => {
+    const rows = monthsQuery.data.value?.items ?? [];
+    const months = Array.from({ length: 12 }, (_, i) => `${year.value}-${String(i + 1).padStart(2, '0')}`);
+    const present = [...new Set(rows.map((r) => r.platform))].filter((p) => p !== 'all');
+    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? (m <= today.slice(0, 7) ? 0 : null);
+    return {
+      grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, type: 'scroll' },
+      xAxis: { type: 'category', data: months.map((m) => m.slice(5)) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { type: 'bar', name: platformName('all'), data: months.map((m) => value('all', m)), itemStyle: { color: '#cfe3d6' }, barMaxWidth: 22 },
+        ...PLATFORMS.filter((p) => present.includes(p)).map((p) => ({
+          type: 'line' as const,
+          name: platformName(p),
+          data: months.map((m) => value(p, m)),
+          itemStyle: { color: COLORS[p] },
+          smooth: true,
+        })),
+      ],
+    };
+  });
+
+  /** Taobao Live against the pace line, month by month. */
+  const progressOption = computed<ChartOption>(() => {
+    const p = progress.value;
+    const months = p?.months ?? [];
+    const target = p?.taobao.target ?? null;
+    const start = p?.taobao.start ?? 0;
+    // the pace line ends each month at the target's share of the year (flat at the target once the year began above it)
+    const paceAt = (i: number) => (target === null ? null : start >= target ? target : Math.round(start + ((target - start) * (i + 1)) / 12));
+    return {
+      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { type: 'bar', name: t('livestream.platforms.taobao'), data: months.map((m) => m.taobao), itemStyle: { color: GREEN }, barMaxWidth: 18 },
+        ...(target === null
+          ? []
+          : [{ type: 'line' as const, name: t('livestreamMetrics.dashboard.progress.pace'), data: months.map((_, i) => paceAt(i)), itemStyle: { color: ORANGE }, lineStyle: { type: 'dashed' as const } }]),
+      ],
+    };
+  });
+
+  const monthRows = computed<MonthRow[]>(() => [...(monthsQuery.data.value?.items ?? [])].reverse());
+  const monthExportColumns = computed<ExportColumn[]>(() => {
+    const col = (key: MonthExportKey, labels?: Record<string, string>) => ({ key, header: t(`livestreamMetrics.dashboard.byMonth.columns.${key}`), ...(labels ? { labels } : {}) });
+    const platformLabels = Object.fromEntries(['all', ...PLATFORMS].map((p) => [p, platformName(p)]));
+    return [col('month'), col('platform', platformLabels), col('activeHosts'), col('streamingHosts'), col('streams'), col('hours'), col('gmvYuan'), col('asOf'), col('ruleVersion')];
+  });
+  const runMonthExport = (columns: ExportColumn[]) =>
+    trpc.livestream.metrics.activeByMonthExport.mutate({
+      list: { year: year.value },
+      columns: columns as RouterInputs['livestream']['metrics']['activeByMonthExport']['columns'],
+      sheetName: `${t('livestreamMetrics.dashboard.byMonth.sheetName')} ${year.value}`.slice(0, 31),
+    });
+
+  const baseRows = computed(() => basesQuery.data.value?.items ?? []);
+  const baseExportColumns = computed<ExportColumn[]>(() => {
+    const keys: BaseExportKey[] = ['baseName', 'regionName', 'activeTaobao', 'activeAll', 'streamingHosts', 'streams', 'hours', 'gmvYuan', 'gmvPerHourYuan'];
+    return keys.map((key) => ({ key, header: t(`livestreamMetrics.dashboard.byBase.columns.${key}`) }));
+  });
+  const runBaseExport = (columns: ExportColumn[]) =>
+    trpc.livestream.metrics.byBaseExport.mutate({
+      list: { month: month.value },
+      columns: columns as RouterInputs['livestream']['metrics']['byBaseExport']['columns'],
+      sheetName: `${t('livestreamMetrics.dashboard.byBase.sheetName')} ${month.value}`.slice(0, 31),
+    });
+
+  const computedAt = computed(() => {
+    const at = progress.value?.computedAt;
+    return at ? t('livestreamMetrics.dashboard.computedAt', { time: formatShanghai(at) }) : t('livestreamMetrics.dashboard.notComputed');
+  });
+  const error = computed(() => {
+    const e = progressQuery.error.value ?? monthsQuery.error.value ?? basesQuery.error.value;
+    return e ? errorMessage(e) : null;
+  });
+
+  /** The month picker offers no month after this one (the picker hands local midnights). */
+  const isFutureMonth = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}` > today.slice(0, 7);
+
+  return {
+    t,
+    year,
+    years,
+    month,
+    isFutureMonth,
+    progress,
+    intro,
+    bar,
+    statusText,
+    paceHint,
+    activePlatforms,
+    number,
+    yuan: (fen: number | null | undefined) => yuan(fen, locale.value),
+    platformName,
+    monthlyOption,
+    progressOption,
+    monthRows,
+    monthExportColumns,
+    runMonthExport,
+    baseRows,
+    baseExportColumns,
+    runBaseExport,
+    computedAt,
+    error,
+    loading: computed(() => progressQuery.isFetching.value),
+  };
+}

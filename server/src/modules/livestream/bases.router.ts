@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { auditWho } from '../../trpc/context';
+import { roleProcedure, router } from '../../trpc/trpc';
+import { baseOptions, createBase, getBase, listBases, updateBase } from './bases.service';
+import { livestreamStaff } from './livestream.procedures';
+import { baseExportInput, baseListInput, baseListOutput, baseOptionsOutput, baseView, createBaseInput, updateBaseInput } from './livestream.schemas';
+
+/** Who sets up bases: the bureau. */
+const bureau = roleProcedure('admin', 'staff');
+
+/** 直播基地: list, get, create, update (admin/staff write; managers read their own). */
+export const basesRouter = router({
+  list: livestreamStaff.input(baseListInput).output(baseListOutput).query(({ ctx, input }) => listBases(ctx.db, ctx.actor, input)),
+  /** Bases for pickers (filters, the users form): all for the bureau, a manager's own for a manager. */
+  options: livestreamStaff.output(baseOptionsOutput).query(({ ctx }) => baseOptions(ctx.db, ctx.actor)),
+  export: livestreamStaff
+    .input(baseExportInput)
+    .output(exportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const rows = await collectAll((page, pageSize) => listBases(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-bases' });
+    }),
+  get: livestreamStaff.input(z.object({ id: z.number().int() })).output(baseView).query(({ ctx, input }) => getBase(ctx.db, ctx.actor, input.id)),
+  create: bureau.input(createBaseInput).output(baseView).mutation(({ ctx, input }) => createBase(ctx, ctx.actor, auditWho(ctx), input)),
+  update: bureau.input(updateBaseInput).output(baseView).mutation(({ ctx, input }) => updateBase(ctx, ctx.actor, auditWho(ctx), input)),
+});

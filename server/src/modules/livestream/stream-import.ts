@@ -1,0 +1,584 @@
+import { sql, type Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/create-db';
+import type { Database, LivestreamPlatform } from '../../db/types';
+import type { JobQueue } from '../../jobs/queue';
+import { badRequest, notFound } from '../../lib/app-error';
+import { toXlsx } from '../../lib/excel';
+import type { Logger } from '../../lib/logger';
+import { normaliseText, type SheetRow } from '../../lib/sheet';
+import { mappedCell, refuseProblems, rememberedMapping, rememberMapping, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
+import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
+import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { readExportSheet } from './export-file';
+import { actorCoversBase, assertLivestreamBase, inActorBases } from './livestream.scope';
+import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
+import {
+  STREAM_FIELDS,
+  type StreamField,
+  type StreamImportPreset,
+  type streamImportCommitInput,
+  type streamImportCommitOutput,
+  type streamImportHostsInput,
+  type streamImportHostsOutput,
+  type streamImportInput,
+  type streamImportPreviewInput,
+  type streamImportPreviewOutput,
+  type streamImportRowView,
+} from './stream-import.schemas';
+import {
+  cellText,
+  durationUnitOf,
+  INVALID,
+  isMissing,
+  isRangeText,
+  moneyUnitOf,
+  parseCount,
+  parseDurationSeconds,
+  parseMoneyFen,
+  parseStreamTime,
+} from './stream-values';
+
+/**
+ * 直播数据导入: a platform's session export (抖音罗盘 直播间列表, 生意参谋 直播, 视频号 历史直播, or
+ * any sheet the user maps) into livestream_streams. Columns are matched by their normalised names
+ * (never by position) with a preset of each platform's names, or as the user mapped them last
+ * time; the header is found below any title rows; total rows and product child rows are skipped.
+ * A row's host is the owner of its account id (livestream_accounts), else the host chosen for the
+ * whole file. Every row is checked and the preview shows each one's problems; the commit writes all
+ * rows or none, or the good rows with the rejected ones handed back as Excel. A stream is unique by
+ * (host, platform, start), so importing the same file again adds nothing.
+ */
+type Deps = { db: Db; queue: JobQueue; log: Logger };
+type Input = z.output<typeof streamImportInput>;
+type RowView = z.infer<typeof streamImportRowView>;
+
+const CHUNK = 5_000;
+/** A stream may not start later than this after now (clocks differ a little). */
+const FUTURE_SLACK_MS = 10 * 60_000;
+/** The column's check: 48 hours. */
+const MAX_DURATION_SECONDS = 172_800;
+
+type Synonyms = Partial<Record<StreamField, readonly string[]>>;
+
+/**
+ * Each export's column names per field, the preferred first. Money concepts never merge: 直播间成交金额
+ * (Douyin GMV) and 直播间用户支付金额 (what users paid) are different columns, and only the first is
+ * guessed as GMV; the user may map the other by hand.
+ */
+const PRESET_SYNONYMS: Record<Exclude<StreamImportPreset, 'custom'>, Synonyms> = {
+  douyin: {
+    accountId: ['主播抖音号', '抖音号', '抖音号or火山号', '达人抖音号'],
+    accountName: ['主播昵称', '达人昵称'],
+    startedAt: ['直播开始时间', '开播时间', '直播时间'],
+    endedAt: ['直播结束时间', '下播时间'],
+    duration: ['直播时长(分钟)', '直播时长'],
+    viewers: ['直播间观看人数', '累计观看人数', '观看人数'],
+    peakViewers: ['最高在线人数', '在线人数峰值'],
+    newFollowers: ['新增粉丝数'],
+    orders: ['直播间成交订单数', '成交订单数'],
+    buyers: ['直播间成交人数', '成交人数'],
+    gmv: ['直播间成交金额', '成交金额'],
+  },
+  taobao: {
+    accountId: ['主播ID', '主播账号', '账号ID', '淘宝直播账号'],
+    accountName: ['主播昵称', '主播名称', '账号名称'],
+    startedAt: ['开播时间', '直播时间', '直播开始时间'],
+    endedAt: ['结束时间', '直播结束时间'],
+    duration: ['直播时长', '开播时长(分钟)', '开播时长', '直播时长(分钟)'],
+    viewers: ['直播间访问人数', '直播间浏览人数', '直播间观看人数', '观看人数'],
+    peakViewers: ['最高在线人数', '在线人数峰值', '峰值在线'],
+    newFollowers: ['新增粉丝数', '新增粉丝量', '直播间新增粉丝数'],
+    orders: ['种草成交笔数', '成交笔数'],
+    buyers: ['种草成交人数', '成交人数'],
+    gmv: ['种草成交金额', '种草成交金额(元)', '成交金额', '成交金额(元)'],
+    mainProducts: ['主推商品'],
+  },
+  wechat_channels: {
+    accountId: ['视频号ID', '视频号账号'],
+    accountName: ['视频号名称', '主播昵称'],
+    startedAt: ['直播信息', '开播时间', '直播开始时间', '直播时间'],
+    endedAt: ['结束时间', '直播结束时间'],
+    duration: ['直播时长', '开播时长', '开播时长(秒)'],
+    viewers: ['观看人数', '累计看播人数', '累计观看人数'],
+    peakViewers: ['最高在线', '最高在线人数'],
+    newFollowers: ['新增关注', '新增关注人数', '新增粉丝数'],
+    orders: ['成交订单数', '成交笔数'],
+    buyers: ['成交人数'],
+    gmv: ['成交金额'],
+  },
+};
+
+/** A user's own sheet: every export's names, and plain ones. */
+const CUSTOM_SYNONYMS: Synonyms = (() => {
+  const plain: Synonyms = {
+    accountId: ['账号', '账号ID', '平台账号'],
+    accountName: ['主播', '主播姓名', '昵称'],
+    startedAt: ['开始时间', '开播日期'],
+    endedAt: ['下播时间'],
+    duration: ['时长', '直播时长(秒)', '直播时长(小时)'],
+    viewers: ['观众数', '直播观众数', '观看人数(UV)', 'UV'],
+    peakViewers: ['峰值在线', '在线峰值'],
+    newFollowers: ['涨粉', '新增粉丝'],
+    orders: ['订单数', '成交单数'],
+    buyers: ['购买人数', '下单人数'],
+    gmv: ['GMV', '销售额', '成交额', '带货金额'],
+    mainProducts: ['主推商品', '主要商品', '商品'],
+  };
+  const out: Record<string, string[]> = {};
+  for (const synonyms of [...Object.values(PRESET_SYNONYMS), plain]) {
+    for (const [field, words] of Object.entries(synonyms)) out[field] = [...new Set([...(out[field] ?? []), ...words])];
+  }
+  return out as Synonyms;
+})();
+
+/** Columns of the exports we know but do not import: they help find the header row. */
+const KNOWN_OTHERS = ['主播头像', '直播标题', '场次ID', '直播间曝光人数', '直播间观看次数', '直播间浏览次数', '平均在线人数', '人均观看时长(分钟)', '总热度', '评论次数', '直播间用户支付金额', '商品点击人数'];
+
+/** Headers compared folded: half-width, no spaces, lower case; a (人数)/(次数)/(分钟) suffix is kept. */
+const fold = (header: string) => normaliseText(header).toLowerCase();
+
+function columnsOf(preset: StreamImportPreset): SheetColumns<StreamField> {
+  const synonyms = preset === 'custom' ? CUSTOM_SYNONYMS : PRESET_SYNONYMS[preset];
+  const known = new Set([...Object.values(CUSTOM_SYNONYMS).flat(), ...KNOWN_OTHERS].map(fold));
+  return {
+    knows: (header) => known.has(fold(header)),
+    guess(headers) {
+      // by the preset's preference, not by the file's column order (种草成交金额 before 成交金额)
+      const mapping: ColumnMapping<StreamField> = {};
+      const used = new Set<string>();
+      for (const field of STREAM_FIELDS) {
+        for (const word of synonyms[field] ?? []) {
+          const header = headers.find((h) => !used.has(h) && fold(h) === fold(word));
+          if (header) {
+            mapping[field] = header;
+            used.add(header);
+            break;
+          }
+        }
+      }
+      return mapping;
+    },
+  };
+}
+
+const PLATFORM_LABEL: Record<Lang, Record<LivestreamPlatform, string>> = {
+  'zh-CN': { taobao: '淘宝直播', douyin: '抖音', kuaishou: '快手', wechat_channels: '视频号', pinduoduo: '拼多多', other: '其他平台' },
+  en: { taobao: 'Taobao Live', douyin: 'Douyin', kuaishou: 'Kuaishou', wechat_channels: 'WeChat Channels', pinduoduo: 'Pinduoduo', other: 'other platform' },
+};
+
+interface Note {
+  field: StreamField | null;
+  code: MessageKey;
+  params: MessageParams;
+  message: string;
+}
+
+interface Host {
+  id: number;
+  name: string;
+  baseId: number;
+}
+
+interface ParsedRow {
+  row: SheetRow;
+  status: RowView['status'];
+  host: Host | null;
+  accountId: string | null;
+  startedAt: Date | null;
+  durationSeconds: number | null;
+  viewers: number | null;
+  peakViewers: number | null;
+  newFollowers: number | null;
+  orders: number | null;
+  buyers: number | null;
+  gmvFen: number | null;
+  mainProducts: string | null;
+  problems: Note[];
+  notes: Note[];
+}
+
+type CountField = 'viewers' | 'peakViewers' | 'newFollowers' | 'orders' | 'buyers';
+const COUNT_FIELDS: readonly CountField[] = ['viewers', 'peakViewers', 'newFollowers', 'orders', 'buyers'];
+
+/**
+ * A total row (合计, 整体 in its first filled cell) or a product's SKU child row ('-红薯 5斤装', with
+ * no start time): not a session.
+ */
+function isSkippedRow(row: SheetRow, headers: readonly string[], startHeader: string | undefined): boolean {
+  for (const header of headers) {
+    const value = row.cells[header];
+    if (isMissing(value)) continue;
+    if (typeof value !== 'string') return false;
+    const text = normaliseText(value);
+    if (/^(合计|总计|汇总|整体|总体|全部|total|sum)[:：]?$/i.test(text)) return true;
+    return /^-/.test(text) && !/^-[\d.]+$/.test(text) && (!startHeader || isMissing(row.cells[startHeader]));
+  }
+  return false;
+}
+
+const presetOf = (input: Input): StreamImportPreset =>
+  input.preset ?? (input.platform === 'taobao' || input.platform === 'douyin' || input.platform === 'wechat_channels' ? input.platform : 'custom');
+
+/** Hosts the actor may import for: all for the bureau, a manager's own bases' hosts. */
+function hostsInScope(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('livestream_hosts as h')
+    .innerJoin('livestream_bases as b', 'b.id', 'h.base_id')
+    .where(inActorBases(actor, 'h.base_id'));
+}
+
+async function chosenHost(db: Db, actor: Actor, hostId: number | undefined): Promise<Host | null> {
+  if (hostId === undefined) return null;
+  const host = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
+  if (!host) throw notFound('STREAM_IMPORT_HOST_NOT_FOUND');
+  assertLivestreamBase(actor, host.base_id);
+  return { id: host.id, name: host.name, baseId: host.base_id };
+}
+
+/** The hosts owning these accounts on this platform, by account id. */
+async function hostsByAccount(db: Db, platform: LivestreamPlatform, accountIds: readonly string[]) {
+  const found = new Map<string, Host>();
+  for (let i = 0; i < accountIds.length; i += CHUNK) {
+    const part = accountIds.slice(i, i + CHUNK);
+    const rows = await db
+      .selectFrom('livestream_accounts as a')
+      .innerJoin('livestream_hosts as h', 'h.id', 'a.host_id')
+      .select(['a.account_id', 'h.id', 'h.name', 'h.base_id'])
+      .where('a.platform', '=', platform)
+      .where('a.account_id', '=', (eb) => eb.fn.any(eb.val(part)))
+      .execute();
+    for (const r of rows) found.set(r.account_id, { id: r.id, name: r.name, baseId: r.base_id });
+  }
+  return found;
+}
+
+/**
+ * Read the file and settle its mapping as lib/sheet-mapping.ts's readMappedSheet does: the one the
+ * user sent, else the one they used last time for this preset, else the guess.
+ */
+async function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
+  const columns = columnsOf(preset);
+  const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<StreamField>) : null;
+  const chosen = new Set(Object.values(sent ?? {}));
+  const sheet = await readExportSheet(input.fileBase64, input.fileName, (h) => columns.knows(h) || chosen.has(h));
+  const mapping = sent ?? (await rememberedMapping<StreamField>(db, userId, mappingKind(preset), sheet.headers)) ?? columns.guess(sheet.headers);
+  const missing = (['startedAt'] as const).filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
+  return { sheet, mapping, missing };
+}
+
+const mappingKind = (preset: StreamImportPreset) => `livestream.streams.${preset}`;
+
+async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
+  const preset = presetOf(input);
+  const host = await chosenHost(db, actor, input.hostId);
+  const { sheet, mapping, missing } = await readMappedExport(db, actor.id, preset, input);
+  const hostNeeded = !mapping.accountId && !host;
+  const base = { preset, sheet, mapping, missing, hostNeeded, yearNeeded: false, skipped: 0 };
+  if (missing.length || hostNeeded) return { ...base, rows: [] as ParsedRow[] };
+
+  const say = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, params);
+  const value = (row: SheetRow, field: StreamField) => mappedCell(mapping, row, field);
+  const durationUnit = (mapping.duration && durationUnitOf(mapping.duration)) || 'minute';
+  const moneyUnit = mapping.gmv ? moneyUnitOf(mapping.gmv) : 'yuan';
+  // 视频号 成交金额 (payedGmv) is shown as ¥91.6, but its unit is not documented: said on every row
+  const gmvUncertain = input.platform === 'wechat_channels' && !!mapping.gmv && !/\((元|分|万元)\)$/.test(mapping.gmv);
+  const now = Date.now();
+  let yearNeeded = false;
+  let skipped = 0;
+
+  const rows: ParsedRow[] = [];
+  for (const row of sheet.rows) {
+    if (isSkippedRow(row, sheet.headers, mapping.startedAt)) {
+      skipped++;
+      continue;
+    }
+    const parsed: ParsedRow = {
+      row,
+      status: 'ok',
+      host: null,
+      accountId: null,
+      startedAt: null,
+      durationSeconds: null,
+      viewers: null,
+      peakViewers: null,
+      newFollowers: null,
+      orders: null,
+      buyers: null,
+      gmvFen: null,
+      mainProducts: null,
+      problems: [],
+      notes: [],
+    };
+    const note = (list: Note[], field: StreamField | null, code: MessageKey, params: MessageParams = {}) => list.push({ field, code, params, message: say(code, params) });
+    const problem = (field: StreamField | null, code: MessageKey, params?: MessageParams) => note(parsed.problems, field, code, params);
+    const invalidCell = (field: StreamField) => problem(field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: cellText(value(row, field)) });
+
+    // the account: kept as text; a long id Excel turned into a number has lost digits
+    const rawAccount = value(row, 'accountId');
+    if (typeof rawAccount === 'number' && !Number.isSafeInteger(rawAccount)) problem('accountId', 'STREAM_IMPORT_ACCOUNT_ID_DIGITS', { value: cellText(rawAccount) });
+    else if (!isMissing(rawAccount)) parsed.accountId = cellText(rawAccount);
+
+    const time = parseStreamTime(value(row, 'startedAt'), { exportYear: input.exportYear });
+    let end: Date | null = null;
+    if (time === null) problem('startedAt', 'STREAM_IMPORT_START_MISSING');
+    else if (time === 'no_year') {
+      yearNeeded = true;
+      problem('startedAt', 'STREAM_IMPORT_YEAR_NEEDED', { value: cellText(value(row, 'startedAt')) });
+    } else if (time === INVALID) problem('startedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.startedAt!, value: cellText(value(row, 'startedAt')) });
+    else {
+      parsed.startedAt = time.start;
+      end = time.end;
+      if (time.start.getTime() > now + FUTURE_SLACK_MS) problem('startedAt', 'STREAM_IMPORT_START_IN_FUTURE', { value: cellText(value(row, 'startedAt')) });
+    }
+    if (mapping.endedAt && !isMissing(value(row, 'endedAt'))) {
+      const ended = parseStreamTime(value(row, 'endedAt'), { exportYear: input.exportYear });
+      if (ended === null || typeof ended === 'string') problem('endedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.endedAt, value: cellText(value(row, 'endedAt')) });
+      else end = ended.start;
+    }
+    if (end && parsed.startedAt && end < parsed.startedAt) problem('endedAt', 'STREAM_IMPORT_END_BEFORE_START');
+
+    const duration = parseDurationSeconds(value(row, 'duration'), durationUnit);
+    if (duration === INVALID) invalidCell('duration');
+    else if (duration !== null) parsed.durationSeconds = duration;
+    else if (end && parsed.startedAt && end >= parsed.startedAt) parsed.durationSeconds = Math.round((end.getTime() - parsed.startedAt.getTime()) / 1000);
+    else if (parsed.startedAt) problem('duration', 'STREAM_IMPORT_DURATION_MISSING');
+    if (parsed.durationSeconds !== null && parsed.durationSeconds > MAX_DURATION_SECONDS) {
+      problem('duration', 'STREAM_IMPORT_DURATION_TOO_LONG', { value: cellText(value(row, 'duration')) || `${parsed.durationSeconds}s` });
+      parsed.durationSeconds = null;
+    }
+
+    for (const field of COUNT_FIELDS) {
+      const raw = value(row, field);
+      const count = parseCount(raw);
+      if (count === INVALID) invalidCell(field);
+      else {
+        parsed[field] = count;
+        if (count !== null && isRangeText(raw)) note(parsed.notes, field, 'STREAM_IMPORT_RANGE_ESTIMATED', { column: mapping[field]!, value: cellText(raw), estimate: count });
+      }
+    }
+    const gmv = parseMoneyFen(value(row, 'gmv'), moneyUnit);
+    if (gmv === INVALID) invalidCell('gmv');
+    else {
+      parsed.gmvFen = gmv;
+      if (gmv !== null && gmvUncertain) note(parsed.notes, 'gmv', 'STREAM_IMPORT_GMV_UNIT_UNCERTAIN', { value: cellText(value(row, 'gmv')), yuan: (gmv / 100).toFixed(2) });
+    }
+    const products = cellText(value(row, 'mainProducts'));
+    if (products) parsed.mainProducts = products.slice(0, 200);
+    rows.push(parsed);
+  }
+
+  // whose rows: by account (in bulk), else the file's host; only hosts in the actor's bases
+  const accountIds = [...new Set(rows.map((r) => r.accountId).filter((a): a is string => a !== null))];
+  const byAccount = await hostsByAccount(db, input.platform, accountIds);
+  const platformName = PLATFORM_LABEL[lang][input.platform];
+  for (const r of rows) {
+    const problem = (field: StreamField | null, code: MessageKey, params: MessageParams = {}) => r.problems.push({ field, code, params, message: translate(lang, code, params) });
+    if (r.accountId !== null) {
+      const owner = byAccount.get(r.accountId);
+      if (!owner) problem('accountId', 'STREAM_IMPORT_ACCOUNT_UNKNOWN', { platform: platformName, value: r.accountId });
+      else r.host = owner;
+    } else if (host) r.host = host;
+    else if (!r.problems.some((p) => p.field === 'accountId')) problem('accountId', 'STREAM_IMPORT_HOST_NEEDED');
+    if (r.host && !actorCoversBase(actor, r.host.baseId)) {
+      problem('accountId', 'STREAM_IMPORT_HOST_OUT_OF_SCOPE', { host: r.host.name });
+      r.host = null;
+    }
+    if (r.problems.length) r.status = 'problem';
+  }
+
+  // repeats within the file, and streams stored before
+  const firstRow = new Map<string, number>();
+  const live = rows.filter((r) => r.status === 'ok');
+  const key = (hostId: number, at: Date) => `${hostId}|${at.getTime()}`;
+  for (const r of live) {
+    const k = key(r.host!.id, r.startedAt!);
+    const first = firstRow.get(k);
+    if (first !== undefined) {
+      r.status = 'duplicate';
+      r.notes.push({ field: null, code: 'STREAM_IMPORT_DUPLICATE_ROW', params: { row: first }, message: say('STREAM_IMPORT_DUPLICATE_ROW', { row: first }) });
+    } else firstRow.set(k, r.row.rowNumber);
+  }
+  const stored = await storedStreams(db, input.platform, live.filter((r) => r.status === 'ok'));
+  for (const r of live) {
+    if (r.status === 'ok' && stored.has(key(r.host!.id, r.startedAt!))) {
+      r.status = 'already';
+      r.notes.push({ field: null, code: 'STREAM_IMPORT_ALREADY', params: {}, message: say('STREAM_IMPORT_ALREADY') });
+    }
+  }
+  return { ...base, yearNeeded, skipped, rows };
+}
+
+/** (host, start) of the streams already stored for these rows, in one read per host set. */
+async function storedStreams(db: Db, platform: LivestreamPlatform, rows: readonly ParsedRow[]) {
+  const found = new Set<string>();
+  if (!rows.length) return found;
+  const hostIds = [...new Set(rows.map((r) => r.host!.id))];
+  let [first, last] = [Infinity, -Infinity];
+  for (const r of rows) [first, last] = [Math.min(first, r.startedAt!.getTime()), Math.max(last, r.startedAt!.getTime())];
+  const there = await db
+    .selectFrom('livestream_streams')
+    .select(['host_id', 'started_at'])
+    .where('platform', '=', platform)
+    .where('host_id', 'in', hostIds)
+    .where('started_at', '>=', new Date(first))
+    .where('started_at', '<=', new Date(last))
+    .execute();
+  for (const s of there) found.add(`${s.host_id}|${new Date(s.started_at).getTime()}`);
+  return found;
+}
+
+function totalsOf(rows: readonly ParsedRow[], skipped: number) {
+  const count = (status: RowView['status']) => rows.filter((r) => r.status === status).length;
+  return { rows: rows.length, ok: count('ok'), already: count('already'), duplicate: count('duplicate'), problem: count('problem'), skipped };
+}
+
+function rowView(r: ParsedRow): RowView {
+  return {
+    row: r.row.rowNumber,
+    status: r.status,
+    hostId: r.host?.id ?? null,
+    hostName: r.host?.name ?? null,
+    accountId: r.accountId,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    durationSeconds: r.durationSeconds,
+    viewers: r.viewers,
+    peakViewers: r.peakViewers,
+    newFollowers: r.newFollowers,
+    orders: r.orders,
+    buyers: r.buyers,
+    gmvFen: r.gmvFen,
+    problems: r.problems,
+    notes: r.notes,
+  };
+}
+
+export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, input: z.output<typeof streamImportPreviewInput>): Promise<z.infer<typeof streamImportPreviewOutput>> {
+  const { preset, sheet, mapping, missing, hostNeeded, yearNeeded, skipped, rows } = await analyse(db, actor, lang, input);
+  const listed = input.only === 'problems' ? rows.filter((r) => r.status === 'problem') : rows;
+  const from = (input.page - 1) * input.pageSize;
+  return {
+    preset,
+    headers: sheet.headers,
+    headerRow: sheet.headerRow,
+    mapping,
+    missing,
+    hostNeeded,
+    yearNeeded,
+    totals: totalsOf(rows, skipped),
+    rows: { items: listed.slice(from, from + input.pageSize).map(rowView), total: listed.length },
+  };
+}
+
+/** The rejected rows as the platform wrote them, and why, to fix and import again. */
+async function rejectsWorkbook(headers: readonly string[], rows: readonly ParsedRow[], lang: Lang) {
+  const problemColumn = translate(lang, 'SIGN_IN_REJECTS_COLUMN');
+  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: problemColumn }];
+  const data = rows.map((r) => ({
+    ...Object.fromEntries(
+      headers.map((h, i) => {
+        const v = r.row.cells[h];
+        return [`c${i}`, v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : String(v)];
+      }),
+    ),
+    problem: r.problems.map((p) => p.message).join('；'),
+  }));
+  return toXlsx(data, columns, { sheetName: problemColumn, filenameStem: 'livestream-import-rejects' });
+}
+
+/**
+ * Write the file's sessions: all_or_nothing refuses a file with any problem and writes nothing;
+ * skip_invalid writes the good rows (one transaction) and returns the rest as Excel.
+ */
+export async function commitStreamImport(
+  deps: Deps,
+  actor: Actor,
+  who: AuditWho,
+  lang: Lang,
+  input: z.output<typeof streamImportCommitInput>,
+): Promise<z.infer<typeof streamImportCommitOutput>> {
+  const { preset, sheet, mapping, missing, hostNeeded, skipped, rows } = await analyse(deps.db, actor, lang, input);
+  if (missing.length) throw badRequest('IMPORT_MAPPING_INCOMPLETE', { fields: missing.map((f) => CUSTOM_SYNONYMS[f]?.[0] ?? f).join('、') });
+  if (hostNeeded) throw badRequest('STREAM_IMPORT_HOST_NEEDED');
+  const rejected = rows.filter((r) => r.status === 'problem');
+  if (input.mode === 'all_or_nothing') refuseProblems(rejected.map((r) => ({ row: r.row.rowNumber })));
+
+  const toWrite = rows.filter((r) => r.status === 'ok');
+  const written = await deps.db.transaction().execute(async (trx) => {
+    let inserted = 0;
+    for (let i = 0; i < toWrite.length; i += CHUNK) {
+      const part = toWrite.slice(i, i + CHUNK);
+      const column = <T>(pick: (r: ParsedRow) => T) => part.map(pick);
+      const { rows: added } = await sql<{ id: string }>`
+        insert into livestream_streams (host_id, base_id, platform, started_at, duration_seconds, viewers, peak_viewers, new_followers, orders, buyers, gmv_fen, main_products, source, recorded_by)
+        select h, b, ${input.platform}::text, s, d, v, pv, nf, o, bu, g, mp, 'import', ${who.id}::int
+        from unnest(
+          ${column((r) => r.host!.id)}::int[], ${column((r) => r.host!.baseId)}::int[], ${column((r) => r.startedAt!.toISOString())}::timestamptz[],
+          ${column((r) => r.durationSeconds)}::int[], ${column((r) => r.viewers)}::int[], ${column((r) => r.peakViewers)}::int[],
+          ${column((r) => r.newFollowers)}::int[], ${column((r) => r.orders)}::int[], ${column((r) => r.buyers)}::int[],
+          ${column((r) => (r.gmvFen === null ? null : String(r.gmvFen)))}::bigint[], ${column((r) => r.mainProducts)}::text[]
+        ) as u(h, b, s, d, v, pv, nf, o, bu, g, mp)
+        on conflict (host_id, platform, started_at) do nothing
+        returning id`.execute(trx);
+      inserted += added.length;
+    }
+    const totals = totalsOf(rows, skipped);
+    const summary = {
+      mode: input.mode,
+      rows: rows.length,
+      inserted,
+      alreadyPresent: totals.already + (toWrite.length - inserted),
+      duplicates: totals.duplicate,
+      rejected: totals.problem,
+      skipped,
+    };
+    await rememberMapping(trx, actor.id, mappingKind(preset), mapping);
+    await recordAudit(trx, who, {
+      entity: 'livestream_stream',
+      entityId: null,
+      action: 'streams.import',
+      after: { ...summary, platform: input.platform, preset, fileName: input.fileName, hosts: [...new Set(toWrite.map((r) => r.host!.id))] },
+    });
+    return summary;
+  });
+
+  if (written.inserted > 0) await enqueueLivestreamRecompute(deps, firstMonthOf(...toWrite.map((r) => r.startedAt!)));
+  return {
+    ...written,
+    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected, lang) : null,
+  };
+}
+
+/** The hosts a file may be imported for (the wizard's host picker), with their accounts. */
+export async function streamImportHosts(db: Db, actor: Actor, input: z.output<typeof streamImportHostsInput>): Promise<z.infer<typeof streamImportHostsOutput>> {
+  const search = input.search?.trim();
+  const hosts = await hostsInScope(db, actor)
+    .select(['h.id', 'h.name', 'h.base_id', 'b.name as base_name'])
+    .where('h.status', '!=', 'left')
+    .$if(!!search, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('h.name', 'like', `%${search!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+          eb.exists(eb.selectFrom('livestream_accounts as a').select('a.id').whereRef('a.host_id', '=', 'h.id').where('a.account_id', '=', search!)),
+        ]),
+      ),
+    )
+    .orderBy('b.name')
+    .orderBy('h.name')
+    .limit(200)
+    .execute();
+  const accounts = hosts.length
+    ? await db.selectFrom('livestream_accounts').select(['host_id', 'platform', 'account_id', 'handle']).where('host_id', 'in', hosts.map((h) => h.id)).orderBy('id').execute()
+    : [];
+  return {
+    items: hosts.map((h) => ({
+      id: h.id,
+      name: h.name,
+      baseId: h.base_id,
+      baseName: h.base_name,
+      accounts: accounts.filter((a) => a.host_id === h.id).map((a) => ({ platform: a.platform, accountId: a.account_id, handle: a.handle })),
+    })),
+  };
+}
+

@@ -193,7 +193,11 @@ describe('platform export values', () => {
       expect(iso(parseShanghaiTime('春耕助农专场 03月28日 20:42', { exportYear: 2025 }))).toBe(sh('2025-03-28T20:42:00'));
       expect(parseShanghaiTime('03月28日 20:42')).toBe('no_year');
       expect(parseShanghaiTime('02月29日 20:42', { exportYear: 2026 })).toBe(INVALID); // 2026 is no leap year
-      expect(iso(parseShanghaiTime('02月29日 20:42', { exportYear: 2028 }))).toBe(sh('2028-02-29T20:42:00'));
+      expect(iso(parseShanghaiTime('02月29日 20:42', { exportYear: 2028, now: Date.parse('2028-12-31T00:00:00Z') }))).toBe(sh('2028-02-29T20:42:00'));
+      // exported on 5 January: its December streams are last year's, its January ones this year's
+      const jan5 = { exportYear: 2027, now: Date.parse('2027-01-05T12:00:00+08:00') };
+      expect(iso(parseShanghaiTime('12月28日 20:42', jan5))).toBe(sh('2026-12-28T20:42:00'));
+      expect(iso(parseShanghaiTime('01月04日 19:30', jan5))).toBe(sh('2027-01-04T19:30:00'));
     });
 
     it.each(['2026-02-30 10:00', '2026-13-01', '2026-09-07 24:00:00', '2026-09-07 08:60', 'yesterday', '12345', true, 1e15])('%j is invalid', (value) => {

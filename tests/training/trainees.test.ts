@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { idCardCheckChar } from '@cuntong/server/lib/id-card';
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
+import { hasPostgres, NO_POSTGRES_REASON } from '../support/env';
 import { refusal } from '../support/refusal';
 import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
 
@@ -299,6 +300,28 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
     expect(rows.filter((r) => r.merged_into_id !== null)).toHaveLength(1);
     // the one session both had checked in to is held once, by the one kept
     expect(await h.db.selectFrom('attendance').select('trainee_id').where('session_id', '=', s3.id).where('trainee_id', 'in', [a, b]).execute()).toHaveLength(1);
+  });
+
+  it.runIf(hasPostgres)(`a check-in racing a merge waits for it: nothing lands on the merged record${hasPostgres ? '' : ` (skipped: ${NO_POSTGRES_REASON}; PGlite has one connection)`}`, async () => {
+    const walkIn = (sessionId: number, mobile: string) =>
+      coordinator.training.attendance.checkIn({ sessionId, walkIn: { name: '孙立新', mobile, villageCode: ZHANGZHUANG, tags: [], idCard: null } });
+    const kept = (await walkIn(s1.id, '13900009001')).trainee.id;
+    const merged = (await walkIn(s1.id, '13900009002')).trainee.id;
+    let bySearch: Promise<unknown> | undefined;
+    let byMobile: ReturnType<typeof walkIn> | undefined;
+    // what trainees.merge holds while it moves the attendance: both trainees locked, one marked merged
+    await h.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('trainees').select('id').where('id', 'in', [kept, merged]).orderBy('id').forUpdate().execute();
+      await trx.updateTable('trainees').set({ merged_into_id: kept, merged_at: new Date() }).where('id', '=', merged).execute();
+      bySearch = refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: s2.id, traineeId: merged }));
+      byMobile = walkIn(s3.id, '13900009002');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // both are waiting on the lock by now
+    });
+    // the search check-in finds no trainee to check in; the mobile checks in the one kept
+    expect(await bySearch).toMatchObject({ code: 'NOT_FOUND', appCode: 'TRAINEE_NOT_FOUND' });
+    expect((await byMobile!).trainee.id).toBe(kept);
+    const onMerged = await h.db.selectFrom('attendance').select('session_id').where('trainee_id', '=', merged).execute();
+    expect(onMerged).toEqual([{ session_id: s1.id }]); // only what was there before (the real merge moves it)
   });
 
   it('refuses to merge two people with different ID cards', async () => {

@@ -265,10 +265,10 @@ const NO_YEAR_DATE = new RegExp(String.raw`(\d{1,2})月(\d{1,2})日\s*${TIME_PAR
 /**
  * One datetime in Shanghai: '2026/09/07 08:55:37', '2026-08-03 06:30:00', '2026年3月28日 20:42',
  * '20260907', '20260907 085537', an Excel serial or date cell, unix seconds or milliseconds, and
- * '03月28日 20:42' (anywhere in the text, after a title) with the year from `exportYear` — 'no_year'
- * when it is not given.
+ * '03月28日 20:42' (anywhere in the text, after a title) with the year from `exportYear`, or the
+ * year before when that day is still to come (`now`, default the clock) — 'no_year' when not given.
  */
-export function parseShanghaiTime(value: unknown, options: { exportYear?: number } = {}): Date | null | TimeProblem {
+export function parseShanghaiTime(value: unknown, options: { exportYear?: number; now?: number } = {}): Date | null | TimeProblem {
   if (isMissing(value)) return null;
   if (value instanceof Date) return fromWallClockDate(value) ?? INVALID;
   if (typeof value === 'number') {
@@ -289,7 +289,11 @@ export function parseShanghaiTime(value: unknown, options: { exportYear?: number
   if (noYear) {
     if (!options.exportYear) return 'no_year';
     const [mo, d, h, mi, s] = noYear.slice(1).map((p) => (p === undefined ? 0 : Number(p)));
-    return shanghaiInstant(options.exportYear, mo!, d!, h, mi, s) ?? INVALID;
+    const inYear = shanghaiInstant(options.exportYear, mo!, d!, h, mi, s);
+    // a list exported in early January still shows December's streams: a day still to come in the
+    // export's year is last year's
+    if (inYear && inYear.getTime() > (options.now ?? Date.now())) return shanghaiInstant(options.exportYear - 1, mo!, d!, h, mi, s) ?? INVALID;
+    return inYear ?? INVALID;
   }
   return INVALID;
 }

@@ -371,7 +371,8 @@ export async function findOrRegisterTrainee(trx: Trx, who: AuditWho, input: z.ou
     return { id: inserted.id, created: true };
   }
   // a mobile merged into another trainee (trainees.merge) still finds its person: the one kept
-  const existing = await trx.selectFrom('trainees').select(['id', 'merged_into_id']).where('mobile', '=', identity.mobile).executeTakeFirstOrThrow();
+  // locked, so a merge under way is waited for and its outcome (merged_into_id) read as committed
+  const existing = await trx.selectFrom('trainees').select(['id', 'merged_into_id']).where('mobile', '=', identity.mobile).forKeyShare().executeTakeFirstOrThrow();
   return { id: existing.merged_into_id ?? existing.id, created: false };
 }
 
@@ -448,7 +449,10 @@ async function attendKnown(db: Db, actor: Actor, who: AuditWho, sessionId: numbe
     : actor.scopes.regions.length
       ? sql<boolean>`(${sql.join(actor.scopes.regions.map((code) => sql`c.region_code like ${`${regionPrefix(code)}%`}`), sql` or `)})`
       : sql<boolean>`false`;
-  const visibleTrainee = traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor));
+  // FOR KEY SHARE (the lock the attendance row's foreign key takes anyway): a merge of this trainee,
+  // which locks it FOR UPDATE, is waited for and the row read again as committed — merged, it is no
+  // longer a trainee to check in, and no attendance lands on a merged record behind the merge's back.
+  const visibleTrainee = traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor)).forKeyShare('t');
   const { rows } = await sql<TraineeRow & { s_id: number | null; s_in_scope: boolean | null; s_status: string | null; ins_at: Date | null; ins_method: AttendanceMethod | null; had_at: Date | null; had_method: AttendanceMethod | null }>`
     with s as (
       select cs.id, c.status, ${sessionInScope} as in_scope

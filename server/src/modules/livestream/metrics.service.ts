@@ -40,8 +40,8 @@ const monthKey = (date: string) => date.slice(0, 7);
 
 // ---- progress ----------------------------------------------------------------------------------------
 
-/** The active-host snapshot rows of the actor's bases for some months, summed over bases per month and platform. */
-async function activeTotals(db: Db, actor: Actor, from: string, to: string) {
+/** The active-host snapshot rows of the actor's bases (or one base, one platform) for some months, summed over bases per month and platform. */
+async function activeTotals(db: Db, actor: Actor, from: string, to: string, only: { baseId?: number; platform?: LivestreamPlatform | 'all' } = {}) {
   const rows = await db
     .selectFrom('livestream_active_stats as a')
     .select((eb) => [
@@ -59,8 +59,11 @@ async function activeTotals(db: Db, actor: Actor, from: string, to: string) {
     .where('a.month', '>=', from)
     .where('a.month', '<=', to)
     .where(inActorBases(actor, 'a.base_id'))
+    .$if(only.baseId !== undefined, (q) => q.where('a.base_id', '=', only.baseId!))
+    .$if(only.platform !== undefined, (q) => q.where('a.platform', '=', only.platform!))
     .groupBy(['a.month', 'a.platform'])
     .orderBy('a.month')
+    .orderBy('a.platform')
     .execute();
   return rows.map((r) => ({
     month: r.month,
@@ -143,38 +146,17 @@ export async function livestreamProgress(
 
 export async function activeByMonth(db: Db, actor: Actor, input: z.output<typeof activeByMonthInput>): Promise<z.infer<typeof activeByMonthOutput>> {
   assertBaseFilter(actor, input.baseId);
-  const rows = await db
-    .selectFrom('livestream_active_stats as a')
-    .select((eb) => [
-      'a.month',
-      'a.platform',
-      eb.fn.max('a.as_of').as('as_of'),
-      eb.fn.max('a.rule_version').as('rule_version'),
-      eb.fn.sum<number>('a.active_hosts').as('active_hosts'),
-      eb.fn.sum<number>('a.streaming_hosts').as('streaming_hosts'),
-      eb.fn.sum<number>('a.streams').as('streams'),
-      eb.fn.sum<number>('a.duration_seconds').as('duration_seconds'),
-      eb.fn.sum<number>('a.gmv_fen').as('gmv_fen'),
-    ])
-    .where('a.month', '>=', `${input.year}-01-01`)
-    .where('a.month', '<=', `${input.year}-12-01`)
-    .where(inActorBases(actor, 'a.base_id'))
-    .$if(input.baseId !== undefined, (q) => q.where('a.base_id', '=', input.baseId!))
-    .$if(input.platform !== undefined, (q) => q.where('a.platform', '=', input.platform!))
-    .groupBy(['a.month', 'a.platform'])
-    .orderBy('a.month')
-    .orderBy('a.platform')
-    .execute();
+  const rows = await activeTotals(db, actor, `${input.year}-01-01`, `${input.year}-12-01`, input);
   const items = rows.map((r) => ({
     month: monthKey(r.month),
     platform: r.platform,
-    activeHosts: Number(r.active_hosts),
-    streamingHosts: Number(r.streaming_hosts),
-    streams: Number(r.streams),
-    hours: hoursOf(Number(r.duration_seconds)),
-    gmvFen: Number(r.gmv_fen),
-    asOf: String(r.as_of),
-    ruleVersion: Number(r.rule_version),
+    activeHosts: r.activeHosts,
+    streamingHosts: r.streamingHosts,
+    streams: r.streams,
+    hours: hoursOf(r.durationSeconds),
+    gmvFen: r.gmvFen,
+    asOf: String(r.asOf),
+    ruleVersion: r.ruleVersion,
   }));
   return { items, total: items.length };
 }

@@ -5,6 +5,16 @@ export function shanghaiToday(now = new Date()): string {
   return shanghaiDay.format(now);
 }
 
+/** A wall-clock day and time ('HH:MM', or 'HH:MM:SS' of which the seconds are dropped) in Shanghai, as an instant. */
+export function shanghaiInstant(day: string, time: string): Date {
+  return new Date(`${day}T${time.slice(0, 5)}:00+08:00`);
+}
+
+/** The month ('YYYY-MM') an instant falls in, in Shanghai. */
+export function shanghaiMonth(at: Date | string | number): string {
+  return shanghaiToday(new Date(at)).slice(0, 7);
+}
+
 export function addDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, ref } from 'vue';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { useImportWizard, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
+import { PLATFORMS as ALL_PLATFORMS } from '../livestream/livestream-labels';
 
 type PreviewInput = RouterInputs['livestream']['import']['preview'];
 type Preview = RouterOutputs['livestream']['import']['preview'];
@@ -26,8 +27,9 @@ export const STREAM_FIELDS = [
   'gmv',
   'mainProducts',
 ] as const satisfies readonly StreamField[];
-export const PLATFORMS = ['taobao', 'douyin', 'wechat_channels', 'kuaishou', 'pinduoduo', 'other'] as const satisfies readonly Platform[];
 export const PRESETS = ['taobao', 'douyin', 'wechat_channels', 'custom'] as const satisfies readonly Preset[];
+/** The platforms, those with a header preset first. */
+export const PLATFORMS = [...PRESETS.filter((p) => p !== 'custom'), ...ALL_PLATFORMS.filter((p) => !(PRESETS as readonly string[]).includes(p))] as Platform[];
 export const HOSTS_KEY = 'livestream-import-hosts';
 
 const presetFor = (platform: Platform): Preset => (platform === 'taobao' || platform === 'douyin' || platform === 'wechat_channels' ? platform : 'custom');

@@ -5,6 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { PLATFORMS } from '../livestream/livestream-labels';
 import { percentOf, yuan } from './use-livestream-dashboard';
 
 type ExportKey = RouterInputs['livestream']['metrics']['hostMonthsExport']['columns'][number]['key'];
@@ -47,7 +48,7 @@ export function useHostMonthTrend(hostId: Ref<number>) {
 
   const exportColumns = computed<ExportColumn[]>(() => {
     const keys: ExportKey[] = ['month', 'streams', 'hours', 'gmvYuan', 'gmvPerHourYuan', 'viewers', 'buyers', 'buyerRate', 'activePlatforms'];
-    const platformLabels = Object.fromEntries(['taobao', 'douyin', 'kuaishou', 'wechat_channels', 'pinduoduo', 'other'].map((p) => [p, t(`livestream.platforms.${p}`)]));
+    const platformLabels = Object.fromEntries(PLATFORMS.map((p) => [p, t(`livestream.platforms.${p}`)]));
     return keys.map((key) => ({ key, header: t(`livestreamMetrics.trend.columns.${key}`), ...(key === 'activePlatforms' ? { labels: platformLabels } : {}) }));
   });
   const runExport = (columns: ExportColumn[]) =>
@@ -64,7 +65,7 @@ export function useHostMonthTrend(hostId: Ref<number>) {
     option,
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
-    yuan: (fen: number | null | undefined) => yuan(fen, locale.value),
+    yuan,
     percent: percentOf,
     platformNames: (list: string[]) => list.map((p) => t(`livestream.platforms.${p}`)).join(t('livestream.separator')),
     exportColumns,

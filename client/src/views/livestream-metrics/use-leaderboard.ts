@@ -5,7 +5,8 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { shanghaiToday } from '@/utils/shanghai-time';
-import { PLATFORMS, percentOf, yuan } from './use-livestream-dashboard';
+import { PLATFORMS } from '../livestream/livestream-labels';
+import { percentOf, yuan } from './use-livestream-dashboard';
 
 type Input = RouterInputs['livestream']['metrics']['leaderboard'];
 type ExportKey = RouterInputs['livestream']['metrics']['leaderboardExport']['columns'][number]['key'];
@@ -13,7 +14,7 @@ export const LEADERBOARD_KEYS = ['gmv', 'hours', 'streams', 'gmvPerHour'] as con
 
 /** 主播排行: a month's hosts ranked by GMV, hours, streams or GMV per hour; filters by base and platform. */
 export function useLeaderboard() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const today = shanghaiToday();
   const filter = reactive<{ month: string; by: Input['by']; baseId: number | null; platform: Input['platform'] | null }>({
     month: today.slice(0, 7),
@@ -79,7 +80,7 @@ export function useLeaderboard() {
     total: computed(() => query.data.value?.total ?? 0),
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
-    yuan: (fen: number | null | undefined) => yuan(fen, locale.value),
+    yuan,
     percent: percentOf,
     isFutureMonth,
     exportColumns,

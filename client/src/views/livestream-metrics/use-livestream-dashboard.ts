@@ -5,14 +5,15 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { formatYuan } from '@/utils/money';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+import { PLATFORMS } from '../livestream/livestream-labels';
 
 type Progress = RouterOutputs['livestream']['metrics']['progress'];
 type MonthRow = RouterOutputs['livestream']['metrics']['activeByMonth']['items'][number];
 type MonthExportKey = RouterInputs['livestream']['metrics']['activeByMonthExport']['columns'][number]['key'];
 type BaseExportKey = RouterInputs['livestream']['metrics']['byBaseExport']['columns'][number]['key'];
 
-export const PLATFORMS = ['taobao', 'douyin', 'kuaishou', 'wechat_channels', 'pinduoduo', 'other'] as const;
 const COLORS: Record<string, string> = {
   all: '#2f7d4f',
   taobao: '#ff5000',
@@ -25,8 +26,7 @@ const COLORS: Record<string, string> = {
 const GREEN = '#2f7d4f';
 const ORANGE = '#d9822b';
 
-export const yuan = (fen: number | null | undefined, locale: string) =>
-  fen === null || fen === undefined ? '—' : (fen / 100).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : formatYuan(fen));
 export const percentOf = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`);
 
 /** 直播看板: active Taobao Live hosts against the target with pace, by month and platform, by base. */
@@ -182,7 +182,7 @@ export function useLivestreamDashboard() {
     paceHint,
     activePlatforms,
     number,
-    yuan: (fen: number | null | undefined) => yuan(fen, locale.value),
+    yuan,
     platformName,
     monthlyOption,
     progressOption,

@@ -1,5 +1,6 @@
 import { defineJob } from '../../jobs/registry';
 import type { JobQueue } from '../../jobs/queue';
+import { shanghaiMonth } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { computeLivestreamMetrics } from './livestream.metrics';
 
@@ -20,8 +21,7 @@ export const livestreamJobs = [
 
 /** The month ('YYYY-MM', Shanghai) of the earliest of these stream starts: where a recompute after writing them begins. */
 export function firstMonthOf(...starts: (Date | string)[]): string {
-  const first = Math.min(...starts.map((s) => new Date(s).getTime()));
-  return new Date(first + 8 * 3600_000).toISOString().slice(0, 7);
+  return shanghaiMonth(Math.min(...starts.map((s) => new Date(s).getTime())));
 }
 
 /**

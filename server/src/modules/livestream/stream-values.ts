@@ -2,7 +2,7 @@ import { toHalfWidth } from '../../lib/text';
 
 /**
  * The values of livestream platform exports, read the way the platforms write them (see
- * ../shared/livestream-exports.md): durations in minutes, decimal minutes or Chinese units, money
+ * docs/livestream-exports.md): durations in minutes, decimal minutes or Chinese units, money
  * as yuan text with ¥ and thousands separators, counts as 1.2万, rates as 0.68% or a fraction,
  * times in Asia/Shanghai in half a dozen shapes. Pure functions: each gives a value, null for a
  * cell the platform left empty (never 0), or INVALID.

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
-import { addDays } from '../../lib/dates';
+import { addDays, shanghaiInstant } from '../../lib/dates';
 import { conflict, notFound } from '../../lib/app-error';
 import { offsetOf } from '../../lib/list';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -15,10 +15,6 @@ import { assertBaseFilter, assertLivestreamBase, inActorBases } from './livestre
 
 type StreamView = z.infer<typeof streamView>;
 
-/** A start typed as a Beijing date and time, as an instant. */
-export function shanghaiInstant(date: string, time: string): Date {
-  return new Date(`${date}T${time}:00+08:00`);
-}
 
 function streamRows(db: Kysely<Database>) {
   return db

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { JobQueue } from '../../jobs/queue';
 import { AppError, badRequest, notFound } from '../../lib/app-error';
-import { shanghaiToday } from '../../lib/dates';
+import { shanghaiInstant, shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { normaliseMobile } from '../../lib/mobile';
 import { appSecret } from '../../lib/secrets';
@@ -59,7 +59,6 @@ export async function purgeQrAttempts(db: Db): Promise<void> {
 }
 
 /** Shanghai wall-clock date and time to an instant (China keeps +08:00 all year). */
-const shanghaiInstant = (date: string, time: string) => Date.parse(`${date}T${time.slice(0, 5)}:00+08:00`);
 
 /** For the projector: the current token of a session the actor runs, and when to fetch the next. */
 export async function currentQrToken(db: Db, actor: Actor, sessionId: number, now = Date.now()) {
@@ -103,8 +102,8 @@ export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof q
     .executeTakeFirst();
   if (!session) throw notFound('SESSION_NOT_FOUND');
   if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  const opens = shanghaiInstant(session.session_date, session.starts_at) - rule.beforeMinutes * 60_000;
-  const closes = shanghaiInstant(session.session_date, session.ends_at) + rule.afterMinutes * 60_000;
+  const opens = shanghaiInstant(session.session_date, session.starts_at).getTime() - rule.beforeMinutes * 60_000;
+  const closes = shanghaiInstant(session.session_date, session.ends_at).getTime() + rule.afterMinutes * 60_000;
   if (now < opens || now > closes) {
     throw badRequest('QR_OUTSIDE_WINDOW', { date: session.session_date, from: session.starts_at.slice(0, 5), to: session.ends_at.slice(0, 5) });
   }

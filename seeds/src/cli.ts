@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@cuntong/server/config';
 import { createDb } from '@cuntong/server/db/create-db';
 import { migrateToLatest } from '@cuntong/server/db/migrate';
-import { ensureFirstAdmin } from '@cuntong/server/modules/auth/users.service';
+import { ensureFirstAdmin, firstAdminNotice } from '@cuntong/server/modules/auth/users.service';
 import { shanghaiToday } from '@cuntong/server/lib/dates';
 import { DEFAULT_SEED, DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo';
 import { seedScale } from './scale';
@@ -53,9 +53,7 @@ try {
   await migrateToLatest(handle.db);
   // The first admin comes before any demo user, so "first start with no users" holds either way.
   const admin = await ensureFirstAdmin(handle.db, config.ADMIN_PASSWORD);
-  if (admin?.generated) {
-    console.log(`\n  首个管理员已创建 / first admin created: login "admin", password "${admin.password}"\n  此密码只显示这一次 / shown only this once.`);
-  }
+  if (admin) console.log(firstAdminNotice(admin));
   const empty = !(await handle.db.selectFrom('regions').select('code').limit(1).executeTakeFirst());
   if (scale !== 'demo') {
     console.log(`  正在生成${scale === 'county' ? '县级' : '省级'}规模数据 / generating ${scale} scale data under ${prefix}…`);

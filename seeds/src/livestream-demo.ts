@@ -17,7 +17,8 @@ import { personName } from './training-demo';
  * The programme is growing: hosts join month by month, a few stop, a few stream now and then, and
  * as of `today` the hosts active on Taobao Live under rule v1 sit a little under the 300 target.
  * About sixty hosts are trainees of the demo's livestream and short-video courses: most linked to
- * their trainee record by the bureau, the rest waiting for someone to confirm the suggestion.
+ * their trainee record by the bureau, the rest waiting for the bureau (demo.staff) to confirm the
+ * suggestion (a base manager such as demo.live sees only confirmed links).
  * Everything follows from the seed, `today` and the trainees in the database.
  */
 

@@ -2,7 +2,8 @@ import { serve } from '@hono/node-server';
 import { createApp, VERSION } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './lib/logger';
-import { ensureFirstAdmin } from './modules/auth/users.service';
+import { unknownUserHash } from './modules/auth/password';
+import { ensureFirstAdmin, firstAdminNotice } from './modules/auth/users.service';
 import { createPlatform } from './platform';
 
 // Boot: config → db → migrate → queue → serve.
@@ -22,10 +23,9 @@ const platform = await createPlatform(config, log);
 const { db, queue } = platform.deps;
 
 const admin = await ensureFirstAdmin(db, config.ADMIN_PASSWORD);
-if (admin?.generated) {
-  // Printed once, on the start that created it; it is stored only as an argon2id hash.
-  console.log(`\n  首个管理员已创建 / first admin created: login "admin", password "${admin.password}"\n  请登录后立即修改 / change it after logging in.\n`);
-}
+if (admin) console.log(firstAdminNotice(admin));
+// made now, not on the first login with an unknown name, whose answer would then take longer
+await unknownUserHash();
 
 const app = createApp(platform.deps);
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {

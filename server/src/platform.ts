@@ -30,6 +30,8 @@ export async function createPlatform(
     databaseUrl: config.DATABASE_URL,
     dataDir: path.join(config.DATA_DIR, 'pglite'),
     poolSize: config.DB_POOL_SIZE,
+    readPool: { size: config.DB_READ_POOL_SIZE, statementTimeoutMs: config.DB_READ_TIMEOUT_MS, maxWaiting: config.DB_READ_QUEUE },
+    prepareStatements: config.DB_PREPARED_STATEMENTS,
   });
   const applied = await migrateToLatest(dbHandle.db);
   if (applied.length) log.info({ applied }, 'migrations applied');
@@ -47,7 +49,7 @@ export async function createPlatform(
     queue = createInlineQueue({ db, log, registry, runSchedules: options.runSchedules ?? true });
   }
   return {
-    deps: { db, queue, config, log },
+    deps: { db, readDb: dbHandle.readDb, queue, config, log },
     dbHandle,
     async close() {
       await worker?.close();

@@ -159,9 +159,9 @@ describe('audit log', () => {
 
   describe('a refused write leaves no row and no half-written data', () => {
     it('a duplicate login name creates no second user', async () => {
-      await adminCaller.auth.users.create({ loginName: 'only.once', displayName: '唯一', role: 'staff', password: 'Correct123' });
+      await adminCaller.auth.users.create({ loginName: 'only.once', displayName: '唯一', role: 'staff', password: 'Weiyi#2026x' });
       const refused = await refusedWithoutAudit(() =>
-        adminCaller.auth.users.create({ loginName: 'only.once', displayName: '第二个', role: 'staff', password: 'Correct123' }),
+        adminCaller.auth.users.create({ loginName: 'only.once', displayName: '第二个', role: 'staff', password: 'Weiyi#2026x' }),
       );
       expect(refused.appCode).toBe('USER_LOGIN_TAKEN');
       expect(await h.db.selectFrom('users').select('display_name').where('login_name', '=', 'only.once').execute()).toEqual([{ display_name: '唯一' }]);

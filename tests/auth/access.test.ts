@@ -6,6 +6,10 @@ import { actorCoversRegion, assertBaseScope, assertRegionScope, assertStationSco
 import { appRouter } from '@cuntong/server/router';
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
+import { settlingQueue, trackChanges, type ChangeLog } from '../support/change-log';
+import { buildTwoScopes, type TwoScopes } from '../support/two-scopes';
+import { readExport } from '../support/xlsx';
+import { SCOPE_RULES, type ScopeRule } from './access-scopes';
 
 /**
  * Every procedure of the app, by dotted path. At run time tRPC v11 keeps `_def.procedures` as a flat
@@ -109,8 +113,6 @@ const RESTRICTED: Record<string, Role[]> = {
       'livestream.hosts.get',
       'livestream.hosts.create',
       'livestream.hosts.update',
-      'livestream.hosts.linkTrainee',
-      'livestream.hosts.unlinkTrainee',
       'livestream.streams.list',
       'livestream.streams.export',
       'livestream.streams.get',
@@ -121,6 +123,9 @@ const RESTRICTED: Record<string, Role[]> = {
   ),
   'livestream.bases.create': ['staff'],
   'livestream.bases.update': ['staff'],
+  // a host's link to a trainee record: the bureau's (a base manager sees no trainee records)
+  'livestream.hosts.linkTrainee': ['staff'],
+  'livestream.hosts.unlinkTrainee': ['staff'],
   // livestream: import
   ...Object.fromEntries(['livestream.import.preview', 'livestream.import.commit', 'livestream.import.hosts'].map((path) => [path, LIVESTREAM_STAFF])),
   // livestream: metrics
@@ -324,7 +329,7 @@ describe('who may call what', () => {
         loginName: 'coord.hongxu',
         displayName: '洪绪培训专员',
         role: 'training_coordinator',
-        password: 'Correct123',
+        password: 'Quanxian#2026',
         scopes: { regions: ['370481102000', '370481101000'] },
       });
       expect(user.scopes).toEqual({ regions: ['370481101000', '370481102000'], stations: [], bases: [] });
@@ -382,7 +387,7 @@ describe('who may call what', () => {
     });
 
     it('refuses a login name that is taken, whatever its case', async () => {
-      await adminCaller.auth.users.create({ loginName: 'taken.name', displayName: '甲', role: 'staff', password: 'Correct123' });
+      await adminCaller.auth.users.create({ loginName: 'taken.name', displayName: '甲', role: 'staff', password: 'Quanxian#2026' });
       const again = await refusal(h.deps, adminCaller.auth.users.create({ loginName: 'Taken.Name', displayName: '乙', role: 'staff' }));
       expect(again).toEqual({
         code: 'CONFLICT',
@@ -438,8 +443,8 @@ describe('who may call what', () => {
       expect(login.body.result!.data).toMatchObject({ mustChangePassword: true, actor: { id: user.id, role: 'staff' } });
 
       // a password the admin chose is known to the admin too: it must be changed as well
-      const given = await adminCaller.auth.users.create({ loginName: 'old.hand', displayName: '老手', role: 'staff', password: 'Given12345' });
-      expect(given).toMatchObject({ password: 'Given12345', user: { mustChangePassword: true } });
+      const given = await adminCaller.auth.users.create({ loginName: 'old.hand', displayName: '老手', role: 'staff', password: 'Gongxi#2026' });
+      expect(given).toMatchObject({ password: 'Gongxi#2026', user: { mustChangePassword: true } });
 
       // until it is changed, the server refuses everything but the change (and logout)
       const cookie = cookiePair(login.setCookie);
@@ -455,5 +460,125 @@ describe('who may call what', () => {
       const weak = await refusal(h.deps, adminCaller.auth.users.create({ loginName: 'weak.one', displayName: '弱', role: 'staff', password: 'abc' }));
       expect(weak.appCode).toBe('AUTH_PASSWORD_TOO_WEAK');
     });
+  });
+});
+
+/**
+ * Issue 10, item 7: every procedure × every role (and nobody), aimed at rows outside the caller's
+ * scope (tests/auth/access-scopes.ts declares how, per procedure, on tests/support/two-scopes.ts):
+ * a refusal, and no row changed; the same answer whether the row exists or not; lists in scope
+ * showing nothing of the other scope. The role lists above say who may call what at all.
+ */
+describe('row scope: every procedure, every role, aimed outside the scope', () => {
+  const jobs = settlingQueue();
+  let h: Harness;
+  let f: TwoScopes;
+  let changes: ChangeLog;
+  const SCOPED_ROLES = ['station_operator', 'training_coordinator', 'livestream_manager'] as const;
+
+  beforeAll(async () => {
+    h = await createHarness({ queue: jobs.create });
+    f = await buildTwoScopes(h);
+    await jobs.settle();
+    changes = await trackChanges(h.db);
+  });
+  afterAll(() => h.close());
+
+  /** One call: what it answered (the formatted refusal, when refused) and the tables it changed. */
+  async function attempt(caller: Caller, path: string, input: unknown) {
+    await jobs.settle();
+    const mark = await changes.mark();
+    const answer = await callPath(caller, path, input).then(
+      (result) => ({ ok: true as const, result }),
+      async (err: unknown) => ({ ok: false as const, refusal: await refusal(h.deps, Promise.reject(err)) }),
+    );
+    await jobs.settle();
+    return { answer, changed: await changes.since(mark) };
+  }
+
+  /** What a scoped user was shown, as text: a workbook it carries (an export, rejected rows) by its cells. */
+  async function shownText(result: unknown): Promise<string> {
+    const workbooks: unknown[] = [];
+    const text = JSON.stringify(result ?? null, (key, value) => {
+      if (key !== 'contentBase64' || typeof value !== 'string') return value;
+      workbooks.push(value);
+      return `«workbook ${workbooks.length}»`;
+    });
+    const sheets = await Promise.all(workbooks.map(async (file) => JSON.stringify((await readExport(file as string)).rows)));
+    return [text, ...sheets].join('\n');
+  }
+
+  const firstInput = (rule: ScopeRule) => ('none' in rule ? {} : rule.checks[0].kind === 'list' ? rule.checks[0].input(f) : rule.checks[0].outside(f));
+  const mayCall = (role: Role | null, path: string) => (role === null ? PUBLIC.includes(path) : role === 'admin' || !forbiddenTo(role).includes(path));
+
+  it('every procedure declares its row scope', () => {
+    const undeclared = PROCEDURES.map((p) => p.path).filter((path) => !(path in SCOPE_RULES));
+    expect(undeclared, 'declare how to aim these outside a scope in tests/auth/access-scopes.ts (SCOPE_RULES)').toEqual([]);
+    const stale = Object.keys(SCOPE_RULES).filter((path) => !PROCEDURES.some((p) => p.path === path));
+    expect(stale, 'declared in tests/auth/access-scopes.ts but gone from the router').toEqual([]);
+  });
+
+  it.each(['nobody', 'admin', 'staff', ...SCOPED_ROLES] as const)('as %s: a procedure not open to the caller is refused and changes nothing', async (who) => {
+    const role = who === 'nobody' ? null : who;
+    const caller = h.caller(role === null ? null : f.users[role].actor);
+    const wrong: string[] = [];
+    for (const { path } of PROCEDURES) {
+      if (mayCall(role, path) || !SCOPE_RULES[path]) continue;
+      const { answer, changed } = await attempt(caller, path, firstInput(SCOPE_RULES[path]));
+      const expected = role === null ? 'UNAUTHORIZED' : 'FORBIDDEN';
+      if (answer.ok || answer.refusal.code !== expected) wrong.push(`${path}: ${answer.ok ? 'answered' : answer.refusal.appCode}, not ${expected}`);
+      if (changed.length) wrong.push(`${path}: changed ${changed.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(SCOPED_ROLES)('as %s: every row outside the scope is refused, alike whether it exists, and every list holds none of it', async (role) => {
+    const caller = h.caller(f.users[role].actor);
+    const markers = f.theirMarkers[role];
+    const escapes: string[] = [];
+    for (const { path } of PROCEDURES) {
+      const rule = SCOPE_RULES[path];
+      if (!rule || 'none' in rule || !mayCall(role, path)) continue;
+      for (const [i, check] of rule.checks.entries()) {
+        const at = `${path}#${i + 1} (${check.kind})`;
+        if (check.kind === 'target') {
+          const outside = await attempt(caller, path, check.outside(f));
+          if (outside.answer.ok) escapes.push(`${at}: answered a row outside the scope`);
+          else if (!['FORBIDDEN', 'NOT_FOUND'].includes(outside.answer.refusal.code)) escapes.push(`${at}: refused with ${outside.answer.refusal.code} ${outside.answer.refusal.appCode}`);
+          if (outside.changed.length) escapes.push(`${at}: changed ${outside.changed.join(', ')}`);
+          if (check.missing && !outside.answer.ok) {
+            const missing = await attempt(caller, path, check.missing(f));
+            if (missing.answer.ok || JSON.stringify(missing.answer.refusal) !== JSON.stringify(outside.answer.refusal)) {
+              escapes.push(`${at}: tells an existing row from a missing one (${outside.answer.refusal.appCode} / ${missing.answer.ok ? 'answered' : missing.answer.refusal.appCode})`);
+            }
+          }
+        } else if (check.kind === 'list') {
+          const { answer, changed } = await attempt(caller, path, check.input(f));
+          // a filter naming a row of theirs may be refused as such; anything else is a wrong declaration
+          if (!answer.ok && answer.refusal.appCode !== 'FORBIDDEN_SCOPE') escapes.push(`${at}: refused ${answer.refusal.appCode}`);
+          else if (answer.ok) {
+            const text = await shownText(answer.result);
+            const leaked = markers.filter((m) => text.includes(m));
+            if (leaked.length) escapes.push(`${at}: shows ${leaked.join(', ')}`);
+          }
+          if (changed.length) escapes.push(`${at}: changed ${changed.join(', ')}`);
+        } else {
+          // the file names a row of theirs, or one that does not exist: the answers must differ only by that name
+          const [outsideToken, missingToken] = check.tokens(f);
+          const outside = await attempt(caller, path, check.outside(f));
+          const missing = await attempt(caller, path, check.missing(f));
+          const said = async (a: typeof outside, token: string) => (await shownText(a.answer.ok ? a.answer.result : a.answer.refusal)).split(token).join('«row»');
+          const [saidOutside, saidMissing] = [await said(outside, outsideToken), await said(missing, missingToken)];
+          if (saidOutside !== saidMissing) escapes.push(`${at}: tells a row outside the scope from a missing one: ${saidOutside.slice(0, 400)} / ${saidMissing.slice(0, 400)}`);
+          const leaked = markers.filter((m) => m !== outsideToken && saidOutside.includes(m));
+          if (leaked.length) escapes.push(`${at}: shows ${leaked.join(', ')}`);
+          for (const a of [outside, missing]) {
+            const changed = a.changed.filter((t) => t !== 'import_mappings'); // the caller's own remembered column mapping
+            if (changed.length) escapes.push(`${at}: changed ${changed.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(escapes).toEqual([]);
   });
 });

@@ -8,7 +8,6 @@
  */
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApp } from '@cuntong/server/app';
 import { loadConfig } from '@cuntong/server/config';
 import { createDb } from '@cuntong/server/db/create-db';
@@ -22,6 +21,7 @@ import { createUser } from '@cuntong/server/modules/auth/users.service';
 import { importRegions } from '@cuntong/server/modules/regions/regions.import';
 import { commitSignInImport, previewSignInImport } from '@cuntong/server/modules/training/sign-in-import';
 import { signInCommitInput, signInPreviewInput } from '@cuntong/server/modules/training/sign-in-import.schemas';
+import { benchDatabase } from './bench-support';
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -83,16 +83,12 @@ async function buildSheet() {
   return { buffer: Buffer.from(await wb.xlsx.writeBuffer()), expected };
 }
 
-const database = `cuntong_bench_signin_${process.pid}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${database}`);
-const url = new URL(base);
-url.pathname = `/${database}`;
+const bench = await benchDatabase(base, 'signin');
+const { url } = bench;
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-const handle = await createDb({ databaseUrl: url.toString(), poolSize: 4 });
+const handle = await createDb({ databaseUrl: url, poolSize: 4 });
 const { db } = handle;
 let enqueued = 0;
 const queue: JobQueue = {
@@ -104,7 +100,7 @@ const queue: JobQueue = {
   async ping() {},
   async close() {},
 };
-const deps = { db, queue, log: createLogger('warn'), config: loadConfig({ ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }) };
+const deps = { db, queue, log: createLogger('warn'), config: loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }) };
 const ms = (from: number) => Math.round(performance.now() - from);
 
 try {
@@ -178,6 +174,5 @@ try {
 } finally {
   clearInterval(sampler);
   await handle.close();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await bench.drop();
 }

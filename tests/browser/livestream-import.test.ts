@@ -73,6 +73,8 @@ describe.runIf(hasChromium)(`the livestream import wizard in Chromium${hasChromi
     expect(await rows.textContent()).toContain('¥61,045.30');
     expect(await rows.textContent()).toContain('1小时 23分');
     expect(await page.getByTestId('livestream-import-map-gmv').textContent()).toContain('直播间成交金额');
+    // the problems of the whole file by column, beside the page of rows (issue 10: counts by kind)
+    expect(await page.getByTestId('import-problems-by-field').textContent()).toBe('按列：开播时间 1 条');
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'livestream-import-preview-390.png'), fullPage: true });
 

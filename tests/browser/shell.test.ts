@@ -54,8 +54,12 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'coordinator');
     await login(page, 'zhao.peixun', 'Peixun#2026');
-    // the password the admin chose must be replaced first
+    // the password the admin chose must be replaced first, and not by a common one
     await page.getByTestId('current-password').fill('Peixun#2026');
+    await page.getByTestId('new-password').fill('Password123!');
+    await page.getByTestId('confirm-password').fill('Password123!');
+    await page.getByTestId('change-password-submit').click();
+    await expect.poll(() => page.getByTestId('change-password-error').textContent()).toContain('这是常见密码');
     await page.getByTestId('new-password').fill('MyOwn#2026');
     await page.getByTestId('confirm-password').fill('MyOwn#2026');
     await page.getByTestId('change-password-submit').click();
@@ -78,14 +82,14 @@ describe.runIf(hasChromium)(`the web client in Chromium${hasChromium ? '' : ` (s
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'language');
     await login(page, 'admin', 'not-the-password1');
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('密码错误');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
     await page.getByTestId('lang-en').click();
     // English messages are fetched on first use: type only once the page reads in English, as a person would
     await expect.poll(() => page.getByTestId('login-submit').textContent()).toContain('Log in');
     await page.getByTestId('login-name').fill('admin');
     await page.getByTestId('login-password').fill('not-the-password1');
     await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Wrong password');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Wrong login name or password');
     await context.close();
   }, 60_000);
 

@@ -143,6 +143,12 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     const problemRows = await page.getByTestId('station-import-problems').locator('.el-table__body .el-table__row td:first-child').allTextContents();
     expect(problemRows.map((text) => text.trim())).toEqual(['3']);
     expect(await page.getByTestId('station-import-commit').isDisabled()).toBe(true);
+    // a file of 250 bad rows: the first 200 listed, the counts of all beside them
+    const bad = Array.from({ length: 250 }, (_, i) => [`E2E-X${i}`, `错点${i}`, '乡级', villages[2].code, 'TZ-T101', null, null]);
+    await page.getByTestId('station-import-file').setInputFiles({ name: 'many-bad.xlsx', mimeType: XLSX, buffer: await registerXlsx(bad) });
+    await expect.poll(() => page.getByTestId('import-problem-counts').textContent()).toContain('显示前 200 条问题，共 250 条。');
+    expect(await page.getByTestId('import-problems-by-field').textContent()).toBe('按列：层级 250 条');
+    expect(await page.getByTestId('station-import-problems').locator('.el-table__body .el-table__row').count()).toBe(200);
 
     await page.getByTestId('station-import-file').setInputFiles({ name: 'good.xlsx', mimeType: XLSX, buffer: await registerXlsx([good]) });
     await expect.poll(() => page.getByTestId('station-import-summary').textContent()).toContain('可以导入');

@@ -131,6 +131,17 @@ describe.runIf(hasChromium)(`the sign-in sheet import in Chromium${hasChromium ?
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'training-bulk-mark-390.png'), fullPage: true });
     expect((await call(page, 'training.sessions.list', { courseId: course.id }, 'query')).map((s: { attendance: number }) => s.attendance)).toEqual([2, 2]);
+
+    // that session is over: its projector screen says check-in has closed, and its check-in screen
+    // offers to record late entries instead
+    await page.goto(`/training/sessions/${day2.id}/qr`);
+    await expect.poll(() => page.getByTestId('qr-window-alert').textContent()).toContain('签到已于 11:30 截止');
+    expect(await page.getByTestId('qr-window').textContent()).toContain('签到时间 08:30–11:30');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'training-qr-closed-390.png'), fullPage: true });
+    await page.goto(`/training/sessions/${day2.id}/check-in`);
+    await expect.poll(() => page.getByTestId('checkin-window-alert').textContent()).toContain('签到已于 11:30 截止');
+    await page.getByTestId('checkin-late').waitFor();
+    expect(await hasHorizontalScroll(page)).toBe(false);
     await context.close();
   });
 });

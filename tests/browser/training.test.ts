@@ -70,13 +70,30 @@ describe.runIf(hasChromium)(`the training pages in Chromium${hasChromium ? '' : 
     await expect.poll(() => page.getByTestId('checkin-count').getAttribute('data-count')).toBe('0');
     // the session has loaded (its course link above shifts the page down): only then tap
     await page.getByTestId('checkin-when').waitFor();
+    // the check-in window is shown, and open: no warning
+    await expect.poll(() => page.getByTestId('checkin-window').getAttribute('data-state')).toBe('open');
+    expect(await page.getByTestId('checkin-window').textContent()).toMatch(/签到时间 \d{2}:\d{2}–\d{2}:\d{2}/);
+    expect(await page.getByTestId('checkin-window-alert').count()).toBe(0);
     const name = '欧阳镜湖';
+    const mobile = freshMobile();
     await page.getByTestId('checkin-walkin-open').click();
     await page.getByTestId('checkin-walkin-name').fill(name);
-    await page.getByTestId('checkin-walkin-mobile').fill(freshMobile());
+    await page.getByTestId('checkin-walkin-mobile').fill(mobile);
     await page.getByTestId('checkin-walkin-submit').click();
     await expect.poll(() => page.getByTestId('checkin-last').textContent()).toContain(`${name} 已签到`);
     await expect.poll(() => page.getByTestId('checkin-count').getAttribute('data-count')).toBe('1');
+
+    // the same mobile typed with another name: nothing is done until confirmed, and only a masked name is shown
+    await page.getByTestId('checkin-walkin-name').fill('欧阳静');
+    await page.getByTestId('checkin-walkin-mobile').fill(mobile);
+    await page.getByTestId('checkin-walkin-submit').click();
+    await expect.poll(() => page.getByTestId('checkin-name-confirm').textContent()).toContain('欧***');
+    expect(await page.getByTestId('checkin-name-confirm').textContent()).not.toContain(name);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'training-check-in-confirm-name.png'), fullPage: true });
+    await page.getByTestId('checkin-name-confirm-yes').click();
+    await expect.poll(() => page.getByTestId('checkin-name-confirm').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('checkin-last').textContent()).toContain('已签到过');
+    expect(await page.getByTestId('checkin-count').getAttribute('data-count')).toBe('1');
 
     // found again by pinyin initials, already ticked; a second tap writes nothing and says so
     await page.getByTestId('checkin-search').fill('oyjh');
@@ -96,6 +113,8 @@ describe.runIf(hasChromium)(`the training pages in Chromium${hasChromium ? '' : 
     await expect.poll(() => page.getByTestId('qr-url').getAttribute('data-url')).toMatch(/\/checkin\?t=\d+\.\d+\./);
     const checkInUrl = (await page.getByTestId('qr-url').getAttribute('data-url'))!;
     await expect.poll(() => page.getByTestId('qr-count').getAttribute('data-count')).toBe('1');
+    await expect.poll(() => page.getByTestId('qr-window').getAttribute('data-state')).toBe('open');
+    expect(await page.getByTestId('qr-window-alert').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'training-qr.png'), fullPage: true });
 
     // a trainee's own phone, not logged in

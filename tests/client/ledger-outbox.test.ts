@@ -121,10 +121,11 @@ describe('the ledger outbox', () => {
     expect(parseOutbox('[{"key":1}]')).toEqual([]);
   });
 
-  it('keeps a save to retry only when the server never answered it', () => {
+  it('keeps a save to retry only when the server never answered it or was too busy to', () => {
     expect(isTransientFailure(new TypeError('Failed to fetch'))).toBe(true);
     expect(isTransientFailure({ data: null })).toBe(true);
     expect(isTransientFailure({ data: { appCode: 'INTERNAL', httpStatus: 500 } })).toBe(true);
+    expect(isTransientFailure({ data: { appCode: 'RATE_LIMITED', httpStatus: 429 } })).toBe(true);
     expect(isTransientFailure({ data: { appCode: 'LEDGER_VERSION_CONFLICT', httpStatus: 409 } })).toBe(false);
     expect(isTransientFailure({ data: { appCode: 'LEDGER_LOCKED', httpStatus: 403 } })).toBe(false);
   });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbDriver, DbHandle } from '@cuntong/server/db/create-db';
 import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
-import { recordAttempt, throttleState } from '@cuntong/server/modules/auth/throttle';
+import { attemptSucceeded, failedAttempt, reserveAttempt } from '@cuntong/server/modules/auth/throttle';
 import { createUser, listUsers } from '@cuntong/server/modules/auth/users.service';
 import { computeRegionRollups } from '@cuntong/server/modules/regions/regions.metrics';
 import { childrenOf, pathOf } from '@cuntong/server/modules/regions/regions.repository';
@@ -64,8 +64,8 @@ describe.each(drivers)('repositories on $label', ({ driver, run }) => {
   });
 
   it.runIf(run)('creates, lists, sorts and masks users', async () => {
-    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'b.coord', displayName: '乙', role: 'training_coordinator', password: 'Passw0rd', mobile: '13912345678', scopes: { regions: ['370481101000'] } });
-    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'a.staff', displayName: '甲', role: 'staff', password: 'Passw0rd' });
+    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'b.coord', displayName: '乙', role: 'training_coordinator', password: 'Qudong#2026', mobile: '13912345678', scopes: { regions: ['370481101000'] } });
+    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'a.staff', displayName: '甲', role: 'staff', password: 'Qudong#2026' });
     const all = await listUsers(handle.db, { page: 1, pageSize: 10, sort: { key: 'loginName', order: 'desc' } });
     expect(all.items.map((u) => u.loginName)).toEqual(['b.coord', 'a.staff']);
     expect(all.items[0]).toMatchObject({ mobile: '139****5678', scopes: { regions: ['370481101000'], stations: [], bases: [] } });
@@ -74,13 +74,19 @@ describe.each(drivers)('repositories on $label', ({ driver, run }) => {
   });
 
   it.runIf(run)('counts login failures for throttling', async () => {
-    for (let i = 0; i < 3; i++) await recordAttempt(handle.db, 'someone', '10.0.0.1', false);
-    expect(await throttleState(handle.db, 'someone', '10.0.0.1')).toEqual({ locked: false, minutesLeft: 0, remaining: 2 });
-    for (let i = 0; i < 2; i++) await recordAttempt(handle.db, 'someone', '10.0.0.1', false);
-    expect(await throttleState(handle.db, 'someone', '10.0.0.1')).toMatchObject({ locked: true, minutesLeft: 10, remaining: 0 });
-    // the lock lifts ten minutes after the last failure
-    const later = new Date(Date.now() + 10 * 60_000 + 1000);
-    expect((await throttleState(handle.db, 'someone', '10.0.0.1', later)).locked).toBe(false);
+    const tries = [];
+    for (let i = 0; i < 4; i++) tries.push(await reserveAttempt(handle.db, 'someone', '10.0.0.1'));
+    expect(failedAttempt(tries[3], 'AUTH_BAD_CREDENTIALS', 'UNAUTHORIZED').params).toEqual({ remaining: 1 });
+    const fifth = await reserveAttempt(handle.db, 'someone', '10.0.0.1');
+    expect(fifth).toMatchObject({ knownAddress: false, others: { pair: { count: 4 }, address: { count: 4 }, account: { count: 4 } } });
+    expect(fifth.others.pair.last).toBeInstanceOf(Date);
+    expect(failedAttempt(fifth, 'AUTH_BAD_CREDENTIALS', 'UNAUTHORIZED')).toMatchObject({ code: 'AUTH_THROTTLED', params: { seconds: 60, minutes: 1 } });
+    await expect(reserveAttempt(handle.db, 'someone', '10.0.0.1')).rejects.toMatchObject({ code: 'AUTH_THROTTLED' });
+    // a minute after the last failure the next try is checked
+    await sql`update login_attempts set at = at - interval '61 seconds'`.execute(handle.db);
+    await attemptSucceeded(handle.db, (await reserveAttempt(handle.db, 'someone', '10.0.0.1')).id);
+    // the success starts the pair's count again and makes the address known to the account
+    expect(await reserveAttempt(handle.db, 'someone', '10.0.0.1')).toMatchObject({ knownAddress: true, others: { pair: { count: 0 }, address: { count: 5 } } });
   });
 
   it.runIf(run)('stores targets as exact numbers', async () => {

@@ -132,11 +132,26 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     await q.close();
     conn.disconnect();
     expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'schedule:auth.housekeeping', pattern: '5 3 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:livestream.recompute', pattern: '15 3 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:regions.rollup', pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:stations.recompute', pattern: '15 2 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:training.recompute', pattern: '45 2 * * *', tz: 'Asia/Shanghai' },
     ]);
+  });
+
+  it('coalesces a burst of enqueues of one deduplicated job: two adds reach Redis, every caller is given the job', async () => {
+    const jobs = await Promise.all(Array.from({ length: 50 }, () => queue.enqueue('training.recompute', {}, { delayMs: 60_000 })));
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
+    // the first caller's add made the job; the 49 who came while it was under way shared one more add
+    const redis = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
+    try {
+      const events = await redis.xrange(`${pair.prefix}:${QUEUE_NAME}:events`, '-', '+');
+      const deduplicated = events.filter(([, fields]) => fields[1] === 'deduplicated' && fields.includes('training.recompute'));
+      expect(deduplicated).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('retries a failing job with backoff, and deduplicates a waiting job by its key', async () => {

@@ -63,7 +63,7 @@ describe('livestream: bases and hosts', () => {
 
   it('a user form can scope a base manager only to bases that exist', async () => {
     const admin = h.caller((await h.user('admin')).actor);
-    const made = await admin.auth.users.create({ loginName: 'wang.base', displayName: '王基地', role: 'livestream_manager', password: 'Base#20261', scopes: { bases: [String(ctx.nanshahe.id)] } });
+    const made = await admin.auth.users.create({ loginName: 'wang.base', displayName: '王基地', role: 'livestream_manager', password: 'Zhibo#20261', scopes: { bases: [String(ctx.nanshahe.id)] } });
     expect(made.user.scopes.bases).toEqual([String(ctx.nanshahe.id)]);
     const missing = await refusal(h.deps, admin.auth.users.create({ loginName: 'ghost.base', displayName: '无基地', role: 'livestream_manager', scopes: { bases: ['999999'] } }));
     expect(missing).toMatchObject({ code: 'BAD_REQUEST', appCode: 'USER_SCOPE_BASE_UNKNOWN' });
@@ -166,29 +166,39 @@ describe('livestream: bases and hosts', () => {
     expect(JSON.stringify(sheet.rows)).not.toMatch(FULL_MOBILE);
   });
 
-  it('suggests the trainee with the same mobile (not a merged one), and a confirmed link is audited', async () => {
+  it('suggests the trainee with the same mobile (not a merged one) to the bureau only; the bureau links, audited, and the manager then sees the link', async () => {
     const { manager, staff, hongxu } = ctx;
-    const [kept] = await h.db.insertInto('trainees').values({ name: '赵敏', mobile: '13700007777', name_initials: 'zm' }).returning('id').execute();
+    const [kept] = await h.db.insertInto('trainees').values({ name: '赵敏', mobile: '13700007777', name_initials: 'zm', village_code: '370481101202' }).returning('id').execute();
     // a merged record under another mobile points to the kept one
     await h.db.insertInto('trainees').values({ name: '赵敏', mobile: '13600006666', name_initials: 'zm', merged_into_id: kept.id, merged_at: new Date() }).execute();
     const [stranger] = await h.db.insertInto('trainees').values({ name: '陌生人', mobile: '13500005555', name_initials: 'msr' }).returning('id').execute();
 
-    const host = await manager.livestream.hosts.create(hostInput(hongxu.id, '赵敏', '136 0000 6666'));
-    expect(host.trainee).toBeNull();
-    expect(host.suggestion).toEqual({ id: kept.id, name: '赵敏', mobile: '137****7777', villageName: null });
-    const noMatch = await manager.livestream.hosts.create(hostInput(hongxu.id, '钱多', '13300003333'));
+    // a base manager typing a trainee's mobile learns nothing of that trainee: no name, no village
+    const host = await manager.livestream.hosts.create(hostInput(hongxu.id, '小赵', '136 0000 6666'));
+    expect(host).toMatchObject({ trainee: null, suggestion: null });
+    expect(JSON.stringify(host)).not.toMatch(/赵敏|王楼村|7777/);
+    expect((await manager.livestream.hosts.get({ id: host.host.id })).suggestion).toBeNull();
+    // the bureau, who sees every trainee, gets the suggestion to confirm
+    expect((await staff.livestream.hosts.get({ id: host.host.id })).suggestion).toEqual({ id: kept.id, name: '赵敏', mobile: '137****7777', villageName: '王楼村' });
+    const noMatch = await staff.livestream.hosts.create(hostInput(hongxu.id, '钱多', '13300003333'));
     expect(noMatch.suggestion).toBeNull();
 
-    // a manager confirms only the suggestion; the bureau may pick
-    expect(await refusal(h.deps, manager.livestream.hosts.linkTrainee({ hostId: noMatch.host.id, traineeId: stranger.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'LIVESTREAM_TRAINEE_NOT_SUGGESTED' });
-    const linked = await manager.livestream.hosts.linkTrainee({ hostId: host.host.id, traineeId: kept.id });
-    expect(linked.host).toMatchObject({ trained: true, traineeId: kept.id, traineeLinkedBy: ctx.managerUser.displayName });
+    // linking is the bureau's: a manager may neither link nor unlink, and nothing changes
+    expect(await refusal(h.deps, manager.livestream.hosts.linkTrainee({ hostId: host.host.id, traineeId: kept.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_ROLE' });
+    expect(await refusal(h.deps, manager.livestream.hosts.unlinkTrainee({ hostId: host.host.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_ROLE' });
+    expect(await h.db.selectFrom('livestream_hosts').select(['trainee_id', 'version']).where('id', '=', host.host.id).executeTakeFirstOrThrow()).toEqual({ trainee_id: null, version: 1 });
+
+    const linked = await staff.livestream.hosts.linkTrainee({ hostId: host.host.id, traineeId: kept.id });
+    expect(linked.host).toMatchObject({ trained: true, traineeId: kept.id, traineeLinkedBy: ctx.staffUser.displayName });
     expect(linked.trainee).toMatchObject({ id: kept.id, name: '赵敏' });
     expect(linked.suggestion).toBeNull();
     const audit = await h.db.selectFrom('audit_log').selectAll().where('entity', '=', 'livestream_host').where('entity_id', '=', String(host.host.id)).where('action', '=', 'link_trainee').execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_user_id: ctx.managerUser.id, before: { traineeId: null }, after: { traineeId: kept.id, traineeName: '赵敏' } });
-    expect((await manager.livestream.hosts.list({ filter: { trained: true } })).items.map((i) => i.name)).toEqual(['赵敏']);
+    expect(audit[0]).toMatchObject({ actor_user_id: ctx.staffUser.id, before: { traineeId: null }, after: { traineeId: kept.id, traineeName: '赵敏' } });
+    // once the bureau has confirmed it, the manager sees the linked trainee (masked mobile)
+    const seen = await manager.livestream.hosts.get({ id: host.host.id });
+    expect(seen.trainee).toEqual({ id: kept.id, name: '赵敏', mobile: '137****7777', villageName: '王楼村' });
+    expect((await manager.livestream.hosts.list({ filter: { trained: true } })).items.map((i) => i.name)).toEqual(['小赵']);
 
     // a trainee is one host
     expect(await refusal(h.deps, staff.livestream.hosts.linkTrainee({ hostId: noMatch.host.id, traineeId: kept.id }))).toMatchObject({ appCode: 'LIVESTREAM_TRAINEE_LINKED_ELSEWHERE' });
@@ -200,6 +210,41 @@ describe('livestream: bases and hosts', () => {
       { action: 'link_trainee' },
       { action: 'unlink_trainee' },
     ]);
+  });
+
+  it("a mobile or account of another base's host is neither named nor confirmed; within the manager's bases it is", async () => {
+    const { manager, staff, hongxu, nanshahe } = ctx;
+    const elsewhere = await staff.livestream.hosts.create(hostInput(nanshahe.id, '南沙河的王芳', '13100004444', [{ platform: 'douyin', accountId: 'dy_wangfang' }]));
+    const mine = await manager.livestream.hosts.create(hostInput(hongxu.id, '洪绪的李强', '13100005555', [{ platform: 'kuaishou', accountId: 'ks_liqiang' }]));
+    const hostCount = async () => Number((await h.db.selectFrom('livestream_hosts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await hostCount();
+
+    // another base's host's mobile: one refusal that says nothing of that host, nor that it is a host
+    const mobile = await refusal(h.deps, manager.livestream.hosts.create(hostInput(hongxu.id, '重名', '131 0000 4444')));
+    expect(mobile).toMatchObject({ code: 'CONFLICT', appCode: 'LIVESTREAM_HOST_MOBILE_UNAVAILABLE', params: {} });
+    expect(mobile.message).toBe('该手机号无法登记为本基地主播，请联系商务局。');
+    // the same through an edit of their own host
+    const edit = await refusal(h.deps, manager.livestream.hosts.update({ ...hostInput(hongxu.id, '洪绪的李强', '13100004444'), id: mine.host.id, version: mine.host.version }));
+    expect([edit.appCode, edit.message]).toEqual(['LIVESTREAM_HOST_MOBILE_UNAVAILABLE', mobile.message]);
+    // another base's host's account: the same, with only the account the manager typed
+    const account = await refusal(h.deps, manager.livestream.hosts.create(hostInput(hongxu.id, '新主播', '13100006666', [{ platform: 'douyin', accountId: 'dy_wangfang' }])));
+    expect(account).toMatchObject({ code: 'CONFLICT', appCode: 'LIVESTREAM_ACCOUNT_UNAVAILABLE', params: { accountId: 'dy_wangfang' } });
+    expect(account.message).toBe('平台账号“dy_wangfang”无法登记给本基地主播，请联系商务局。');
+    for (const refused of [mobile, edit, account]) expect(JSON.stringify(refused)).not.toMatch(/王芳|南沙河/);
+
+    // within the manager's own base a duplicate is named, so they can find it
+    const own = await refusal(h.deps, manager.livestream.hosts.create(hostInput(hongxu.id, '又一个李强', '13100005555')));
+    expect(own).toMatchObject({ appCode: 'LIVESTREAM_HOST_MOBILE_TAKEN', params: { host: '洪绪的李强', base: '洪绪直播基地' } });
+    expect(own.message).toBe('该手机号已登记为洪绪直播基地的主播“洪绪的李强”，同一人只登记一次。');
+    const ownAccount = await refusal(h.deps, manager.livestream.hosts.create(hostInput(hongxu.id, '新主播', '13100006666', [{ platform: 'kuaishou', accountId: 'ks_liqiang' }])));
+    expect(ownAccount.message).toBe('平台账号“ks_liqiang”已属于洪绪直播基地的主播“洪绪的李强”。');
+    // the bureau sees every base: named to them
+    expect((await refusal(h.deps, staff.livestream.hosts.create(hostInput(hongxu.id, '重名', '13100004444')))).params).toMatchObject({ host: '南沙河的王芳', base: '南沙河直播基地' });
+
+    // nothing was written by any of them
+    expect(await hostCount()).toBe(before);
+    expect(await h.db.selectFrom('livestream_hosts').select(['mobile', 'version']).where('id', '=', mine.host.id).executeTakeFirstOrThrow()).toEqual({ mobile: '13100005555', version: 1 });
+    expect(await h.db.selectFrom('livestream_accounts').select('host_id').where('account_id', '=', 'dy_wangfang').execute()).toEqual([{ host_id: elsewhere.host.id }]);
   });
 
   it("over raw HTTP, a manager of one base can neither read nor write another base's hosts or streams", async () => {
@@ -238,18 +283,37 @@ describe('livestream: bases and hosts', () => {
       ['livestream.hosts.update', { ...hostInput(nanshahe.id, '改名', '13100001111'), id: foreignHost.host.id, version: foreignHost.host.version }, true],
       // moving their own host into another base
       ['livestream.hosts.update', { ...hostInput(nanshahe.id, '洪绪主播', '13100002222'), id: ownHost.host.id, version: ownHost.host.version }, true],
-      ['livestream.hosts.linkTrainee', { hostId: foreignHost.host.id, traineeId: 1 }, true],
-      ['livestream.hosts.unlinkTrainee', { hostId: foreignHost.host.id }, true],
       ['livestream.streams.create', streamInput(foreignHost.host.id, { startTime: '08:00' }), true],
       ['livestream.streams.update', { ...streamInput(foreignHost.host.id), id: foreignStream.stream.id, durationMinutes: 1 }, true],
       // moving their own stream onto another base's host
       ['livestream.streams.update', { ...streamInput(foreignHost.host.id, { startTime: '06:00' }), id: ownStream.stream.id }, true],
       ['livestream.streams.delete', { id: foreignStream.stream.id }, true],
     ];
+    // ids that exist nowhere get exactly the same answer as another base's: nothing to probe
+    const NONE = 999_999;
+    forbidden.push(
+      ['livestream.hosts.get', { id: NONE }, false],
+      ['livestream.bases.get', { id: NONE }, false],
+      ['livestream.streams.get', { id: NONE }, false],
+      ['livestream.metrics.hostMonths', { hostId: NONE }, false],
+      ['livestream.hosts.create', hostInput(NONE, '无此基地', '13100003334'), true],
+      ['livestream.hosts.update', { ...hostInput(hongxu.id, '改名', '13100001111'), id: NONE, version: 1 }, true],
+      ['livestream.streams.create', streamInput(NONE, { startTime: '08:00' }), true],
+      ['livestream.streams.update', { ...streamInput(ownHost.host.id), id: NONE }, true],
+      ['livestream.streams.delete', { id: NONE }, true],
+    );
+    const answers = new Set<string>();
     for (const [path, input, mutation] of forbidden) {
       const res = await trpcHttp(h.app, path, { mutation, cookie, input });
       expect(res.status, path).toBe(403);
       expect(res.body.error!.data.appCode, path).toBe('FORBIDDEN_SCOPE');
+      answers.add(JSON.stringify([res.body.error!.message, res.body.error!.data.params]));
+    }
+    expect([...answers]).toEqual([JSON.stringify(['您无权访问该直播基地的数据。', { kind: 'base' }])]);
+    // linking a trainee is the bureau's, whatever the host
+    for (const path of ['livestream.hosts.linkTrainee', 'livestream.hosts.unlinkTrainee']) {
+      const res = await trpcHttp(h.app, path, { mutation: true, cookie, input: { hostId: ownHost.host.id, traineeId: 1 } });
+      expect([res.status, res.body.error!.data.appCode], path).toEqual([403, 'FORBIDDEN_ROLE']);
     }
     // bases are the bureau's to create
     const createBase = await trpcHttp(h.app, 'livestream.bases.create', { mutation: true, cookie, input: baseInput('越权基地') });

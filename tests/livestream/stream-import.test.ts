@@ -201,6 +201,8 @@ describe('platform export import (直播数据导入)', () => {
     const again = await staff.livestream.import.commit({ fileBase64: douyin, fileName: '直播间列表.xlsx', platform: 'douyin', mode: 'all_or_nothing' });
     expect(again).toMatchObject({ rows: 3, inserted: 0, alreadyPresent: 3, rejected: 0, rejects: null });
     expect(await count()).toBe(3);
+    // nothing written, nothing audited: still the one row of the first commit
+    expect(await h.db.selectFrom('audit_log').select('id').where('action', '=', 'streams.import').execute()).toHaveLength(1);
     expect(enqueued).toEqual(['livestream.recompute']); // nothing written, nothing to recompute
   });
 
@@ -225,24 +227,56 @@ describe('platform export import (直播数据导入)', () => {
     expect((await manager.livestream.import.commit({ fileBase64: taobao, fileName: '直播.xlsx', platform: 'taobao', hostId: lina, mode: 'skip_invalid' })).inserted).toBe(0);
   });
 
-  it('a manager cannot import into another base\'s host', async () => {
+  it('a manager cannot import into another base\'s host, and learns nothing of it', async () => {
     const chosen = await refusal(h.deps, manager.livestream.import.preview({ fileBase64: taobao, fileName: '直播.xlsx', platform: 'taobao', hostId: zhanghong }));
     expect(chosen).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_SCOPE', params: { kind: 'base' } });
     const commit = await refusal(h.deps, manager.livestream.import.commit({ fileBase64: taobao, fileName: '直播.xlsx', platform: 'taobao', hostId: zhanghong, mode: 'skip_invalid' }));
     expect(commit.code).toBe('FORBIDDEN');
-    // by account: the other base's rows are refused row by row, and all-or-nothing writes nothing
+    // a chosen host that does not exist: the same answer to the manager; the bureau hears it is not there
+    expect(await refusal(h.deps, manager.livestream.import.preview({ fileBase64: taobao, fileName: '直播.xlsx', platform: 'taobao', hostId: 999_999 }))).toEqual(chosen);
+    expect(await refusal(h.deps, staff.livestream.import.preview({ fileBase64: taobao, fileName: '直播.xlsx', platform: 'taobao', hostId: 999_999 }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'STREAM_IMPORT_HOST_NOT_FOUND' });
+
+    // by account: another base's host's account is, to the manager, an account nobody has — the
+    // same words as for one nobody has, never that host's name or base
     const before = await count();
-    const preview = await manager.livestream.import.preview({ fileBase64: douyinBad, fileName: 'bad.xlsx', platform: 'douyin', only: 'problems' });
+    const withStranger = await workbook('抖音电商罗盘 直播间列表', DOUYIN_HEADERS, [...DOUYIN_ROWS.slice(0, 3), DOUYIN_BAD_ROW, ['无名', 'dy_nobody', null, '2026/09/12 20:00:00', null, 60, 10, 2, null, 0, null, null, '¥10', 1, 1]]);
+    const preview = await manager.livestream.import.preview({ fileBase64: withStranger, fileName: 'bad.xlsx', platform: 'douyin', only: 'problems' });
     expect(preview.rows.items.map((r) => [r.row, r.problems.map((p) => p.code)])).toEqual([
-      [6, ['STREAM_IMPORT_HOST_OUT_OF_SCOPE']],
-      [7, ['STREAM_IMPORT_TIME_INVALID', 'STREAM_IMPORT_HOST_OUT_OF_SCOPE']],
+      [6, ['STREAM_IMPORT_ACCOUNT_UNKNOWN']],
+      [7, ['STREAM_IMPORT_TIME_INVALID', 'STREAM_IMPORT_ACCOUNT_UNKNOWN']],
+      [8, ['STREAM_IMPORT_ACCOUNT_UNKNOWN']],
     ]);
-    expect(preview.rows.items[0]!.problems[0]!.message).toBe('主播“张红”不在您管理的直播基地，不能导入。');
+    const unknown = (account: string) => `抖音账号“${account}”不是您可管理的任何主播的账号：请先在主播资料中添加该账号，或不对应账号列、为整个文件选择主播。`;
+    expect(preview.rows.items.map((r) => r.problems.at(-1)!.message)).toEqual([unknown('zhanghong_tz'), unknown('zhanghong_tz'), unknown('dy_nobody')]);
+    expect(preview.rows.items.map((r) => [r.hostId, r.hostName])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+    expect(JSON.stringify(preview)).not.toMatch(/张红|南沙河/);
     expect((await refusal(h.deps, manager.livestream.import.commit({ fileBase64: douyinBad, fileName: 'bad.xlsx', platform: 'douyin', mode: 'all_or_nothing' }))).appCode).toBe('IMPORT_INVALID');
     expect(await count()).toBe(before);
+    // skip_invalid: the rejects workbook's 问题 column says the same, and only the manager's rows are written
+    const skipped = await manager.livestream.import.commit({ fileBase64: withStranger, fileName: 'bad.xlsx', platform: 'douyin', mode: 'skip_invalid' });
+    expect(skipped).toMatchObject({ rows: 5, rejected: 3 });
+    const rejects = await readExport(skipped.rejects!.contentBase64);
+    expect(rejects.rows.slice(1).map((r) => r.at(-1))).toEqual([unknown('zhanghong_tz'), `“直播开始时间”的值“2026/13/40 25:00”不是可识别的时间。；${unknown('zhanghong_tz')}`, unknown('dy_nobody')]);
+    expect(await count()).toBe(before); // the manager's own rows were imported before: nothing new
     // the host picker lists only the manager's own hosts
     expect((await manager.livestream.import.hosts({})).items.map((x) => x.name).sort()).toEqual(['李娜', '王小麦']);
     expect((await staff.livestream.import.hosts({ search: 'zhanghong_tz' })).items.map((x) => x.name)).toEqual(['张红']);
+  });
+
+  it('a row starting later than now, or before 2016, is a row problem', async () => {
+    const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const later = beijing(Date.now() + 3_600_000);
+    const csv = `开播时间,直播时长\n${later},60\n2015-12-31 20:00,60\n2016-01-01 08:00,60\n`;
+    const preview = await manager.livestream.import.preview({ fileBase64: Buffer.from(csv).toString('base64'), fileName: '场次.csv', platform: 'taobao', hostId: lina, only: 'problems' });
+    expect(preview.totals).toMatchObject({ rows: 3, problem: 2 });
+    expect(preview.rows.items.map((r) => [r.row, r.problems.map((p) => p.message)])).toEqual([
+      [2, [`开播时间“${later}”晚于现在。`]],
+      [3, ['开播时间“2015-12-31 20:00”早于 2016-01-01。']],
+    ]);
   });
 
   it('reads a WeChat Channels CSV (UTF-8 with BOM): the year from the export year, the money unit flagged', async () => {

@@ -31,6 +31,16 @@ describe('livestream: streams', () => {
     expect(again.map((r) => r.stream.id)).toEqual([first.stream.id, first.stream.id]);
     const rows = await h.db.selectFrom('livestream_streams').select(['id', 'viewers', 'gmv_fen', 'recorded_by']).where('host_id', '=', hostId).execute();
     expect(rows).toEqual([{ id: first.stream.id, viewers: 1200, gmv_fen: 356_780, recorded_by: ctx.managerUser.id }]);
+    // one audit row, in the same transaction as the stream; the repeats wrote nothing and say nothing
+    const audit = await h.db.selectFrom('audit_log').select(['action', 'actor_user_id', 'before', 'after']).where('entity', '=', 'livestream_stream').where('entity_id', '=', String(first.stream.id)).execute();
+    expect(audit).toEqual([
+      {
+        action: 'create',
+        actor_user_id: ctx.managerUser.id,
+        before: null,
+        after: expect.objectContaining({ host_id: hostId, base_id: ctx.hongxu.id, platform: 'taobao', started_at: '2026-11-20T11:30:00.000Z', duration_seconds: 5700, viewers: 1200, gmv_fen: 356_780, source: 'manual' }),
+      },
+    ]);
     // another platform or start is another stream
     const douyin = await ctx.manager.livestream.streams.create(streamInput(hostId, { platform: 'douyin', gmvFen: null, viewers: null }));
     expect(douyin).toMatchObject({ status: 'created', stream: { platform: 'douyin', gmvFen: null, viewers: null } });
@@ -63,10 +73,13 @@ describe('livestream: streams', () => {
     expect(await h.db.selectFrom('livestream_streams').select('id').where('id', '=', late.stream.id).execute()).toHaveLength(0);
     const audit = await h.db.selectFrom('audit_log').select(['action', 'actor_user_id']).where('entity', '=', 'livestream_stream').where('entity_id', '=', String(late.stream.id)).orderBy('id').execute();
     expect(audit).toEqual([
+      { action: 'create', actor_user_id: ctx.managerUser.id },
       { action: 'update', actor_user_id: ctx.managerUser.id },
       { action: 'delete', actor_user_id: ctx.managerUser.id },
     ]);
-    expect(await refusal(h.deps, manager.livestream.streams.delete({ id: late.stream.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'LIVESTREAM_STREAM_NOT_FOUND' });
+    // gone: to a base manager the same answer as another base's stream; the bureau hears it is not there
+    expect(await refusal(h.deps, manager.livestream.streams.delete({ id: late.stream.id }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_SCOPE', params: { kind: 'base' } });
+    expect(await refusal(h.deps, ctx.staff.livestream.streams.delete({ id: late.stream.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'LIVESTREAM_STREAM_NOT_FOUND' });
   });
 
   it('a stream stays with the base it was recorded at when its host moves', async () => {
@@ -84,7 +97,33 @@ describe('livestream: streams', () => {
   it('refuses impossible figures and a start that is not a time', async () => {
     expect(await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(hostId, { viewers: -1 })))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT' });
     expect(await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(hostId, { startTime: '25:00' })))).toMatchObject({ appCode: 'BAD_INPUT' });
-    expect(await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(999_999)))).toMatchObject({ code: 'NOT_FOUND', appCode: 'LIVESTREAM_HOST_NOT_FOUND' });
+    expect(await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(999_999)))).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_SCOPE' });
+    expect(await refusal(h.deps, ctx.staff.livestream.streams.create(streamInput(999_999)))).toMatchObject({ code: 'NOT_FOUND', appCode: 'LIVESTREAM_HOST_NOT_FOUND' });
+  });
+
+  it('refuses a start later than now (beyond 10 minutes of clock slack) or before 2016, on entry and on edit, writing nothing', async () => {
+    // Beijing wall-clock day and time `minutes` from now
+    const beijing = (minutes: number) => {
+      const at = new Date(Date.now() + 8 * 3_600_000 + minutes * 60_000).toISOString();
+      return { startDate: at.slice(0, 10), startTime: at.slice(11, 16) };
+    };
+    const count = async () => (await h.db.selectFrom('livestream_streams').select('id').where('host_id', '=', hostId).execute()).length;
+    const before = await count();
+    const later = beijing(60);
+    const future = await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(hostId, later)));
+    expect(future).toMatchObject({ code: 'BAD_REQUEST', appCode: 'LIVESTREAM_STREAM_IN_FUTURE', params: { start: `${later.startDate} ${later.startTime}` } });
+    expect(future.message).toMatch(new RegExp(`^开播时间 ${later.startDate} ${later.startTime} 晚于现在（\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}）：只能登记已经开始的直播`));
+    const early = await refusal(h.deps, ctx.manager.livestream.streams.create(streamInput(hostId, { startDate: '2015-12-31', startTime: '20:00' })), 'en');
+    expect(early).toMatchObject({ appCode: 'LIVESTREAM_STREAM_TOO_EARLY', message: 'The start 2015-12-31 20:00 is before 2016-01-01. Check the date.' });
+    expect(await count()).toBe(before);
+
+    // a phone clock a few minutes ahead is fine
+    const soon = await ctx.manager.livestream.streams.create(streamInput(hostId, beijing(5)));
+    expect(soon.status).toBe('created');
+    // an edit moving a stream into the future is refused too, and leaves it as it was
+    const moved = await refusal(h.deps, ctx.manager.livestream.streams.update({ ...streamInput(hostId, beijing(24 * 60)), id: soon.stream.id }));
+    expect(moved.appCode).toBe('LIVESTREAM_STREAM_IN_FUTURE');
+    expect((await ctx.manager.livestream.streams.get({ id: soon.stream.id })).startedAt).toBe(soon.stream.startedAt);
   });
 
   it('exports the filtered streams with minutes, yuan and labels', async () => {

@@ -112,12 +112,21 @@ describe('importing a month of ledger from Excel', () => {
       [addDays(today, -1), 'TZ-V101201', 1, 0, 0, 0, ''],
       [addDays(today, -10), 'TZ-V101201', 1, 0, 0, 0, ''],
       [addDays(today, -1), 'TZ-V101202', 1, 0, 0, 0, ''],
+      [addDays(today, -1), 'TZ-NOPE', 1, 0, 0, 0, ''],
     ]);
     const preview = await h.caller(operator.actor).stations.ledger.import.preview({ fileBase64: file });
-    expect(preview.problems.map((p) => [p.row, p.message])).toEqual([
-      [5, `${addDays(today, -10)} 的台账已超过 7 天，站点只能修改最近 7 天的台账；如需更正请联系商务局。`],
-      [6, '您无权访问该站点的数据。'],
+    // another station's code and a code nobody has read alike: nothing to learn about which exist
+    expect(preview.problems.map((p) => [p.row, p.field, p.message])).toEqual([
+      [5, 'date', `${addDays(today, -10)} 的台账已超过 7 天，站点只能修改最近 7 天的台账；如需更正请联系商务局。`],
+      [6, 'stationCode', '找不到站点“TZ-V101202”。'],
+      [7, 'stationCode', '找不到站点“TZ-NOPE”。'],
     ]);
+    // the file's station chosen by id is refused up front, alike whether it is another's or nobody's
+    const oneStation = await workbook([[addDays(today, -1), 1]], ['日期', '收件']);
+    const byId = await refusal(h.deps, h.caller(operator.actor).stations.ledger.import.preview({ fileBase64: oneStation, stationId: s.wang.id }));
+    expect(byId).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_SCOPE', params: { kind: 'station' } });
+    expect(await refusal(h.deps, h.caller(operator.actor).stations.ledger.import.commit({ fileBase64: oneStation, stationId: 999_999 }))).toEqual(byId);
+    expect(await refusal(h.deps, staff.stations.ledger.import.preview({ fileBase64: oneStation, stationId: 999_999 }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'STATION_NOT_FOUND' });
   });
 
   it('says so when the file is not a spreadsheet', async () => {

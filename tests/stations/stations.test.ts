@@ -29,6 +29,28 @@ describe('service stations: the three-tier hierarchy and its rules', () => {
     expect(list.items[1].phone).toBe('139****0000'); // masked in lists
   });
 
+  it("a station's phone in full only to admin, staff and its own operators; a coordinator of its town sees it masked", async () => {
+    const coordinator = h.caller((await h.user('training_coordinator', { scopes: { regions: [HONGXU] } })).actor);
+    const ownOperator = h.caller((await h.user('station_operator', { scopes: { stations: [String(s.zhang.id)] } })).actor);
+    const phoneFor = async (caller: ReturnType<Harness['caller']>) => (await caller.stations.get({ id: s.zhang.id })).station.phone;
+    expect(await phoneFor(admin)).toBe('13900000000');
+    expect(await phoneFor(staff)).toBe('13900000000');
+    expect(await phoneFor(ownOperator)).toBe('13900000000');
+    expect(await phoneFor(coordinator)).toBe('139****0000');
+    expect(JSON.stringify(await coordinator.stations.get({ id: s.zhang.id }))).not.toContain('13900000000');
+    // and in their list and export, as for everyone
+    expect(JSON.stringify(await coordinator.stations.list({ pageSize: 100 }))).not.toContain('13900000000');
+  });
+
+  it('a station that does not exist answers a scoped user as one outside their scope, and the bureau NOT_FOUND', async () => {
+    const coordinator = h.caller((await h.user('training_coordinator', { scopes: { regions: [NANSHAHE] } })).actor);
+    const outside = await refusal(h.deps, coordinator.stations.get({ id: s.zhang.id }));
+    expect(outside).toMatchObject({ code: 'FORBIDDEN', appCode: 'FORBIDDEN_SCOPE', params: { kind: 'station' } });
+    expect(await refusal(h.deps, coordinator.stations.get({ id: 999_999 }))).toEqual(outside);
+    expect(await refusal(h.deps, coordinator.stations.ledger.month({ stationId: 999_999, month: '2026-11' }))).toEqual(outside);
+    expect(await refusal(h.deps, staff.stations.get({ id: 999_999 }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'STATION_NOT_FOUND' });
+  });
+
   it('refuses each hierarchy violation with its own code and a message naming the rule', async () => {
     const cases = [
       // a county centre on a town
@@ -126,6 +148,11 @@ describe('the daily ledger: who may write which day', () => {
       ['stations.ledger.month', { stationId: s.wang.id, month: today.slice(0, 7) }, false],
       ['stations.get', { id: s.wang.id }, false],
       ['stations.ledger.upsert', { ...zeroFigures, stationId: s.wang.id, date: today, parcelsIn: 5 }, true],
+      // a station nobody has: the same answer
+      ['stations.get', { id: 999_999 }, false],
+      ['stations.ledger.day', { stationId: 999_999, date: today }, false],
+      ['stations.ledger.upsert', { ...zeroFigures, stationId: 999_999, date: today, parcelsIn: 5 }, true],
+      ['stations.ledger.export', { list: { stationId: 999_999, month: today.slice(0, 7) }, columns: [{ key: 'date', header: '日期' }], sheetName: '台账' }, true],
     ] as const) {
       const res = await trpcHttp(h.app, path, { mutation, cookie, input });
       expect(res.status, path).toBe(403);

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, onTestFailed } from 'vitest';
 import { DATABASE_URL, REDIS_URL } from './env';
+import { freePort } from './net';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
@@ -16,18 +16,10 @@ export const NO_CHROMIUM_REASON = `needs Debian's chromium at ${CHROMIUM} (apt-g
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = path.join(repoRoot, 'test-results');
-export const ADMIN_PASSWORD = 'Admin#2026x';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+/** What `pnpm start` is given as ADMIN_PASSWORD: the first admin must change it at the first login. */
+export const FIRST_ADMIN_PASSWORD = 'Tengzhou#2026';
+/** The admin's password once startApp has changed it (once per run, as the first login must): the one suites log in with. */
+export const ADMIN_PASSWORD = 'Shandong#2026';
 
 async function adminQuery(sql: string) {
   const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -53,7 +45,7 @@ export interface RunningApp {
 export async function startApp(): Promise<RunningApp> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuntong-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_PASSWORD, LOG_LEVEL: 'warn', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_PASSWORD: FIRST_ADMIN_PASSWORD, LOG_LEVEL: 'warn', NO_COLOR: '1' };
   let database: string | null = null;
   if (DATABASE_URL) {
     // started from the global setup: the run's own prefix, so the run's teardown finds it
@@ -85,6 +77,7 @@ export async function startApp(): Promise<RunningApp> {
     if (Date.now() > deadline) throw new Error(`no /healthz within 180 s:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+  await replaceFirstAdminPassword(url);
   return {
     url,
     log: () => output,
@@ -99,6 +92,21 @@ export async function startApp(): Promise<RunningApp> {
       if (database) await adminQuery(`drop database if exists ${database} with (force)`);
     },
   };
+}
+
+/** The first admin's first login, over the API as a script would: the password printed or configured at the first start is replaced. */
+async function replaceFirstAdminPassword(url: string): Promise<void> {
+  const call = async (procedure: string, input: unknown, cookie = '') => {
+    const res = await fetch(`${url}/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) });
+    if (!res.ok) throw new Error(`${procedure} answered ${res.status}: ${await res.text()}`);
+    return res;
+  };
+  const login = await call('auth.session.login', { loginName: 'admin', password: FIRST_ADMIN_PASSWORD });
+  const body = (await login.json()) as { result: { data: { mustChangePassword: boolean } } };
+  if (!body.result.data.mustChangePassword) throw new Error('the first admin was not asked to change the first password');
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  await call('auth.password.change', { currentPassword: FIRST_ADMIN_PASSWORD, newPassword: ADMIN_PASSWORD }, cookie);
+  await call('auth.session.logout', null, cookie);
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -21,7 +21,7 @@ export function conversionFixture(h: Harness, staff: ReturnType<Harness['caller'
         .executeTakeFirstOrThrow();
       return row;
     },
-    /** A course on these days; each trainee in `complete` comes to every session, each in `partial` to the first only. */
+    /** A course on these days (past: their attendance is recorded late); each trainee in `complete` comes to every session, each in `partial` to the first only. */
     async course(
       regionCode: string,
       title: string,
@@ -44,8 +44,8 @@ export function conversionFixture(h: Harness, staff: ReturnType<Harness['caller'
       });
       const sessions = [];
       for (const date of days) sessions.push(await staff.training.sessions.add({ courseId: course.id, date, startsAt: '09:00', endsAt: '11:00', venue: null }));
-      for (const traineeId of complete) for (const s of sessions) await staff.training.attendance.checkIn({ sessionId: s.id, traineeId });
-      for (const traineeId of options.partial ?? []) await staff.training.attendance.checkIn({ sessionId: sessions[0].id, traineeId });
+      for (const traineeId of complete) for (const s of sessions) await staff.training.attendance.checkIn({ sessionId: s.id, traineeId, late: true });
+      for (const traineeId of options.partial ?? []) await staff.training.attendance.checkIn({ sessionId: sessions[0].id, traineeId, late: true });
       return course;
     },
     async outcome(traineeId: number, kind: OutcomeKind, occurredOn: string) {

@@ -1,3 +1,5 @@
+import { shanghaiToday } from '@cuntong/server/lib/dates';
+
 /** 西岗镇: a town outside the test coordinators' two (洪绪镇, 南沙河镇). */
 export const XIGANG = '370481106000';
 
@@ -16,4 +18,24 @@ export function courseInput(regionCode: string, title: string, overrides: { plan
     plannedEnd: overrides.plannedEnd ?? '2026-11-22',
     completionMinSessions: null,
   };
+}
+
+/** Now, as Shanghai wall-clock HH:MM, shifted by some minutes. */
+export const shanghaiTime = (shiftMinutes = 0) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + shiftMinutes * 60_000));
+
+/**
+ * A session on now (Shanghai): from an hour ago to an hour ahead, or the whole day when that would
+ * cross midnight, so its check-in window is open while the test runs.
+ */
+export function sessionNowInput(courseId: number) {
+  const [from, to] = [shanghaiTime(-60), shanghaiTime(60)];
+  const [startsAt, endsAt] = from < to ? [from, to] : ['00:00', '23:59'];
+  return { courseId, date: shanghaiToday(), startsAt, endsAt, venue: null };
+}
+
+/** The trainee a check-in answered with (not a request to confirm a name). */
+export function traineeOf<R extends { status: string }>(result: R): Extract<R, { trainee: unknown }>['trainee'] {
+  if (!('trainee' in result)) throw new Error(`expected a check-in, got ${JSON.stringify(result)}`);
+  return (result as Extract<R, { trainee: unknown }>).trainee;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeTrainingMetrics } from '@cuntong/server/modules/training/training.metrics';
 import { createHarness, type Harness } from '../support/harness';
 import { COUNTY, HONGXU, NANSHAHE } from '../stations/fixture';
+import { traineeOf } from './course-fixture';
 
 const base = { topic: 'shop_operation' as const, organiser: null, trainers: [], stationId: null, venue: null, capacity: null, plannedStart: null, plannedEnd: null };
 
@@ -16,7 +17,7 @@ describe('training: the completion rule and person-times (人次)', () => {
     const sessions = [];
     for (const date of days) sessions.push(await staff.training.sessions.add({ courseId: c.id, date, startsAt: '09:00', endsAt: '11:00', venue: null }));
     for (const [i, list] of attended.entries()) {
-      for (const s of list) await staff.training.attendance.checkIn({ sessionId: sessions[s].id, traineeId: trainees[i] });
+      for (const s of list) await staff.training.attendance.checkIn({ sessionId: sessions[s].id, traineeId: trainees[i], late: true });
     }
     return c;
   }
@@ -27,8 +28,8 @@ describe('training: the completion rule and person-times (人次)', () => {
     const hongxuCourse = await staff.training.courses.create({ ...base, title: '登记用', regionCode: HONGXU, completionMinSessions: null });
     const session = await staff.training.sessions.add({ courseId: hongxuCourse.id, date: '2026-01-05', startsAt: '09:00', endsAt: '10:00', venue: null });
     for (const [i, name] of ['甲', '乙', '丙', '丁'].entries()) {
-      const r = await staff.training.attendance.checkIn({ sessionId: session.id, walkIn: { name: `学员${name}`, mobile: `1380000000${i}`, villageCode: null, tags: [] } });
-      trainees.push(r.trainee.id);
+      const r = await staff.training.attendance.checkIn({ sessionId: session.id, walkIn: { name: `学员${name}`, mobile: `1380000000${i}`, villageCode: null, tags: [] }, late: true });
+      trainees.push(traineeOf(r).id);
     }
     await staff.training.courses.update({ ...base, id: hongxuCourse.id, version: hongxuCourse.version, title: '登记用', regionCode: HONGXU, completionMinSessions: null, status: 'cancelled' });
   });

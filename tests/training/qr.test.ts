@@ -5,11 +5,9 @@ import { QR_LIMITS, qrCheckIn, qrToken, type QrRule } from '@cuntong/server/modu
 import { createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
 import { HONGXU } from '../stations/fixture';
+import { sessionNowInput } from './course-fixture';
 
 const RULE: QrRule = { tokenSeconds: 30, acceptSeconds: 300, beforeMinutes: 30, afterMinutes: 30 };
-/** Now as Shanghai wall-clock HH:MM, shifted by minutes. */
-const shanghaiTime = (shiftMinutes: number) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + shiftMinutes * 60_000));
 
 describe('training: QR self check-in', () => {
   let h: Harness;
@@ -23,10 +21,7 @@ describe('training: QR self check-in', () => {
     const course = await staff.training.courses.create({
       title: '短视频拍摄班', topic: 'short_video', organiser: null, trainers: [], regionCode: HONGXU, stationId: null, venue: null, capacity: null, plannedStart: null, plannedEnd: null, completionMinSessions: null,
     });
-    // a session on now (Shanghai), from an hour ago to an hour ahead, unless that crosses midnight
-    const [from, to] = [shanghaiTime(-60), shanghaiTime(60)];
-    const [start, end] = from < to ? [from, to] : ['00:00', '23:59'];
-    now = await staff.training.sessions.add({ courseId: course.id, date: shanghaiToday(), startsAt: start, endsAt: end, venue: null });
+    now = await staff.training.sessions.add(sessionNowInput(course.id));
     yesterday = await staff.training.sessions.add({ courseId: course.id, date: addDays(shanghaiToday(), -1), startsAt: '09:00', endsAt: '11:00', venue: null });
   });
   afterAll(() => h.close());
@@ -52,7 +47,7 @@ describe('training: QR self check-in', () => {
       [`${yesterday.id}.${slot}.${signature}`, 'QR_TOKEN_INVALID'], // another session's id on this signature
       ['hello', 'QR_TOKEN_INVALID'],
       [qrToken(await key(), now.id, RULE, Date.now() - 6 * 60_000).token, 'QR_TOKEN_EXPIRED'], // shown six minutes ago
-      [qrToken(await key(), yesterday.id, RULE).token, 'QR_OUTSIDE_WINDOW'], // genuine and current, but the session was yesterday
+      [qrToken(await key(), yesterday.id, RULE).token, 'CHECK_IN_CLOSED'], // genuine and current, but the session was yesterday
     ];
     for (const [bad, appCode] of cases) {
       const res = await trpcHttp(h.app, 'training.qr.checkIn', { mutation: true, input: { token: bad, name: '路人', mobile: '13900008888' } });
@@ -61,7 +56,7 @@ describe('training: QR self check-in', () => {
     }
     expect(await h.db.selectFrom('trainees').select('id').where('mobile', '=', '13900008888').execute()).toEqual([]);
     const outside = await refusal(h.deps, h.caller(null).training.qr.checkIn({ token: qrToken(await key(), yesterday.id, RULE).token, ...person }));
-    expect(outside.message).toMatch(/不在签到时间内：本课次为 \d{4}-\d{2}-\d{2} 09:00–11:00/);
+    expect(outside.message).toBe(`签到已于 ${addDays(shanghaiToday(), -1)} 11:30 截止。`);
   });
 
   it('a scanned token gives time to type (four minutes later it still works); after acceptSeconds it does not', async () => {

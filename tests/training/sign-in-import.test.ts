@@ -85,7 +85,7 @@ describe('sign-in sheet import (签到表导入)', () => {
     day1 = await coordinator.training.sessions.add({ courseId, date: '2026-11-20', startsAt: '09:00', endsAt: '11:30', venue: null });
     day2 = await coordinator.training.sessions.add({ courseId, date: '2026-11-21', startsAt: '09:00', endsAt: '11:30', venue: null });
     // 周九 was checked in by search on the first day
-    await coordinator.training.attendance.checkIn({ sessionId: day1.id, walkIn: { name: '周九', mobile: '13300133000', villageCode: null, tags: [] } });
+    await coordinator.training.attendance.checkIn({ sessionId: day1.id, walkIn: { name: '周九', mobile: '13300133000', villageCode: null, tags: [] }, late: true });
     file = await messySheet(MESSY_ROWS);
   });
   afterAll(() => h.close());
@@ -94,7 +94,7 @@ describe('sign-in sheet import (签到表导入)', () => {
     const preview = await coordinator.training.attendance.import.preview({ courseId, fileBase64: file, pageSize: 500 });
     expect(preview).toMatchObject({ headerRow: 3, missing: [] });
     expect(preview.mapping).toEqual({ name: '姓名', mobile: '联系电话', idCard: '身份证号', village: '所在村(社区)', date: '签到日期' });
-    expect(preview.totals).toEqual({ rows: 9, ok: 3, already: 1, duplicate: 1, problem: 4, newTrainees: 3 });
+    expect(preview.totals).toEqual({ rows: 9, ok: 3, already: 1, duplicate: 1, problem: 4, newTrainees: 3, nameDiffers: 0 });
     expect(preview.rows.total).toBe(9);
     const byRow = Object.fromEntries(preview.rows.items.map((r) => [r.row, r]));
     expect(Object.keys(byRow).map(Number)).toEqual([4, 5, 7, 8, 9, 10, 11, 13, 14]);
@@ -166,12 +166,18 @@ describe('sign-in sheet import (签到表导入)', () => {
       [10, undefined, '13200132000', undefined, '王楼村', '2026-11-21', undefined, '请填写学员姓名（不超过 50 字）。'],
     ]);
 
-    // one audit entry for the commit, a summary without mobiles
-    const audit = await h.db.selectFrom('audit_log').selectAll().where('action', '=', 'attendance.import').execute();
-    expect(audit).toHaveLength(1);
+    // one audit entry for the commit, a summary without mobiles, and one per session naming who it checked in
+    const audit = await h.db.selectFrom('audit_log').selectAll().where('action', '=', 'attendance.import').orderBy('id').execute();
+    expect(audit).toHaveLength(3);
     expect(audit[0]).toMatchObject({ entity: 'course', entity_id: String(courseId) });
     expect(audit[0]!.after).toMatchObject({ mode: 'skip_invalid', newTrainees: 3, newAttendance: 3, rejected: 4 });
-    expect(JSON.stringify(audit[0])).not.toMatch(/1[3-9]\d{9}/);
+    const imported = await h.db.selectFrom('attendance').select(['session_id', 'trainee_id']).where('method', '=', 'import').orderBy('trainee_id').execute();
+    const idsOf = (sessionId: number) => imported.filter((a) => a.session_id === sessionId).map((a) => a.trainee_id);
+    expect(audit.slice(1).map((a) => [a.entity, a.entity_id, a.after])).toEqual([
+      ['course_session', String(day1.id), { courseId, checkedIn: 1, traineeIds: idsOf(day1.id) }],
+      ['course_session', String(day2.id), { courseId, checkedIn: 2, traineeIds: expect.arrayContaining(idsOf(day2.id)) }],
+    ]);
+    expect(JSON.stringify(audit)).not.toMatch(/1[3-9]\d{9}/);
   });
 
   it('importing the same sheet again adds nothing', async () => {
@@ -181,7 +187,9 @@ describe('sign-in sheet import (签到表导入)', () => {
     expect(await attendance()).toEqual(before);
     expect(await traineeCount()).toBe(4);
     const preview = await coordinator.training.attendance.import.preview({ courseId, fileBase64: file });
-    expect(preview.totals).toEqual({ rows: 9, ok: 0, already: 4, duplicate: 1, problem: 4, newTrainees: 0 });
+    expect(preview.totals).toEqual({ rows: 9, ok: 0, already: 4, duplicate: 1, problem: 4, newTrainees: 0, nameDiffers: 0 });
+    // and no check-in audit rows: nothing was checked in
+    expect(await h.db.selectFrom('audit_log').select('id').where('entity', '=', 'course_session').where('action', '=', 'attendance.import').execute()).toHaveLength(2);
   });
 
   it('one ID card cannot belong to two people: not one registered under another mobile, nor twice in one sheet', async () => {

@@ -5,6 +5,7 @@ import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/ha
 import { hasPostgres, NO_POSTGRES_REASON } from '../support/env';
 import { refusal } from '../support/refusal';
 import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
+import { traineeOf } from './course-fixture';
 
 const XIGANG = '370481106000'; // 西岗镇: outside the coordinator's two towns
 const XIGANG_VILLAGE = '370481106201';
@@ -77,16 +78,18 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
     xigangCourse = await staff.training.courses.create(course(XIGANG, '西岗镇网店运营班'));
     const xs = await staff.training.sessions.add({ courseId: xigangCourse.id, date: '2026-11-21', startsAt: '14:00', endsAt: '16:00', venue: null });
 
-    const walkIn = (sessionId: number, name: string, mobile: string, villageCode: string | null, extra: { idCard?: string; tags?: ('women' | 'veteran')[] } = {}) =>
-      coordinator.training.attendance.checkIn({ sessionId, walkIn: { name, mobile, villageCode, tags: extra.tags ?? [], idCard: extra.idCard ?? null } });
-    original = (await walkIn(s1.id, '刘晓燕', '13900001111', ZHANGZHUANG, { idCard: ID_CARD, tags: ['women'] })).trainee.id;
-    duplicate = (await walkIn(s1.id, '刘 晓燕', '13900002222', ZHANGZHUANG)).trainee.id;
-    await coordinator.training.attendance.checkIn({ sessionId: s2.id, traineeId: duplicate });
-    namesake = (await walkIn(s1.id, '刘晓燕', '13900003333', WANGLOU)).trainee.id;
+    // the sessions took place last month: their attendance is recorded late
+    const walkIn = async (sessionId: number, name: string, mobile: string, villageCode: string | null, extra: { idCard?: string; tags?: ('women' | 'veteran')[] } = {}) =>
+      traineeOf(await coordinator.training.attendance.checkIn({ sessionId, walkIn: { name, mobile, villageCode, tags: extra.tags ?? [], idCard: extra.idCard ?? null }, late: true }));
+    original = (await walkIn(s1.id, '刘晓燕', '13900001111', ZHANGZHUANG, { idCard: ID_CARD, tags: ['women'] })).id;
+    duplicate = (await walkIn(s1.id, '刘 晓燕', '13900002222', ZHANGZHUANG)).id;
+    await coordinator.training.attendance.checkIn({ sessionId: s2.id, traineeId: duplicate, late: true });
+    namesake = (await walkIn(s1.id, '刘晓燕', '13900003333', WANGLOU)).id;
     await coordinator.training.outcomes.record({ traineeId: original, kind: 'shop_opened', occurredOn: '2026-11-25', platform: '淘宝', shopUrl: null, amountFen: null, evidence: '电话回访' });
-    const zhaoWalkIn = (mobile: string) => staff.training.attendance.checkIn({ sessionId: xs.id, walkIn: { name: '赵西岗', mobile, villageCode: XIGANG_VILLAGE, tags: [], idCard: null } });
-    zhao = (await zhaoWalkIn('13500004444')).trainee.id;
-    zhaoAgain = (await zhaoWalkIn('13500005555')).trainee.id;
+    const zhaoWalkIn = async (mobile: string) =>
+      traineeOf(await staff.training.attendance.checkIn({ sessionId: xs.id, walkIn: { name: '赵西岗', mobile, villageCode: XIGANG_VILLAGE, tags: [], idCard: null }, late: true }));
+    zhao = (await zhaoWalkIn('13500004444')).id;
+    zhaoAgain = (await zhaoWalkIn('13500005555')).id;
   });
   afterAll(() => h.close());
 
@@ -150,9 +153,9 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
     for (const profile of [asAdmin, asCoordinator.body, asStaff]) expect(JSON.stringify(profile)).not.toMatch(FULL_ID);
     expect(JSON.stringify(asStaff)).not.toMatch(FULL_MOBILE);
     // someone from a third town who came to the coordinator's class: visible to them, but not their mobile
-    const visitor = await coordinator.training.attendance.checkIn({ sessionId: s2.id, walkIn: { name: '孙外村', mobile: '13700006666', villageCode: XIGANG_VILLAGE, tags: [] } });
-    expect((await coordinator.training.trainees.get({ id: visitor.trainee.id })).trainee).toMatchObject({ mobile: '137****6666', mobileVisible: false });
-    expect((await admin.training.trainees.get({ id: visitor.trainee.id })).trainee).toMatchObject({ mobile: '13700006666', mobileVisible: true });
+    const visitor = traineeOf(await coordinator.training.attendance.checkIn({ sessionId: s2.id, walkIn: { name: '孙外村', mobile: '13700006666', villageCode: XIGANG_VILLAGE, tags: [] }, late: true }));
+    expect((await coordinator.training.trainees.get({ id: visitor.id })).trainee).toMatchObject({ mobile: '137****6666', mobileVisible: false, limited: true, villageName: null });
+    expect((await admin.training.trainees.get({ id: visitor.id })).trainee).toMatchObject({ mobile: '13700006666', mobileVisible: true, limited: false, villageName: '西岗村' });
 
     // history: the two-session course, one attended of two required, not completed; the outcome
     expect(asAdmin.courses).toEqual([
@@ -262,7 +265,7 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
     expect(JSON.stringify(audit)).not.toMatch(FULL_ID);
 
     // the merged mobile checks in as the kept trainee; search, list and duplicates no longer show the merged record
-    const walkIn = await coordinator.training.attendance.checkIn({ sessionId: s3.id, walkIn: { name: '刘晓燕', mobile: '139 0000 1111', villageCode: null, tags: [] } });
+    const walkIn = await coordinator.training.attendance.checkIn({ sessionId: s3.id, walkIn: { name: '刘晓燕', mobile: '139 0000 1111', villageCode: null, tags: [] }, late: true });
     expect(walkIn).toMatchObject({ status: 'checked_in', trainee: { id: duplicate } });
     expect((await coordinator.training.trainees.search({ q: 'lxy' })).map((t) => t.id)).not.toContain(original);
     expect((await coordinator.training.trainees.list({ filter: { q: '1111' } })).items.map((t) => t.id)).toEqual([duplicate]);
@@ -286,9 +289,9 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
   });
 
   it('two merges of the same pair at once (either way round): one merges, the other is refused', async () => {
-    const walkIn = (mobile: string) => coordinator.training.attendance.checkIn({ sessionId: s3.id, walkIn: { name: '周桂兰', mobile, villageCode: WANGLOU, tags: [] } });
-    const a = (await walkIn('13600007777')).trainee.id;
-    const b = (await walkIn('13600008888')).trainee.id;
+    const walkIn = async (mobile: string) => traineeOf(await coordinator.training.attendance.checkIn({ sessionId: s3.id, walkIn: { name: '周桂兰', mobile, villageCode: WANGLOU, tags: [] }, late: true }));
+    const a = (await walkIn('13600007777')).id;
+    const b = (await walkIn('13600008888')).id;
     const results = await Promise.allSettled([
       coordinator.training.trainees.merge({ keepId: a, mergeId: b }),
       coordinator.training.trainees.merge({ keepId: b, mergeId: a }),
@@ -304,22 +307,22 @@ describe('trainees: list, profile, edit, duplicates and merge', () => {
 
   it.runIf(hasPostgres)(`a check-in racing a merge waits for it: nothing lands on the merged record${hasPostgres ? '' : ` (skipped: ${NO_POSTGRES_REASON}; PGlite has one connection)`}`, async () => {
     const walkIn = (sessionId: number, mobile: string) =>
-      coordinator.training.attendance.checkIn({ sessionId, walkIn: { name: '孙立新', mobile, villageCode: ZHANGZHUANG, tags: [], idCard: null } });
-    const kept = (await walkIn(s1.id, '13900009001')).trainee.id;
-    const merged = (await walkIn(s1.id, '13900009002')).trainee.id;
+      coordinator.training.attendance.checkIn({ sessionId, walkIn: { name: '孙立新', mobile, villageCode: ZHANGZHUANG, tags: [], idCard: null }, late: true });
+    const kept = traineeOf(await walkIn(s1.id, '13900009001')).id;
+    const merged = traineeOf(await walkIn(s1.id, '13900009002')).id;
     let bySearch: Promise<unknown> | undefined;
     let byMobile: ReturnType<typeof walkIn> | undefined;
     // what trainees.merge holds while it moves the attendance: both trainees locked, one marked merged
     await h.db.transaction().execute(async (trx) => {
       await trx.selectFrom('trainees').select('id').where('id', 'in', [kept, merged]).orderBy('id').forUpdate().execute();
       await trx.updateTable('trainees').set({ merged_into_id: kept, merged_at: new Date() }).where('id', '=', merged).execute();
-      bySearch = refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: s2.id, traineeId: merged }));
+      bySearch = refusal(h.deps, coordinator.training.attendance.checkIn({ sessionId: s2.id, traineeId: merged, late: true }));
       byMobile = walkIn(s3.id, '13900009002');
       await new Promise((resolve) => setTimeout(resolve, 300)); // both are waiting on the lock by now
     });
     // the search check-in finds no trainee to check in; the mobile checks in the one kept
     expect(await bySearch).toMatchObject({ code: 'NOT_FOUND', appCode: 'TRAINEE_NOT_FOUND' });
-    expect((await byMobile!).trainee.id).toBe(kept);
+    expect(traineeOf(await byMobile!).id).toBe(kept);
     const onMerged = await h.db.selectFrom('attendance').select('session_id').where('trainee_id', '=', merged).execute();
     expect(onMerged).toEqual([{ session_id: s1.id }]); // only what was there before (the real merge moves it)
   });

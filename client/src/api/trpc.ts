@@ -43,6 +43,7 @@ export const trpc = createTRPCClient<AppRouter>({
     sessionLink,
     // Same origin, so fetch sends the httpOnly session cookie by default. The server answers
     // errors in the language named here.
-    httpBatchLink({ url: '/trpc', headers: () => ({ 'x-cuntong-lang': currentLang() }) }),
+    // At most 20 calls a batch: the server refuses bigger ones (MAX_BATCH in server/src/app.ts).
+    httpBatchLink({ url: '/trpc', maxItems: 20, headers: () => ({ 'x-cuntong-lang': currentLang() }) }),
   ],
 });

@@ -304,6 +304,8 @@ export interface AttendanceTable {
   method: AttendanceMethod;
   recorded_by: number | null;
   checked_in_at: CreatedAt;
+  /** Recorded by a coordinator after the session's check-in window had closed (`late: true`). */
+  late_entry: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface CourseCompletionsTable {

@@ -37,23 +37,28 @@ export function createBullmqQueue(options: BullmqOptions): JobQueue {
     return events;
   };
 
+  const coalesce = coalescing<EnqueuedJob>();
+
   return {
     kind: 'bullmq',
     async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<EnqueuedJob> {
       const def = registry.get(name)!;
       const parsed = parsePayload(name, payload);
       const key = def.dedupeKey?.(parsed as never);
-      // Listen before adding, so a fast worker cannot finish the job before we subscribe.
-      const ev = await queueEvents();
-      const job = await queue.add(name, parsed, {
-        attempts: def.attempts ?? DEFAULT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: backoffDelay(def, 1) },
-        delay: opts.delayMs,
-        removeOnComplete: { age: 24 * 3600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-        ...(key ? { deduplication: { id: key, keepLastIfActive: true } } : {}),
-      });
-      return { id: job.id!, finished: (timeoutMs = 60_000) => job.waitUntilFinished(ev, timeoutMs) };
+      const add = async (): Promise<EnqueuedJob> => {
+        // Listen before adding, so a fast worker cannot finish the job before we subscribe.
+        const ev = await queueEvents();
+        const job = await queue.add(name, parsed, {
+          attempts: def.attempts ?? DEFAULT_ATTEMPTS,
+          backoff: { type: 'exponential', delay: backoffDelay(def, 1) },
+          delay: opts.delayMs,
+          removeOnComplete: { age: 24 * 3600, count: 1000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+          ...(key ? { deduplication: { id: key, keepLastIfActive: true } } : {}),
+        });
+        return { id: job.id!, finished: (timeoutMs = 60_000) => job.waitUntilFinished(ev, timeoutMs) };
+      };
+      return key ? coalesce(`${key}|${opts.delayMs ?? 0}`, add) : add();
     },
     async ping() {
       await conn.ping();
@@ -64,6 +69,35 @@ export function createBullmqQueue(options: BullmqOptions): JobQueue {
       conn.disconnect();
     },
   };
+}
+
+/**
+ * Adds of one deduplicated job, coalesced in this process: while one is on its way to Redis, the
+ * callers after it wait and share the next one, sent when it returns. Every caller's add is still
+ * sent after the caller asked (after its commit), so the job it is given runs after that commit —
+ * sharing an add already under way would not promise that. A hall of check-ins then costs two
+ * Redis round trips at a time instead of one each, and Redis sends back one event, not hundreds.
+ */
+function coalescing<T>() {
+  const lanes = new Map<string, { sending: boolean; waiting: { resolve: (v: T) => void; reject: (e: unknown) => void }[] }>();
+  return (key: string, send: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const lane = lanes.get(key) ?? { sending: false, waiting: [] };
+      lanes.set(key, lane);
+      lane.waiting.push({ resolve, reject });
+      const pump = () => {
+        lane.sending = true;
+        const batch = lane.waiting.splice(0);
+        send()
+          .then((v) => batch.forEach((w) => w.resolve(v)), (e) => batch.forEach((w) => w.reject(e)))
+          .finally(() => {
+            lane.sending = false;
+            if (lane.waiting.length) pump();
+            else lanes.delete(key);
+          });
+      };
+      if (!lane.sending) pump();
+    });
 }
 
 export interface BullmqWorkerHandle {

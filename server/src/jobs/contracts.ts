@@ -6,6 +6,8 @@ import { z } from 'zod';
  * start when a name here has no handler, or two.
  */
 export const jobPayloads = {
+  /** Nightly: expired sessions and login attempts no throttle count looks at any more are deleted. */
+  'auth.housekeeping': z.object({}),
   /** Count towns and villages under each county and town (coverage denominators). Empty: every county. */
   'regions.rollup': z.object({ countyCode: z.string().regex(/^\d{6}000000$/).optional() }),
   /** Station snapshots for a town, a county, or (empty) everything, as of a day (default today). */

@@ -1,3 +1,4 @@
+import { authJobs } from '../modules/auth/auth.jobs';
 import { livestreamJobs } from '../modules/livestream/livestream.jobs';
 import { regionsJobs } from '../modules/regions/regions.jobs';
 import { stationsJobs } from '../modules/stations/stations.jobs';
@@ -5,4 +6,4 @@ import { trainingJobs } from '../modules/training/training.jobs';
 import type { JobDefinition } from './registry';
 
 /** Every domain's job handlers; `buildRegistry` checks them against contracts.ts. */
-export const jobDefinitions: readonly JobDefinition<any>[] = [...regionsJobs, ...stationsJobs, ...trainingJobs, ...livestreamJobs];
+export const jobDefinitions: readonly JobDefinition<any>[] = [...authJobs, ...regionsJobs, ...stationsJobs, ...trainingJobs, ...livestreamJobs];

@@ -81,7 +81,9 @@ export async function toXlsx(
 ): Promise<ExportOutput> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '村通 Cuntong';
-  const sheet = workbook.addWorksheet(options.sheetName.replace(/[\\/?*[\]:]/g, ' '), { views: [{ state: 'frozen', ySplit: 1 }] });
+  // Excel refuses these characters in a sheet name, and a quote at either end: the name the user gave, made acceptable
+  const sheetName = options.sheetName.replace(/[\\/?*[\]:]/g, ' ').replace(/^'+|'+$/g, '').trim() || 'Sheet1';
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: Math.min(40, Math.max(10, c.header.length * 2 + 4)) }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchema } from './schema';
 
 /**
  * The list convention: `{ page, pageSize, sort, filter }` in, `{ items, total }` out. Exports take
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export function listInput<F extends z.ZodType, S extends readonly [string, ...string[]]>(filter: F, sortKeys: S) {
   return z.object({
-    page: z.number().int().min(1).default(1),
+    page: pageSchema.default(1),
     pageSize: z.number().int().min(1).max(200).default(20),
     sort: z
       .object({ key: z.enum(sortKeys), order: z.enum(['asc', 'desc']).default('asc') })

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/types';
 import { AppError } from './app-error';
 import { normaliseText, readSheet, type ReadSheet, type SheetRow } from './sheet';
+import { PREVIEW_MAX_LISTED } from './upload-limits';
 
 /**
  * Mapping the columns of a user's own spreadsheet to our fields, shared by every import: header
@@ -86,6 +88,28 @@ export async function readMappedSheet<F extends string>(
   const mapping = sent ?? (await rememberedMapping<F>(db, userId, kind, sheet.headers)) ?? columns.guess(sheet.headers);
   const missing = required.filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
   return { sheet, mapping, missing };
+}
+
+/** How many problems a file has, in all and per column (null: the row as a whole). */
+export function problemCounts(problems: readonly { field: string | null }[]) {
+  const byField = new Map<string | null, number>();
+  for (const p of problems) byField.set(p.field, (byField.get(p.field) ?? 0) + 1);
+  return {
+    problemTotal: problems.length,
+    problemsByField: [...byField].map(([field, count]) => ({ field, count })).sort((a, b) => b.count - a.count),
+  };
+}
+export const problemCountsOutput = {
+  problemTotal: z.number(),
+  problemsByField: z.array(z.object({ field: z.string().nullable(), count: z.number() })),
+};
+
+/**
+ * A file's problems as an answer carries them: the first PREVIEW_MAX_LISTED in row order and the
+ * counts of all (a million-row file of bad rows answers in a few KB, not 63 MB).
+ */
+export function summariseProblems<P extends { row: number; field: string | null }>(problems: readonly P[]) {
+  return { problems: problems.toSorted((a, b) => a.row - b.row).slice(0, PREVIEW_MAX_LISTED), ...problemCounts(problems) };
 }
 
 /** All-or-nothing: a file with any problem is refused whole, naming (up to 20 of) its rows. */

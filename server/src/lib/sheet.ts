@@ -1,7 +1,12 @@
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { AppError } from './app-error';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AppError, badRequest } from './app-error';
+import { readUploadRows, type RawRow } from './sheet-worker-pool';
 import { toHalfWidth } from './text';
+import { decodeUpload, isZip } from './upload-limits';
+
+export type { RawRow };
+/** Cell text as it may be stored: no NUL, no lone surrogate (the reader applies it to every cell). */
+export { cleanText } from './sheet-read.mjs';
 
 /**
  * Reading the spreadsheets people actually keep: a title row or two above the header, merged
@@ -26,22 +31,10 @@ export function normaliseText(value: string): string {
   return toHalfWidth(value).replace(/\s+/g, '');
 }
 
-function cellValue(value: ExcelJS.CellValue): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    if ('result' in value) return cellValue(value.result as ExcelJS.CellValue); // formula
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('text' in value) return String(value.text); // hyperlink
-    return null; // an error cell (#N/A…) and anything else: no value
-  }
-  return value;
-}
-
 /** The first rows, among which the header is looked for. */
 const HEADER_SEARCH_ROWS = 15;
 
-const rowTexts = (values: unknown[]) => values.map((v) => cellValue(v as ExcelJS.CellValue)).filter((v): v is string => typeof v === 'string');
+const rowTexts = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string');
 
 /**
  * The header row: the one (among the first 15) that names the most of `knownHeaders`, or, naming
@@ -59,40 +52,6 @@ function findHeaderRow(head: { number: number; values: unknown[] }[], knownHeade
   return head.find((row) => new Set(rowTexts(row.values).filter((v) => normaliseText(v) !== '')).size >= 2)?.number ?? 0;
 }
 
-/** A row as a reader gives it: its 1-based number and its cell values by column. */
-export interface RawRow {
-  number: number;
-  values: unknown[];
-}
-
-/**
- * The first worksheet of an xlsx, row by row, streamed: a 100,000-row sign-in sheet is read in
- * seconds without holding the workbook model. (exceljs's stream decoder is patched, see
- * patches/exceljs@4.4.0.patch: unpatched, a Chinese character split between two chunks of the
- * file came out as U+FFFD.)
- */
-async function* xlsxRows(bytes: Buffer): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache', // dates are numbers with a date format
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  let sawSheet = false;
-  try {
-    for await (const worksheet of reader) {
-      sawSheet = true;
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield { number: row.number, values: row.values as unknown[] };
-      break; // the first worksheet only
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: err instanceof Error ? err.message.slice(0, 120) : 'xlsx' });
-  }
-  if (!sawSheet) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no worksheet' });
-}
-
 /**
  * Rows of any source (an xlsx, a CSV) as a sheet: the header found among the first rows, each
  * later row as cells by header text, blank rows dropped.
@@ -108,7 +67,7 @@ export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<Raw
     headerRow = findHeaderRow(head, knownHeaders);
     if (headerRow === 0) throw new AppError('IMPORT_FILE_UNREADABLE', 'BAD_REQUEST', { detail: 'no header row found' });
     head.find((r) => r.number === headerRow)!.values.forEach((v, col) => {
-      const text = v === null || v === undefined ? '' : normaliseText(String(cellValue(v as ExcelJS.CellValue) ?? ''));
+      const text = v === null || v === undefined ? '' : normaliseText(String(v));
       if (text && !headers.includes(text)) {
         headers.push(text);
         columnHeader.set(col, text);
@@ -120,7 +79,7 @@ export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<Raw
     const cells: Record<string, unknown> = {};
     let filled = false;
     for (const [col, header] of columnHeader) {
-      const value = cellValue(row.values[col] as ExcelJS.CellValue);
+      const value = row.values[col] ?? null; // text, a number, a boolean, a date (sheet-read.mjs)
       const blank = value === null || (typeof value === 'string' && normaliseText(value) === '');
       if (!blank) filled = true;
       cells[header] = blank ? null : value;
@@ -128,7 +87,9 @@ export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<Raw
     if (filled) rows.push({ rowNumber: row.number, cells });
   };
 
+  let seen = 0;
   for await (const row of source) {
+    if (++seen % 5_000 === 0) await nextTurn(); // 100,000 rows take a few hundred ms: let other requests in between
     if (headerRow) take(row);
     else if (row.number <= HEADER_SEARCH_ROWS) head.push(row);
     else {
@@ -140,9 +101,18 @@ export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<Raw
   return { headers, headerRow, rows };
 }
 
-/** Read the first worksheet of an xlsx (base64) as a sheet. */
-export function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
-  return sheetFromRows(xlsxRows(Buffer.from(base64, 'base64')), knownHeaders);
+/**
+ * Read the first worksheet of an xlsx (base64) as a sheet, off the event loop and within the
+ * limits of upload-limits.ts. An empty file or one that is not a zip is refused at once.
+ */
+export async function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+  return readSheetFile(decodeUpload(base64), 'xlsx', knownHeaders);
+}
+
+/** An uploaded file's bytes (see decodeUpload) as a sheet: an xlsx's first worksheet, or a CSV. */
+export async function readSheetFile(bytes: Uint8Array, format: 'xlsx' | 'csv', knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+  if (format === 'xlsx' && !isZip(bytes)) throw badRequest('IMPORT_FILE_UNREADABLE', { detail: 'not an xlsx file' });
+  return sheetFromRows(await readUploadRows(bytes, format), knownHeaders);
 }
 
 /** Excel serials count days from 1899-12-30. */

@@ -8,6 +8,11 @@ import type { Actor } from '../modules/auth/actor';
 /** What the app is built from: created once at boot and shared by every request. */
 export interface AppDeps {
   db: Db;
+  /**
+   * Where query procedures and exports read (see readsOnReadPool in trpc.ts): a pool with a
+   * statement timeout on PostgreSQL. Absent (tests calling procedures directly): `db`.
+   */
+  readDb?: Db;
   queue: JobQueue;
   config: Config;
   log: Logger;

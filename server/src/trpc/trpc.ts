@@ -1,9 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { ZodError, ZodRealError } from 'zod';
 import { translate, type Lang } from '../i18n/messages';
 import { AppError } from '../lib/app-error';
+import { findUnstorableText, inLanguage, UNSTORABLE_TEXT_MESSAGE } from '../lib/schema';
 import type { Role } from '../db/types';
 import type { Context } from './context';
+import { sessionsChanged } from './session-cache';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
@@ -18,7 +20,7 @@ const t = initTRPC.context<Context>().create({
     } else if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
       // only a bad *input*; a ZodError from output validation is the server breaking its own contract
       appCode = 'BAD_INPUT';
-      issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: inLanguage(i.message, lang) }));
       params = { detail: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') };
     } else if (error.code === 'UNAUTHORIZED') {
       appCode = ctx?.sessionProblem === 'expired' ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED';
@@ -27,6 +29,12 @@ const t = initTRPC.context<Context>().create({
     } else if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
       appCode = 'BAD_INPUT';
       params = { detail: error.message };
+    } else if (error.code === 'NOT_FOUND') {
+      // a path no procedure has (services' own "not found" are AppErrors, above)
+      appCode = 'PROCEDURE_NOT_FOUND';
+    } else if (error.code === 'METHOD_NOT_SUPPORTED') {
+      // a mutation sent as GET, or a query as POST
+      appCode = 'METHOD_NOT_SUPPORTED';
     } else {
       // Never a raw database or library error to the user; the log keeps the detail.
       appCode = 'INTERNAL';
@@ -54,7 +62,46 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Exports page through a list like the list does, though they are mutations (a file comes back). */
+const EXPORT_PATH = /(^|\.)(export|\w+Export)$/;
+/** SQLSTATE query_canceled: the read pool's statement_timeout struck. */
+const STATEMENT_TIMEOUT = '57014';
+
+/**
+ * Query procedures and exports read on the read pool (ctx.readDb): a burst of lists waits for its
+ * few connections and times out there, while logins, check-ins and the ledger keep the main pool.
+ */
+const readsOnReadPool = t.middleware(async ({ ctx, type, path, next }) => {
+  const reads = type === 'query' || EXPORT_PATH.test(path);
+  const result = reads && ctx.readDb ? await next({ ctx: { ...ctx, db: ctx.readDb } }) : await next();
+  if (!result.ok && (result.error.cause as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT) {
+    throw new AppError('QUERY_TIMEOUT', 'BAD_REQUEST');
+  }
+  return result;
+});
+
+/**
+ * Text PostgreSQL cannot store (a NUL byte, a lone surrogate) is refused in any string or key of any
+ * procedure's input, before its schema runs: one 400 in the caller's language instead of a 500 from
+ * the database or from the audit log's JSON, and no schema can forget it.
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnstorableText(await getRawInput());
+  if (found) {
+    const path = found.length > 20 ? [...found.slice(0, 20), '…'] : found; // named, not spelled out, in a hostile nesting
+    throw new TRPCError({ code: 'BAD_REQUEST', cause: new ZodRealError([{ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE, input: undefined }]) });
+  }
+  return next();
+});
+
+/** Users and sessions change only through auth.* mutations: each one empties the session caches. */
+const authChanges = t.middleware(async ({ type, path, next }) => {
+  const result = await next();
+  if (result.ok && type === 'mutation' && path.startsWith('auth.')) sessionsChanged();
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(readsOnReadPool).use(authChanges).use(storableInput);
 
 /** What a user holding a one-time password may still call. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['auth.password.change', 'auth.session.logout']);

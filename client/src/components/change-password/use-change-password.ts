@@ -5,12 +5,13 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { useAuthStore } from '@/stores/use-auth-store';
+import { longAndMixed } from '@/utils/password-rule';
 import { toast } from '@/utils/toast';
 
 type ChangeInput = RouterInputs['auth']['password']['change'];
 type ChangeForm = ChangeInput & { confirmPassword: string };
 
-/** Change one's own password. Strength rules are the server's: its message says what is missing. */
+/** Change one's own password. Length and variety are checked here too; the server's message names any other problem. */
 export function useChangePassword(onDone: () => void) {
   const { t, locale } = useI18n();
   const auth = useAuthStore();
@@ -21,9 +22,15 @@ export function useChangePassword(onDone: () => void) {
   const sameAsNew: FormItemRule['validator'] = (_rule, value: string, callback) => {
     callback(value === form.newPassword ? undefined : new Error(t('auth.password.mismatch')));
   };
+  const strongEnough: FormItemRule['validator'] = (_rule, value: string, callback) => {
+    callback(!value || longAndMixed(value) ? undefined : new Error(t('auth.password.weak')));
+  };
   const rules = computed<FormRules<ChangeForm>>(() => ({
     currentPassword: [{ required: true, message: t('auth.password.currentRequired'), trigger: 'blur' }],
-    newPassword: [{ required: true, message: t('auth.password.newRequired'), trigger: 'blur' }],
+    newPassword: [
+      { required: true, message: t('auth.password.newRequired'), trigger: 'blur' },
+      { validator: strongEnough, trigger: 'blur' },
+    ],
     confirmPassword: [
       { required: true, message: t('auth.password.confirmRequired'), trigger: 'blur' },
       { validator: sameAsNew, trigger: 'blur' },

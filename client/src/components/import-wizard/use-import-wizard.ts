@@ -25,12 +25,16 @@ export interface ImportPreviewBase<F extends string> {
   mapping: Partial<Record<F, string>>;
   missing: F[];
   totals: { ok: number; problem: number };
+  /** Problems of the whole file, in all and per column (the rows themselves come a page at a time). */
+  problemTotal: number;
+  problemsByField: { field: string | null; count: number }[];
   rows: { items: ImportRowBase[]; total: number };
 }
 
-/** What every import's commit answers: the counts (read by the page) and the rows not imported. */
+/** What every import's commit answers: the counts (read by the page) and the rows not imported (the first 10,000 of them). */
 export interface ImportResultBase {
-  rejects: { filename: string; contentBase64: string } | null;
+  rejected: number;
+  rejects: { filename: string; contentBase64: string; rows: number } | null;
 }
 
 export interface PickedFile {
@@ -102,7 +106,7 @@ export interface ImportWizard<F extends string, P extends ImportPreviewBase<F>, 
 }
 
 export const IMPORT_PAGE_SIZE = 50;
-/** The servers take up to 14 M base64 characters (~10 MB of xlsx); a 100,000-row sheet is ~4 MB. */
+/** The server takes files up to 10 MB (server/src/lib/upload-limits.ts); a 100,000-row sheet is ~4 MB. */
 const MAX_BYTES = 10 * 1024 * 1024;
 
 /**

@@ -59,11 +59,13 @@ export const storageKey = (userId: number) => `cuntong.ledgerOutbox.${userId}`;
 
 /**
  * Whether a failed save is worth keeping to send later: the request never got a translated answer
- * from the server (network down, connection dropped, a proxy's error page, a 5xx). An answer with
- * an application code (locked day, concurrent edit, bad input) will not change by sending again.
+ * from the server (network down, connection dropped, a proxy's error page, a 5xx), or the server
+ * was too busy to take it (429 RATE_LIMITED). An answer with any other application code (locked
+ * day, concurrent edit, bad input) will not change by sending again.
  */
 export function isTransientFailure(error: unknown): boolean {
   const data = (error as { data?: { appCode?: string; httpStatus?: number } | null } | null)?.data;
   if (!data?.appCode) return true;
+  if (data.appCode === 'RATE_LIMITED') return true;
   return (data.httpStatus ?? 0) >= 500 && data.appCode === 'INTERNAL';
 }

@@ -3,7 +3,7 @@ import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc } from '@/api/trpc';
-import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+import { addDays, formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 
 /** 活跃主播规则: the versions, and (admin) a new one from an effective date. */
@@ -33,6 +33,7 @@ export function useRule() {
     onSuccess: async (result) => {
       dialogOpen.value = false;
       toast('success', t('livestreamMetrics.rule.created', { version: result.rule.version, months: result.recomputeMonths.length }));
+      if (result.withdrawn.length) toast('warning', t('livestreamMetrics.rule.withdrawn', { versions: result.withdrawn.join('、') }));
       await client.invalidateQueries({ queryKey: ['livestream.metrics.rule.list'] });
     },
     onError: (e) => {
@@ -46,9 +47,12 @@ export function useRule() {
     }
     create.mutate();
   }
-  /** Versions may not take effect before the one in force. */
-  const earliest = computed(() => versions.value.reduce((d, v) => (v.effectiveFrom > d ? v.effectiveFrom : d), '0000-00-00'));
-  const isTooEarly = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` < earliest.value;
+  /** A new version takes effect from the one in force's date (versions still to come it replaces) up to a year ahead, as the server checks. */
+  const earliest = computed(() => inForce.value?.effectiveFrom ?? '0000-00-00');
+  const isOutOfRange = (d: Date) => {
+    const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    return day < earliest.value || day > addDays(shanghaiToday(), 365);
+  };
 
   return {
     t,
@@ -63,6 +67,6 @@ export function useRule() {
     openForm,
     submit,
     saving: computed(() => create.isPending.value),
-    isTooEarly,
+    isOutOfRange,
   };
 }

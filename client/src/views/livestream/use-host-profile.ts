@@ -7,7 +7,7 @@ import { trpc } from '@/api/trpc';
 import { toast } from '@/utils/toast';
 import { HOST_KEY, HOSTS_KEY, useIsBureau, useLivestreamLabels, type HostProfile } from './livestream-labels';
 
-/** One host: details, accounts, the trainee link (suggested by mobile, confirmed here), recent streams. */
+/** One host: details, accounts, the trainee link (suggested by mobile, confirmed here by the bureau; a base manager sees only a confirmed link), recent streams. */
 export function useHostProfile() {
   const { t } = useI18n();
   const route = useRoute();

@@ -199,6 +199,8 @@ export function useStreamEntry() {
     searchHosts: (text: string) => (q.value = text.trim()),
     platformOptions: computed(() => labels.platformOptions()),
     isEdit: editId !== undefined,
+    // a stream is recorded after it happened, and none before 2016 (the server refuses both, saying why)
+    dayRange: { min: '2016-01-01', max: shanghaiToday() },
     submit,
     saving: computed(() => save.isPending.value || update.isPending.value),
     error: computed(() => {

@@ -27,7 +27,7 @@ export function useStationImport(onImported: (created: number) => void) {
   const preview = useMutation({ mutationFn: (base64: string) => trpc.stations.import.preview.mutate({ fileBase64: base64 }) });
   const commit = useMutation({
     mutationFn: (base64: string) => trpc.stations.import.commit.mutate({ fileBase64: base64 }),
-    onSuccess: (result) => onImported(result.created.length),
+    onSuccess: (result) => onImported(result.validRows),
   });
 
   async function choose(file: File | undefined): Promise<void> {

@@ -3,12 +3,14 @@ import type { FormInstance, FormRules } from 'element-plus';
 import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
-import { trpc, type RouterInputs } from '@/api/trpc';
+import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { useDebouncedText } from '@/composables/use-debounced-text';
 import { useTrainingLabels, type Trainee, type TraineeTag } from './training-labels';
 import { useSessionContext } from './use-session-context';
 
 type WalkIn = Extract<RouterInputs['training']['attendance']['checkIn'], { walkIn: unknown }>['walkIn'];
+type CheckInAnswer = RouterOutputs['training']['attendance']['checkIn'];
+type CheckedIn = Extract<CheckInAnswer, { trainee: unknown }>;
 
 /** Searches start at two characters (the server's minimum); results come ~200 ms after the last key. */
 const MIN_QUERY = 2;
@@ -18,12 +20,23 @@ const SEARCH_DELAY_MS = 200;
 interface LastResult {
   name: string;
   status: 'checked_in' | 'already_checked_in';
+  lateEntry: boolean;
 }
+
+/** A walk-in whose mobile is registered under another name: shown masked, checked in only once confirmed. */
+interface NameToConfirm {
+  maskedName: string;
+  input: WalkIn;
+}
+
+const checkedIn = (answer: CheckInAnswer): answer is CheckedIn => answer.status !== 'confirm_name';
 
 /**
  * The coordinator's check-in screen: type a few letters (name, pinyin initials, mobile's last
  * digits), tap the person, next. A tap shows ✓ at once and is confirmed by the server; a walk-in is
- * registered and checked in in one step.
+ * registered and checked in in one step (a known mobile under another name only once confirmed).
+ * Check-in is taken within the session's window, shown at the top; after it has closed, a late
+ * entry is recorded only with 补录 switched on.
  */
 export function useCheckIn() {
   const { t } = useI18n();
@@ -56,8 +69,21 @@ export function useCheckIn() {
   const last = ref<LastResult | null>(null);
   const failure = ref<string | null>(null);
 
+  // ---- the window: 签到时间, and 补录 once it has closed -----------------------------------------------
+  const checkInWindow = computed(() => context.session.value?.checkInWindow ?? null);
+  /** Record late entries (after the window has closed): an explicit choice, never the default. */
+  const late = ref(false);
+  const lateAllowed = computed(() => checkInWindow.value?.state === 'closed' && checkInWindow.value.started);
+  const sendLate = () => late.value && lateAllowed.value;
+
+  const settle = (answer: CheckedIn) => {
+    marks.set(answer.trainee.id, answer.status);
+    last.value = { name: answer.trainee.name, status: answer.status, lateEntry: answer.lateEntry };
+    if (answer.status === 'checked_in') counted();
+  };
+
   const tap = useMutation({
-    mutationFn: (trainee: Trainee) => trpc.training.attendance.checkIn.mutate({ sessionId: sessionId.value, traineeId: trainee.id }),
+    mutationFn: (trainee: Trainee) => trpc.training.attendance.checkIn.mutate({ sessionId: sessionId.value, traineeId: trainee.id, late: sendLate() }),
   });
 
   /** Tap a trainee: ✓ at once, then the server's word ("checked in" or "already checked in"). */
@@ -68,9 +94,8 @@ export function useCheckIn() {
     failure.value = null;
     try {
       const result = await tap.mutateAsync(trainee);
-      marks.set(trainee.id, result.status);
-      last.value = { name: result.trainee.name, status: result.status };
-      if (result.status === 'checked_in') counted();
+      if (!checkedIn(result)) throw new Error(result.status); // a known trainee is never asked about
+      settle(result);
     } catch (error) {
       if (before) marks.set(trainee.id, before);
       else marks.delete(trainee.id);
@@ -102,12 +127,18 @@ export function useCheckIn() {
   });
   const villageOptions = computed(() => (villages.data.value ?? []).map((v) => ({ value: v.code, label: v.name })));
 
+  /** Set when the mobile is registered under another name: the coordinator confirms or cancels. */
+  const nameToConfirm = ref<NameToConfirm | null>(null);
   const register = useMutation({
-    mutationFn: (input: WalkIn) => trpc.training.attendance.checkIn.mutate({ sessionId: sessionId.value, walkIn: input }),
-    onSuccess: (result) => {
-      marks.set(result.trainee.id, result.status);
-      last.value = { name: result.trainee.name, status: result.status };
-      if (result.status === 'checked_in') counted();
+    mutationFn: (request: { input: WalkIn; confirmName: boolean }) =>
+      trpc.training.attendance.checkIn.mutate({ sessionId: sessionId.value, walkIn: request.input, confirmName: request.confirmName, late: sendLate() }),
+    onSuccess: (result, request) => {
+      if (!checkedIn(result)) {
+        nameToConfirm.value = { maskedName: result.maskedName, input: request.input };
+        return;
+      }
+      nameToConfirm.value = null;
+      settle(result);
       Object.assign(walkIn, { name: '', mobile: '', idCard: '', tags: [] });
       walkInRef.value?.clearValidate();
     },
@@ -118,14 +149,25 @@ export function useCheckIn() {
     const valid = await walkInRef.value?.validate().catch(() => false);
     if (!valid) return;
     failure.value = null;
+    nameToConfirm.value = null;
     register.mutate({
-      name: walkIn.name.trim(),
-      mobile: walkIn.mobile.trim(),
-      idCard: walkIn.idCard.trim() || null,
-      villageCode: walkIn.villageCode || null,
-      tags: [...walkIn.tags],
+      input: {
+        name: walkIn.name.trim(),
+        mobile: walkIn.mobile.trim(),
+        idCard: walkIn.idCard.trim() || null,
+        villageCode: walkIn.villageCode || null,
+        tags: [...walkIn.tags],
+      },
+      confirmName: false,
     });
   }
+
+  /** The same person after all: check them in under their registered record. */
+  function confirmName(): void {
+    if (!nameToConfirm.value || register.isPending.value) return;
+    register.mutate({ input: nameToConfirm.value.input, confirmName: true });
+  }
+  const cancelName = () => (nameToConfirm.value = null);
 
   const searchError = computed(() => (results.error.value ? errorMessage(results.error.value) : null));
   const walkInError = computed(() => (register.error.value ? errorMessage(register.error.value) : null));
@@ -136,6 +178,12 @@ export function useCheckIn() {
     course: context.course,
     session: context.session,
     courseId: context.courseId,
+    checkInWindow,
+    late,
+    lateAllowed,
+    nameToConfirm,
+    confirmName,
+    cancelName,
     search,
     searchNow,
     searching,

@@ -13,7 +13,8 @@ const RETRY_MS = 5_000;
 
 /**
  * The projector screen: a QR code of the public check-in page with the session's current token
- * (asked again when the server says it turns), and the attendance so far.
+ * (asked again when the server says it turns), the attendance so far, and the check-in window —
+ * with a clear warning while it is not open yet or has closed (a scan is refused then).
  */
 export function useQrScreen() {
   const { t } = useI18n();
@@ -67,6 +68,7 @@ export function useQrScreen() {
     course: context.course,
     session: context.session,
     courseId: context.courseId,
+    checkInWindow: computed(() => context.session.value?.checkInWindow ?? null),
     count: computed(() => context.serverCount.value ?? 0),
     url,
     canvas,

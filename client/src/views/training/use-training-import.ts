@@ -16,7 +16,8 @@ export const SIGN_IN_FIELDS = ['name', 'mobile', 'idCard', 'village', 'date'] as
 
 /**
  * 导入签到表 for one course: the shared import flow (use-import-wizard.ts) plus what is the
- * course's own — which course, and the session the rows are for (by default each row's by its date).
+ * course's own — which course, the session the rows are for (by default each row's by its date),
+ * and whether rows whose mobile is registered under another name are confirmed as that person.
  */
 export function useTrainingImport() {
   const route = useRoute();
@@ -31,11 +32,14 @@ export function useTrainingImport() {
 
   /** null: each row's session by its date. */
   const sessionId = ref<number | null>(null);
+  /** Import rows whose name differs from the one registered with their mobile, as that trainee. */
+  const confirmNames = ref(false);
 
   const base = ({ file, mapping }: WizardRequest<SignInField>) => ({
     courseId: courseId.value,
     fileBase64: file.base64,
     ...(sessionId.value !== null ? { sessionId: sessionId.value } : {}),
+    confirmNames: confirmNames.value,
     ...(mapping ? { mapping: mapping as NonNullable<PreviewInput['mapping']> } : {}),
   });
 
@@ -54,11 +58,17 @@ export function useTrainingImport() {
       ]),
     onClear: () => {
       sessionId.value = null;
+      confirmNames.value = false;
     },
   });
 
   function setSession(id: number | null): void {
     sessionId.value = id;
+    wizard.restart();
+  }
+
+  function setConfirmNames(value: boolean): void {
+    confirmNames.value = value;
     wizard.restart();
   }
 
@@ -68,5 +78,7 @@ export function useTrainingImport() {
     course: computed(() => course.data.value ?? null),
     sessionId,
     setSession,
+    confirmNames,
+    setConfirmNames,
   };
 }

@@ -4,6 +4,7 @@ import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type Role } from '@/api/trpc';
+import { longAndMixed } from '@/utils/password-rule';
 import { ROLES, SCOPE_KIND_OF_ROLE, scopesForRole, type User } from './user-roles';
 import { useTownSearch } from './use-towns';
 
@@ -95,7 +96,8 @@ export function useUserForm(
     mobile: [{ validator: check(looksLikeMobile, 'users.form.mobileInvalid'), trigger: 'blur' }],
     role: [{ required: true, message: t('users.form.roleRequired'), trigger: 'change' }],
     password: [
-      { validator: check((v) => v.length >= 8 && /[A-Za-z]/.test(v) && /\d/.test(v), 'users.form.passwordWeak'), trigger: 'blur' },
+      // the server also refuses common passwords and ones containing the login name, and says so
+      { validator: check(longAndMixed, 'users.form.passwordWeak'), trigger: 'blur' },
     ],
   }));
 

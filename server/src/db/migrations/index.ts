@@ -6,6 +6,9 @@ import * as m0004 from './2026-11-28-0004-trainee-merge';
 import * as m0005 from './2026-11-28-0005-training-conversion';
 import * as m0006 from './2026-11-30-0006-livestream';
 import * as m0007 from './2026-11-30-0007-livestream-metrics';
+import * as m0008 from './2026-12-04-0008-login-throttle';
+import * as m0009 from './2026-12-04-0009-list-sort-indexes';
+import * as m0010 from './2026-12-04-0010-attendance-late-entry';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0005-training-conversion': m0005,
   '2026-11-30-0006-livestream': m0006,
   '2026-11-30-0007-livestream-metrics': m0007,
+  '2026-12-04-0008-login-throttle': m0008,
+  '2026-12-04-0009-list-sort-indexes': m0009,
+  '2026-12-04-0010-attendance-late-entry': m0010,
 };

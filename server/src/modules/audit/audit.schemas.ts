@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { listInput, listOutput } from '../../lib/list';
 import { exportInput } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 
 export const auditFilter = z.object({
-  actorUserId: z.number().int().optional(),
+  actorUserId: idSchema.optional(),
   entity: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { isoDate, likePattern, offsetOf } from '../../lib/list';
+import { toStorableText } from '../../lib/schema';
 import type { auditListInput } from './audit.schemas';
 
 /** Who did it. Users act through the API; `system` covers boot, seeds and jobs. */
@@ -24,9 +25,21 @@ const SECRET_KEYS = new Set(['password', 'password_hash', 'passwordHash', 'newPa
 
 function redact(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  return JSON.parse(
-    JSON.stringify(value, (key, v) => (SECRET_KEYS.has(key) ? '[redacted]' : v)),
-  );
+  return storable(JSON.parse(JSON.stringify(value, (key, v) => (SECRET_KEYS.has(key) ? '[redacted]' : v))));
+}
+
+/**
+ * Strings and keys as a jsonb column takes them: a NUL or a lone surrogate (which inputs may not
+ * carry, but a row read from a file or an older record might) becomes U+FFFD, so the audit row, and
+ * with it the write it records, never fails on them.
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return toStorableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorableText(k), storable(v)]));
+  }
+  return value;
 }
 
 /**
@@ -43,7 +56,7 @@ export async function recordAudit(trx: Kysely<Database>, who: AuditWho, entry: A
       actor_login: who.loginName,
       ip: who.ip,
       entity: entry.entity,
-      entity_id: entry.entityId === null ? null : String(entry.entityId),
+      entity_id: entry.entityId === null ? null : toStorableText(String(entry.entityId)),
       action: entry.action,
       before: before === null ? null : JSON.stringify(before),
       after: after === null ? null : JSON.stringify(after),

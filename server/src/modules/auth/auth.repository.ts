@@ -74,3 +74,9 @@ export async function deleteSessionsOf(db: Executor, userId: number, exceptSessi
     .$if(!!exceptSessionId, (q) => q.where('id', '<>', exceptSessionId!))
     .execute();
 }
+
+/** Sessions past their expiry: a cookie that still names one is answered "expired" anyway. */
+export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -15,6 +15,7 @@ import {
   userSchema,
 } from './auth.schemas';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { changeOwnPassword, login, logout } from './auth.service';
 import { clearedSessionCookie, sessionCookie } from './session-token';
 import { createUser, getUser, listUsers, resetPassword, setUserDisabled, updateUser, userOptions } from './users.service';
@@ -64,7 +65,7 @@ const usersRouter = router({
     .output(z.array(userOption))
     .query(({ ctx, input }) => userOptions(ctx.db, input.q)),
   get: adminProcedure
-    .input(z.object({ id: z.number().int() }))
+    .input(z.object({ id: idSchema }))
     .output(userSchema)
     .query(({ ctx, input }) => getUser(ctx.db, input.id)),
   create: adminProcedure
@@ -76,11 +77,11 @@ const usersRouter = router({
     .output(userSchema)
     .mutation(({ ctx, input }) => updateUser(ctx.db, who(ctx), input)),
   setDisabled: adminProcedure
-    .input(z.object({ id: z.number().int(), disabled: z.boolean() }))
+    .input(z.object({ id: idSchema, disabled: z.boolean() }))
     .output(userSchema)
     .mutation(({ ctx, input }) => setUserDisabled(ctx.db, who(ctx), input.id, input.disabled)),
   resetPassword: adminProcedure
-    .input(z.object({ id: z.number().int(), password: z.string().min(1).max(200).optional() }))
+    .input(z.object({ id: idSchema, password: z.string().min(1).max(200).optional() }))
     .output(z.object({ password: z.string() }))
     .mutation(({ ctx, input }) => resetPassword(ctx.db, who(ctx), input.id, input.password)),
 });

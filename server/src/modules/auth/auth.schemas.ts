@@ -3,6 +3,7 @@ import { ROLES } from '../../db/types';
 import { mobileSchema } from '../../lib/mobile';
 import { listInput, listOutput } from '../../lib/list';
 import { exportInput } from '../../lib/excel';
+import { idRefSchema, idSchema, regionCodeSchema } from '../../lib/schema';
 
 export const roleSchema = z.enum(ROLES);
 
@@ -51,7 +52,14 @@ const loginNameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9_.-]{3,32}$/, '用户名为 3–32 位小写字母、数字、下划线、点或短横 / 3–32 lowercase letters, digits, _ . -');
 
-const scopeRefsInput = scopesSchema.partial();
+/** Scopes as the admin gives them: division codes, and station and base ids (positive int4, as text). */
+const scopeRefsInput = z
+  .object({
+    regions: z.array(regionCodeSchema).max(500),
+    stations: z.array(idRefSchema).max(500),
+    bases: z.array(idRefSchema).max(500),
+  })
+  .partial();
 
 export const createUserInput = z.object({
   loginName: loginNameSchema,
@@ -63,7 +71,7 @@ export const createUserInput = z.object({
 });
 
 export const updateUserInput = z.object({
-  id: z.number().int(),
+  id: idSchema,
   displayName: z.string().trim().min(1).max(50),
   mobile: mobileSchema.nullable(),
   role: roleSchema,

@@ -3,13 +3,15 @@ import { AppError, badRequest } from '../../lib/app-error';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from './actor';
 import { deleteSessionsOf, findSession, findUserById, findUserByLogin, scopesOf } from './auth.repository';
-import { assertStrongPassword, hashPassword, verifyPassword } from './password';
+import { assertStrongPassword, hashPassword, unknownUserHash, verifyPassword } from './password';
 import { newSessionToken, sessionIdOf } from './session-token';
-import { forgetAttempt, reserveAttempt, THROTTLE, throttleState } from './throttle';
+import { attemptSucceeded, failedAttempt, forgetAttempt, reserveAttempt } from './throttle';
 
 export interface RequestOrigin {
   ip: string;
   userAgent: string | null;
+  /** The session cookie the browser sent with the login, if any: that session ends when the new one starts. */
+  sessionToken?: string | null;
 }
 
 export const normaliseLogin = (loginName: string) => loginName.trim().toLowerCase();
@@ -24,23 +26,13 @@ export async function login(
 ): Promise<{ token: string; actor: Actor; expiresAt: Date; mustChangePassword: boolean }> {
   const { db } = deps;
   const loginName = normaliseLogin(input.loginName);
-  const throttle = await throttleState(db, loginName, origin.ip);
-  if (throttle.locked) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: throttle.minutesLeft });
-  // Recorded as a failure before anything is checked, so parallel guesses cannot all pass the check above.
   const attempt = await reserveAttempt(db, loginName, origin.ip);
-  if (!attempt.allowed) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: THROTTLE.lockMinutes });
 
   const user = await findUserByLogin(db, loginName);
-  if (!user) throw new AppError('AUTH_UNKNOWN_USER', 'UNAUTHORIZED');
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const remaining = attempt.remaining;
-    if (remaining <= 0) throw new AppError('AUTH_THROTTLED', 'TOO_MANY_REQUESTS', { minutes: THROTTLE.lockMinutes });
-    throw new AppError('AUTH_WRONG_PASSWORD', 'UNAUTHORIZED', {
-      remaining,
-      limit: THROTTLE.accountLimit,
-      minutes: THROTTLE.lockMinutes,
-    });
-  }
+  // An unknown name is checked against a hash nobody knows: the same answer, after the same argon2
+  // work, as a wrong password, so neither the words nor the time tell which names exist.
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await unknownUserHash()), input.password);
+  if (!user || !passwordOk) throw failedAttempt(attempt, 'AUTH_BAD_CREDENTIALS', 'UNAUTHORIZED');
   // Checked after the password, so a stranger cannot probe which accounts are disabled.
   if (user.disabled_at) {
     await forgetAttempt(db, attempt.id); // the right password: not a failure
@@ -50,12 +42,15 @@ export async function login(
   const { token, sessionId } = newSessionToken();
   const expiresAt = new Date(Date.now() + deps.sessionTtlHours * 3600_000);
   await db.transaction().execute(async (trx) => {
+    // Logging in again from a browser ends the session that browser had (whoever it belonged to):
+    // a stolen copy of the old cookie opens nothing once its owner has logged in anew.
+    if (origin.sessionToken) await trx.deleteFrom('sessions').where('id', '=', sessionIdOf(origin.sessionToken)).execute();
     await trx
       .insertInto('sessions')
       .values({ id: sessionId, user_id: user.id, expires_at: expiresAt, ip: origin.ip, user_agent: origin.userAgent?.slice(0, 300) ?? null })
       .execute();
     await trx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-    await trx.updateTable('login_attempts').set({ succeeded: true }).where('id', '=', attempt.id).execute();
+    await attemptSucceeded(trx, attempt.id);
     await recordAudit(trx, { id: user.id, loginName: user.login_name, ip: origin.ip }, {
       entity: 'session',
       entityId: user.id,
@@ -106,6 +101,10 @@ export async function logout(db: Db, actor: Actor, sessionId: string, ip: string
   });
 }
 
+/**
+ * Change one's own password. The current password is a password guess like a login's (someone may
+ * have found an open session), so it is throttled by the same counts.
+ */
 export async function changeOwnPassword(
   db: Db,
   actor: Actor,
@@ -113,12 +112,14 @@ export async function changeOwnPassword(
   ip: string,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
+  const attempt = await reserveAttempt(db, actor.loginName, ip);
   const user = await findUserById(db, actor.id);
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw badRequest('AUTH_CURRENT_PASSWORD_WRONG');
+    throw failedAttempt(attempt, 'AUTH_CURRENT_PASSWORD_WRONG', 'BAD_REQUEST');
   }
-  assertStrongPassword(input.newPassword);
+  await attemptSucceeded(db, attempt.id);
   if (input.newPassword === input.currentPassword) throw badRequest('AUTH_PASSWORD_SAME');
+  assertStrongPassword(input.newPassword, user.login_name);
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
     await trx

@@ -1,5 +1,6 @@
-import { forbidden } from '../../lib/app-error';
+import { forbidden, notFound, type AppError } from '../../lib/app-error';
 import type { Role, ScopeKind } from '../../db/types';
+import type { MessageKey } from '../../i18n/messages';
 import type { Actor } from './actor';
 
 /**
@@ -38,6 +39,15 @@ export function regionPrefix(code: string): string {
 export function actorCoversRegion(actor: Actor, regionCode: string): boolean {
   if (isUnscoped(actor)) return true;
   return actor.scopes.regions.some((scope) => regionCode.startsWith(regionPrefix(scope)));
+}
+
+/**
+ * The answer for a row asked for by id that does not exist. A scoped user gets the same refusal as
+ * for a row outside their scope (FORBIDDEN_SCOPE), so that ids cannot be probed for what exists
+ * elsewhere; admin and staff, who see every row, hear that it does not exist.
+ */
+export function missingRow(actor: Actor, kind: ScopeKind, code: MessageKey): AppError {
+  return isUnscoped(actor) ? notFound(code) : forbidden('FORBIDDEN_SCOPE', { kind });
 }
 
 export function assertRegionScope(actor: Actor, regionCode: string): void {

@@ -100,7 +100,7 @@ export interface CreateUserInput {
 /**
  * Create a user with a role and scopes, audited in the same transaction. Without a password one is
  * generated and returned once, to be handed over. Either way the admin knows it, so the user must
- * change it at first login (seeds and the first admin say otherwise explicitly).
+ * change it at first login (seeds say otherwise explicitly).
  */
 export async function createUser(
   db: Db,
@@ -108,9 +108,18 @@ export async function createUser(
   input: CreateUserInput,
 ): Promise<{ user: UserView; password: string }> {
   const loginName = normaliseLogin(input.loginName);
-  const password = input.password ?? generatePassword();
-  assertStrongPassword(password);
-  const passwordHash = await hashPassword(password);
+  const password = input.password ?? generatePassword(loginName);
+  assertStrongPassword(password, loginName);
+  const user = await createUserWithPasswordHash(db, who, input, await hashPassword(password));
+  return { user, password };
+}
+
+/**
+ * The same, with the password given as its hash, which the password policy cannot see: for seeds and
+ * test factories whose users have known demo passwords. Nothing an admin or a user sends comes here.
+ */
+export async function createUserWithPasswordHash(db: Db, who: AuditWho, input: Omit<CreateUserInput, 'password'>, passwordHash: string): Promise<UserView> {
+  const loginName = normaliseLogin(input.loginName);
   return db.transaction().execute(async (trx) => {
     if (await findUserByLogin(trx, loginName)) throw conflict('USER_LOGIN_TAKEN', { loginName });
     const refs = await scopeRefsFor(trx, input.role, input.scopes ?? {});
@@ -129,7 +138,7 @@ export async function createUser(
     await replaceScopes(trx, user.id, SCOPE_KIND_OF_ROLE[input.role], refs);
     const scopes = (await scopesOf(trx, [user.id])).get(user.id)!;
     await recordAudit(trx, who, { entity: 'user', entityId: user.id, action: 'create', after: auditShape(user, scopes) });
-    return { user: toView(user, scopes, false), password };
+    return toView(user, scopes, false);
   });
 }
 
@@ -190,8 +199,10 @@ export async function setUserDisabled(db: Db, who: AuditWho, id: number, disable
 
 /** A new password (given or generated, returned once); the user's sessions end and they must change it. */
 export async function resetPassword(db: Db, who: AuditWho, id: number, password?: string): Promise<{ password: string }> {
-  const newPassword = password ?? generatePassword();
-  assertStrongPassword(newPassword);
+  const target = await findUserById(db, id);
+  if (!target) throw notFound('USER_NOT_FOUND');
+  const newPassword = password ?? generatePassword(target.login_name);
+  assertStrongPassword(newPassword, target.login_name);
   const passwordHash = await hashPassword(newPassword);
   await db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, id);
@@ -255,7 +266,8 @@ export async function getUser(db: Db, id: number): Promise<UserView> {
 
 /**
  * On a database with no users, create `admin` with ADMIN_PASSWORD, or with a generated password
- * that the caller prints once. Returns null when users already exist.
+ * that the caller prints once. Returns null when users already exist. Either way the password has
+ * been in a terminal or an environment file, so it must be changed at the first login.
  */
 export async function ensureFirstAdmin(db: Db, adminPassword?: string): Promise<{ password: string; generated: boolean } | null> {
   const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -263,9 +275,15 @@ export async function ensureFirstAdmin(db: Db, adminPassword?: string): Promise<
   const { password } = await createUser(
     db,
     { id: null, loginName: 'system', ip: null },
-    { loginName: 'admin', displayName: '系统管理员', role: 'admin', password: adminPassword, mustChangePassword: false },
+    { loginName: 'admin', displayName: '系统管理员', role: 'admin', password: adminPassword, mustChangePassword: true },
   );
   return { password, generated: adminPassword === undefined };
+}
+
+/** What the start that created the first admin prints, once (the password is stored only as an argon2id hash). */
+export function firstAdminNotice(admin: { password: string; generated: boolean }): string {
+  const password = admin.generated ? `密码 / password "${admin.password}"` : '密码为 ADMIN_PASSWORD 的值 / password from ADMIN_PASSWORD';
+  return `\n  首个管理员已创建 / first admin created: login "admin", ${password}\n  首次登录时须修改此密码 / it must be changed at the first login.\n`;
 }
 
 export async function userOptions(db: Db, q?: string) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { baseOptions, createBase, getBase, listBases, updateBase } from './bases.service';
@@ -21,7 +22,7 @@ export const basesRouter = router({
       const rows = await collectAll((page, pageSize) => listBases(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-bases' });
     }),
-  get: livestreamStaff.input(z.object({ id: z.number().int() })).output(baseView).query(({ ctx, input }) => getBase(ctx.db, ctx.actor, input.id)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(baseView).query(({ ctx, input }) => getBase(ctx.db, ctx.actor, input.id)),
   create: bureau.input(createBaseInput).output(baseView).mutation(({ ctx, input }) => createBase(ctx, ctx.actor, auditWho(ctx), input)),
   update: bureau.input(updateBaseInput).output(baseView).mutation(({ ctx, input }) => updateBase(ctx, ctx.actor, auditWho(ctx), input)),
 });

@@ -2,14 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
-import { badRequest, conflict, notFound } from '../../lib/app-error';
+import { badRequest, conflict } from '../../lib/app-error';
 import { likePattern, offsetOf } from '../../lib/list';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { regionPrefix } from '../auth/scope';
 import { isUniqueViolation } from '../training/training.service';
 import type { baseListInput, baseOptionsOutput, baseView, createBaseInput, updateBaseInput } from './livestream.schemas';
-import { assertLivestreamBase, inActorBases } from './livestream.scope';
+import { inActorBases, rowInActorBases } from './livestream.scope';
 
 type BaseView = z.infer<typeof baseView>;
 
@@ -74,9 +74,7 @@ export async function baseOptions(db: Db, actor: Actor): Promise<z.infer<typeof 
 }
 
 export async function getBase(db: Db, actor: Actor, id: number): Promise<BaseView> {
-  const row = await baseRows(db).where('b.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('LIVESTREAM_BASE_NOT_FOUND');
-  assertLivestreamBase(actor, row.id);
+  const row = rowInActorBases(actor, await baseRows(db).where('b.id', '=', id).executeTakeFirst(), (b) => b.id, 'LIVESTREAM_BASE_NOT_FOUND');
   return toView(row);
 }
 
@@ -107,9 +105,7 @@ export async function createBase(deps: BaseDeps, actor: Actor, who: AuditWho, in
 
 export async function updateBase(deps: BaseDeps, actor: Actor, who: AuditWho, input: z.output<typeof updateBaseInput>): Promise<BaseView> {
   await deps.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('livestream_bases').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
-    if (!before) throw notFound('LIVESTREAM_BASE_NOT_FOUND');
-    assertLivestreamBase(actor, before.id);
+    const before = rowInActorBases(actor, await trx.selectFrom('livestream_bases').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst(), (b) => b.id, 'LIVESTREAM_BASE_NOT_FOUND');
     if (before.version !== input.version) throw conflict('LIVESTREAM_BASE_VERSION_CONFLICT');
     if (input.regionCode !== before.region_code) await assertBaseRegion(trx, deps.config.HOME_COUNTY_CODE, input.regionCode);
     const after = await trx

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { createHost, getHostProfile, linkTrainee, listHosts, unlinkTrainee, updateHost } from './hosts.service';
-import { livestreamStaff } from './livestream.procedures';
+import { livestreamBureau, livestreamStaff } from './livestream.procedures';
 import { createHostInput, hostExportInput, hostListInput, hostListOutput, hostProfile, linkTraineeInput, unlinkTraineeInput, updateHostInput } from './livestream.schemas';
 
 /** 主播: list, get, create, update (with accounts), trainee link. */
@@ -16,10 +17,10 @@ export const hostsRouter = router({
       const rows = await collectAll((page, pageSize) => listHosts(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-hosts' });
     }),
-  get: livestreamStaff.input(z.object({ id: z.number().int() })).output(hostProfile).query(({ ctx, input }) => getHostProfile(ctx.db, ctx.actor, input.id)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(hostProfile).query(({ ctx, input }) => getHostProfile(ctx.db, ctx.actor, input.id)),
   create: livestreamStaff.input(createHostInput).output(hostProfile).mutation(({ ctx, input }) => createHost(ctx, ctx.actor, auditWho(ctx), input)),
   update: livestreamStaff.input(updateHostInput).output(hostProfile).mutation(({ ctx, input }) => updateHost(ctx, ctx.actor, auditWho(ctx), input)),
-  /** Confirm the suggested trainee (same mobile), or — for the bureau — link one picked. Audited. */
-  linkTrainee: livestreamStaff.input(linkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => linkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
-  unlinkTrainee: livestreamStaff.input(unlinkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => unlinkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
+  /** The bureau confirms the suggested trainee (same mobile) or links one picked; a base manager only sees the link. Audited. */
+  linkTrainee: livestreamBureau.input(linkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => linkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
+  unlinkTrainee: livestreamBureau.input(unlinkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => unlinkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
 });

@@ -2,12 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database, HostStatus, LivestreamPlatform } from '../../db/types';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
+import { badRequest, conflict, notFound } from '../../lib/app-error';
 import type { JobQueue } from '../../jobs/queue';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
 import type { Logger } from '../../lib/logger';
 import { shanghaiToday } from '../../lib/dates';
 import { normaliseMobile } from '../../lib/mobile';
+import type { MessageKey, MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { isUnscoped } from '../auth/scope';
@@ -15,7 +16,7 @@ import { cleanName } from '../training/trainee-identity';
 import { isUniqueViolation } from '../training/training.service';
 import { enqueueLivestreamRecompute } from './livestream.jobs';
 import type { accountInput, createHostInput, hostListInput, hostListItem, hostProfile, linkTraineeInput, unlinkTraineeInput, updateHostInput } from './livestream.schemas';
-import { assertBaseFilter, assertLivestreamBase, inActorBases } from './livestream.scope';
+import { actorCoversBase, assertBaseFilter, inActorBases, rowInActorBases } from './livestream.scope';
 import { recentStreamsOf } from './streams.service';
 
 type Trx = Kysely<Database>;
@@ -32,6 +33,9 @@ export interface HostDeps {
 
 /** This month's snapshot (host_month_stats, month = its first day): who is active now. */
 const thisMonth = () => `${shanghaiToday().slice(0, 7)}-01`;
+
+/** The host's latest stream: one probe of livestream_streams_host_started_idx. */
+const lastStreamAt = sql<Date | string | null>`(select max(s.started_at) from livestream_streams s where s.host_id = h.id)`;
 
 /** Hosts with their base, village, platforms, where they are active now, and last stream. */
 function hostRows(db: Kysely<Database>) {
@@ -53,7 +57,7 @@ function hostRows(db: Kysely<Database>) {
       'h.created_at',
       sql<LivestreamPlatform[] | null>`(select array_agg(distinct a.platform order by a.platform) from livestream_accounts a where a.host_id = h.id)`.as('platforms'),
       sql<LivestreamPlatform[] | null>`(select array_agg(hm.platform order by hm.platform) from host_month_stats hm where hm.host_id = h.id and hm.month = ${thisMonth()} and hm.active_at_month_end)`.as('active_on'),
-      sql<Date | string | null>`(select max(s.started_at) from livestream_streams s where s.host_id = h.id)`.as('last_stream_at'),
+      lastStreamAt.as('last_stream_at'),
     ]);
 }
 type HostRow = Awaited<ReturnType<ReturnType<typeof hostRows>['executeTakeFirstOrThrow']>>;
@@ -106,12 +110,10 @@ function listFilter(filter: NonNullable<z.output<typeof hostListInput>['filter']
   };
 }
 
-/** The host row, locked, checked against the actor's bases: NOT_FOUND, or FORBIDDEN_SCOPE for another base's host. */
+/** The host row, locked, if it is at one of the actor's bases (livestream.scope.ts: rowInActorBases). */
 export async function hostForWrite(trx: Trx, actor: Actor, id: number) {
   const row = await trx.selectFrom('livestream_hosts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw notFound('LIVESTREAM_HOST_NOT_FOUND');
-  assertLivestreamBase(actor, row.base_id);
-  return row;
+  return rowInActorBases(actor, row, (h) => h.base_id, 'LIVESTREAM_HOST_NOT_FOUND');
 }
 
 /** The actor may read the full mobile: an admin, or the manager of the host's base. */
@@ -145,6 +147,14 @@ const toTraineeRef = (row: { id: number; name: string; mobile: string; village_n
 });
 
 /**
+ * Who may see a trainee's name and village through a host, and link or unlink them: the bureau
+ * (admin, staff), who see every trainee. A base manager sees no trainee records: only the trainee a
+ * host is linked to, once the bureau has confirmed it — never a suggestion, which would tell them the
+ * name and village of whoever registered that mobile for training.
+ */
+const seesTrainees = (actor: Actor) => isUnscoped(actor);
+
+/**
  * The trainee a host probably is: the one registered under the same (normalised) mobile — where that
  * record was merged, the trainee it was merged into — unless another host is linked to them already.
  */
@@ -164,38 +174,29 @@ export async function suggestedTrainee(db: Kysely<Database>, host: { id: number;
 export async function listHosts(db: Db, actor: Actor, input: z.output<typeof hostListInput>) {
   const filter = input.filter ?? {};
   assertBaseFilter(actor, filter.baseId);
-  const where = listFilter(filter);
-  const total = await db
-    .selectFrom('livestream_hosts as h')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(inActorBases(actor, 'h.base_id'))
-    .where(where)
-    .executeTakeFirstOrThrow();
+  const hosts = db.selectFrom('livestream_hosts as h').where(inActorBases(actor, 'h.base_id')).where(listFilter(filter));
+  const total = await hosts.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const sort = input.sort ?? { key: 'createdAt' as const, order: 'desc' as const };
-  const column = { name: sql`h.name`, joinedOn: sql`h.joined_on`, createdAt: sql`h.created_at`, lastStream: sql`last_stream_at` } as const;
-  const rows = await hostRows(db)
-    .where(inActorBases(actor, 'h.base_id'))
-    .where(where)
-    .orderBy(sql`${column[sort.key]} ${sql.raw(sort.order === 'asc' ? 'asc' : 'desc')} nulls last`)
-    .orderBy('h.id', 'desc')
-    .limit(input.pageSize)
-    .offset(offsetOf(input))
-    .execute();
+  const column = { name: sql`h.name`, joinedOn: sql`h.joined_on`, createdAt: sql`h.created_at`, lastStream: lastStreamAt } as const;
+  const order = sql`${column[sort.key]} ${sql.raw(sort.order === 'asc' ? 'asc' : 'desc')} nulls last, h.id desc`;
+  // The page is chosen from the hosts alone; only its rows get their base, village, platforms and
+  // activity (sorting them all by last stream once made a list cost a quarter of a second).
+  const page = hosts.select('h.id').orderBy(order).limit(input.pageSize).offset(offsetOf(input));
+  const rows = await hostRows(db).where('h.id', 'in', page).orderBy(order).execute();
   return { items: rows.map(toListItem), total: Number(total.n) };
 }
 
 export async function getHostProfile(db: Db, actor: Actor, id: number): Promise<Profile> {
-  const row = await hostRows(db)
+  const found = await hostRows(db)
     .leftJoin('users as lu', 'lu.id', 'h.trainee_linked_by')
     .select(['h.version', 'h.trainee_linked_at', 'lu.display_name as linked_by'])
     .where('h.id', '=', id)
     .executeTakeFirst();
-  if (!row) throw notFound('LIVESTREAM_HOST_NOT_FOUND');
-  assertLivestreamBase(actor, row.base_id);
+  const row = rowInActorBases(actor, found, (h) => h.base_id, 'LIVESTREAM_HOST_NOT_FOUND');
   const [accounts, trainee, suggestion, recentStreams] = await Promise.all([
     db.selectFrom('livestream_accounts').select(['id', 'platform', 'account_id', 'handle']).where('host_id', '=', id).orderBy('platform').orderBy('id').execute(),
     row.trainee_id === null ? Promise.resolve(undefined) : traineeRef(db).where('t.id', '=', row.trainee_id).executeTakeFirst(),
-    row.trainee_id === null ? suggestedTrainee(db, row) : Promise.resolve(undefined),
+    row.trainee_id === null && seesTrainees(actor) ? suggestedTrainee(db, row) : Promise.resolve(undefined),
     recentStreamsOf(db, actor, id, 10),
   ]);
   const visible = mobileVisibleTo(actor);
@@ -232,8 +233,7 @@ function cleanMobile(raw: string): string {
 /** The base exists and is the actor's; the village (if any) is a village. */
 async function assertHostRefs(trx: Trx, actor: Actor, input: { baseId: number; villageCode: string | null }, villageChanged: boolean) {
   const base = await trx.selectFrom('livestream_bases').select('id').where('id', '=', input.baseId).executeTakeFirst();
-  if (!base) throw notFound('LIVESTREAM_BASE_NOT_FOUND');
-  assertLivestreamBase(actor, base.id);
+  rowInActorBases(actor, base, (b) => b.id, 'LIVESTREAM_BASE_NOT_FOUND');
   if (input.villageCode !== null && villageChanged) {
     const village = await trx.selectFrom('regions').select('level').where('code', '=', input.villageCode).executeTakeFirst();
     if (village?.level !== 'village') throw badRequest('LIVESTREAM_HOST_VILLAGE_INVALID', { code: input.villageCode });
@@ -241,11 +241,37 @@ async function assertHostRefs(trx: Trx, actor: Actor, input: { baseId: number; v
 }
 
 /**
+ * Something a person is registered by once, county-wide (a mobile, a platform account), is already
+ * another host's. The actor hears whose only when that host is at one of their bases; a host at
+ * another base is never named nor confirmed: the same refusal as for anything that cannot be used
+ * here, referring them to the bureau. A clash found only by the unique index (a race) says nothing more.
+ */
+function heldBy(actor: Actor, holder: { name: string; base_id: number; base_name: string }, taken: MessageKey, unavailable: MessageKey, params: MessageParams = {}) {
+  if (actorCoversBase(actor, holder.base_id)) return conflict(taken, { ...params, host: holder.name, base: holder.base_name });
+  return conflict(unavailable, params);
+}
+
+/** The host holding this mobile, other than `exceptId`, with their base. */
+const mobileHolder = (trx: Trx, mobile: string, exceptId: number | null) =>
+  trx
+    .selectFrom('livestream_hosts as h')
+    .innerJoin('livestream_bases as b', 'b.id', 'h.base_id')
+    .select(['h.name', 'h.base_id', 'b.name as base_name'])
+    .where('h.mobile', '=', mobile)
+    .$if(exceptId !== null, (q) => q.where('h.id', '<>', exceptId!))
+    .executeTakeFirst();
+
+async function assertMobileFree(trx: Trx, actor: Actor, mobile: string, exceptId: number | null) {
+  const holder = await mobileHolder(trx, mobile, exceptId);
+  if (holder) throw heldBy(actor, holder, 'LIVESTREAM_HOST_MOBILE_TAKEN', 'LIVESTREAM_HOST_MOBILE_UNAVAILABLE');
+}
+
+/**
  * Make the host's accounts the given list: accounts with an id are this host's and are edited,
  * accounts without are added, this host's accounts not listed are removed. An account (platform +
- * account id) that belongs to another host is refused by name.
+ * account id) that belongs to another host is refused (heldBy: by name only within the actor's bases).
  */
-async function replaceAccounts(trx: Trx, hostId: number, accounts: z.output<typeof accountInput>[]) {
+async function replaceAccounts(trx: Trx, actor: Actor, hostId: number, accounts: z.output<typeof accountInput>[]) {
   const seen = new Set<string>();
   for (const a of accounts) {
     const key = `${a.platform}:${a.accountId}`;
@@ -254,12 +280,14 @@ async function replaceAccounts(trx: Trx, hostId: number, accounts: z.output<type
   }
   if (accounts.length) {
     const taken = await trx
-      .selectFrom('livestream_accounts')
-      .select(['platform', 'account_id'])
-      .where('host_id', '<>', hostId)
-      .where((eb) => eb.or(accounts.map((a) => eb.and([eb('platform', '=', a.platform), eb('account_id', '=', a.accountId)]))))
+      .selectFrom('livestream_accounts as a')
+      .innerJoin('livestream_hosts as h', 'h.id', 'a.host_id')
+      .innerJoin('livestream_bases as b', 'b.id', 'h.base_id')
+      .select(['a.account_id', 'h.name', 'h.base_id', 'b.name as base_name'])
+      .where('a.host_id', '<>', hostId)
+      .where((eb) => eb.or(accounts.map((a) => eb.and([eb('a.platform', '=', a.platform), eb('a.account_id', '=', a.accountId)]))))
       .executeTakeFirst();
-    if (taken) throw conflict('LIVESTREAM_ACCOUNT_TAKEN', { accountId: taken.account_id });
+    if (taken) throw heldBy(actor, taken, 'LIVESTREAM_ACCOUNT_TAKEN', 'LIVESTREAM_ACCOUNT_UNAVAILABLE', { accountId: taken.account_id });
   }
   const existing = await trx.selectFrom('livestream_accounts').select(['id', 'platform', 'account_id', 'handle']).where('host_id', '=', hostId).forUpdate().execute();
   const ids = new Set(existing.map((a) => a.id));
@@ -268,7 +296,7 @@ async function replaceAccounts(trx: Trx, hostId: number, accounts: z.output<type
   const removed = existing.filter((a) => !kept.has(a.id)).map((a) => a.id);
   if (removed.length) await trx.deleteFrom('livestream_accounts').where('id', 'in', removed).execute();
   const onTaken = (accountId: string) => (error: unknown) => {
-    if (isUniqueViolation(error, 'livestream_accounts_platform_account_id_key')) throw conflict('LIVESTREAM_ACCOUNT_TAKEN', { accountId });
+    if (isUniqueViolation(error, 'livestream_accounts_platform_account_id_key')) throw conflict('LIVESTREAM_ACCOUNT_UNAVAILABLE', { accountId });
     throw error;
   };
   // edits go through a placeholder first, so two accounts may swap ids in one save
@@ -283,8 +311,9 @@ async function replaceAccounts(trx: Trx, hostId: number, accounts: z.output<type
   return accounts.map((a) => ({ platform: a.platform, accountId: a.accountId, handle: a.handle }));
 }
 
+/** A clash only the unique index saw (a race with another save): named to nobody (heldBy). */
 const mobileTaken = (error: unknown) => {
-  if (isUniqueViolation(error, 'livestream_hosts_mobile_key')) throw conflict('LIVESTREAM_HOST_MOBILE_TAKEN');
+  if (isUniqueViolation(error, 'livestream_hosts_mobile_key')) throw conflict('LIVESTREAM_HOST_MOBILE_UNAVAILABLE');
   throw error;
 };
 
@@ -293,13 +322,14 @@ export async function createHost(deps: HostDeps, actor: Actor, who: AuditWho, in
   const mobile = cleanMobile(input.mobile);
   const id = await deps.db.transaction().execute(async (trx) => {
     await assertHostRefs(trx, actor, input, true);
+    await assertMobileFree(trx, actor, mobile, null);
     const row = await trx
       .insertInto('livestream_hosts')
       .values({ base_id: input.baseId, name, mobile, village_code: input.villageCode, status: input.status, joined_on: input.joinedOn, created_by: who.id })
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch(mobileTaken);
-    const accounts = await replaceAccounts(trx, row.id, input.accounts);
+    const accounts = await replaceAccounts(trx, actor, row.id, input.accounts);
     await recordAudit(trx, who, { entity: 'livestream_host', entityId: row.id, action: 'create', after: auditView(row, accounts) });
     return row.id;
   });
@@ -315,6 +345,7 @@ export async function updateHost(deps: HostDeps, actor: Actor, who: AuditWho, in
     const before = await hostForWrite(trx, actor, input.id);
     if (before.version !== input.version) throw conflict('LIVESTREAM_HOST_VERSION_CONFLICT');
     await assertHostRefs(trx, actor, input, input.villageCode !== before.village_code);
+    if (mobile && mobile !== before.mobile) await assertMobileFree(trx, actor, mobile, before.id);
     const beforeAccounts = await trx.selectFrom('livestream_accounts').select(['platform', 'account_id as accountId', 'handle']).where('host_id', '=', input.id).orderBy('id').execute();
     const after = await trx
       .updateTable('livestream_hosts')
@@ -332,7 +363,7 @@ export async function updateHost(deps: HostDeps, actor: Actor, who: AuditWho, in
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch(mobileTaken);
-    const accounts = await replaceAccounts(trx, input.id, input.accounts);
+    const accounts = await replaceAccounts(trx, actor, input.id, input.accounts);
     await recordAudit(trx, who, { entity: 'livestream_host', entityId: input.id, action: 'update', before: auditView(before, beforeAccounts), after: auditView(after, accounts) });
   });
   await enqueueLivestreamRecompute(deps);
@@ -342,8 +373,8 @@ export async function updateHost(deps: HostDeps, actor: Actor, who: AuditWho, in
 // ---- trainee link --------------------------------------------------------------------------------
 
 /**
- * Link a host to the trainee they are: the suggested one (same mobile), confirmed by a person, or —
- * for the bureau, who may see every trainee — one picked. Audited.
+ * Link a host to the trainee they are: the suggested one (same mobile), confirmed by a person, or
+ * one picked. The bureau's to do (seesTrainees; the procedure admits only admin and staff). Audited.
  */
 export async function linkTrainee(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof linkTraineeInput>): Promise<Profile> {
   await deps.db.transaction().execute(async (trx) => {
@@ -351,11 +382,6 @@ export async function linkTrainee(deps: HostDeps, actor: Actor, who: AuditWho, i
     if (host.trainee_id === input.traineeId) return;
     const trainee = await trx.selectFrom('trainees').select(['id', 'name', 'mobile', 'merged_into_id']).where('id', '=', input.traineeId).forUpdate().executeTakeFirst();
     if (!trainee || trainee.merged_into_id !== null) throw notFound('LIVESTREAM_TRAINEE_NOT_FOUND');
-    if (!isUnscoped(actor)) {
-      // a base manager sees no trainee list: only the one the host's own mobile suggests
-      const suggested = await suggestedTrainee(trx, host);
-      if (suggested?.id !== trainee.id) throw forbidden('LIVESTREAM_TRAINEE_NOT_SUGGESTED');
-    }
     const other = await trx.selectFrom('livestream_hosts').select('id').where('trainee_id', '=', trainee.id).where('id', '<>', host.id).executeTakeFirst();
     if (other) throw conflict('LIVESTREAM_TRAINEE_LINKED_ELSEWHERE', { name: trainee.name });
     const now = new Date();

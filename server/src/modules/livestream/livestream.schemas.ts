@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { BASE_STATUSES, HOST_STATUSES, LIVESTREAM_PLATFORMS, STREAM_SOURCES } from '../../db/types';
-import { isoDay } from '../../lib/dates';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
-
-const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:MM / a time is HH:MM');
-const code12 = z.string().regex(/^\d{12}$/);
+import { daySchema as day, idSchema as id, regionCodeSchema as code12, timeSchema as time, versionSchema } from '../../lib/schema';
 const text = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) =>
   text(max)
@@ -14,7 +10,6 @@ const optionalText = (max: number) =>
     .default(null)
     .transform((v) => (v === '' ? null : v));
 const count = z.number().int().min(0).max(2_000_000_000).nullable().default(null);
-const id = z.number().int();
 
 // ---- bases ---------------------------------------------------------------------------------------
 
@@ -27,7 +22,7 @@ export const baseFields = z.object({
   capacity: z.number().int().min(0).max(100_000).nullable().default(null),
 });
 export const createBaseInput = baseFields.extend({ status: z.enum(BASE_STATUSES).default('active') });
-export const updateBaseInput = baseFields.extend({ id, version: z.number().int(), status: z.enum(BASE_STATUSES) });
+export const updateBaseInput = baseFields.extend({ id, version: versionSchema, status: z.enum(BASE_STATUSES) });
 
 export const baseView = z.object({
   id: z.number(),
@@ -78,7 +73,7 @@ export const hostFields = z.object({
 export const createHostInput = hostFields;
 export const updateHostInput = hostFields.extend({
   id,
-  version: z.number().int(),
+  version: versionSchema,
   /** Left out: unchanged (a user who sees the mobile masked does not retype it). */
   mobile: z.string().max(30).optional(),
 });
@@ -159,7 +154,7 @@ export const hostProfile = z.object({
   accounts: z.array(accountView),
   /** The linked trainee. */
   trainee: traineeRef.nullable(),
-  /** Not linked yet: the trainee with the same mobile, to be confirmed by a person. */
+  /** Not linked yet: the trainee with the same mobile, for the bureau to confirm; always null for a base manager, who sees no trainee records. */
   suggestion: traineeRef.nullable(),
   /** The latest streams (up to 10) the actor may see. */
   recentStreams: z.array(streamView),

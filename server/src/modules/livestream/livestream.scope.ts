@@ -1,7 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { forbidden } from '../../lib/app-error';
+import type { MessageKey } from '../../i18n/messages';
 import type { Actor } from '../auth/actor';
-import { assertBaseScope, isUnscoped } from '../auth/scope';
+import { assertBaseScope, isUnscoped, missingRow } from '../auth/scope';
 
 /**
  * Row scope for livestreaming, in one place: a base manager (livestream_manager) reads and writes
@@ -37,6 +38,17 @@ export function actorCoversBase(actor: Actor, baseId: number): boolean {
 /** Refuse (FORBIDDEN_SCOPE, kind base) unless the actor covers the base. */
 export function assertLivestreamBase(actor: Actor, baseId: number): void {
   assertBaseScope(actor, baseId);
+}
+
+/**
+ * A row asked for by id (a base, host or stream) if it is at one of the actor's bases. A base
+ * manager hears the same for a row that does not exist as for another base's (FORBIDDEN_SCOPE), so
+ * ids cannot be probed for what exists elsewhere; the bureau hears `missing` (NOT_FOUND).
+ */
+export function rowInActorBases<R>(actor: Actor, row: R | undefined, baseIdOf: (row: R) => number, missing: MessageKey): R {
+  if (row === undefined) throw missingRow(actor, 'base', missing);
+  assertLivestreamBase(actor, baseIdOf(row));
+  return row;
 }
 
 /** Refuse when a scoped actor names a base filter outside their bases (rather than silently showing nothing). */

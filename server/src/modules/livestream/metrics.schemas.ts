@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { LIVESTREAM_PLATFORMS } from '../../db/types';
-import { isoDay } from '../../lib/dates';
 import { exportInput } from '../../lib/excel';
+import { daySchema as day, idSchema as id, monthSchema as month, pageSchema, yearSchema as year } from '../../lib/schema';
 
-const year = z.number().int().min(2000).max(2100);
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式为 YYYY-MM / a month is YYYY-MM');
-const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
 const platform = z.enum(LIVESTREAM_PLATFORMS);
-const id = z.number().int().positive();
 
 // ---- progress against the year's target -------------------------------------------------------------
 
@@ -116,7 +112,7 @@ export const leaderboardInput = z.object({
   by: z.enum(LEADERBOARD_KEYS).default('gmv'),
   baseId: id.optional(),
   platform: platform.optional(),
-  page: z.number().int().min(1).default(1),
+  page: pageSchema.default(1),
   pageSize: z.number().int().min(1).max(200).default(20),
 });
 export const leaderboardRow = z.object({
@@ -207,4 +203,6 @@ export const ruleCreateOutput = z.object({
   rule: ruleVersionView,
   /** The months queued for recomputing under the new version ('YYYY-MM'). */
   recomputeMonths: z.array(z.string()),
+  /** Versions not yet in force that the new one replaced (withdrawn, audited). */
+  withdrawn: z.array(z.number()),
 });

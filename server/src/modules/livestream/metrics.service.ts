@@ -3,16 +3,15 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import { LIVESTREAM_PLATFORMS, type LivestreamPlatform } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
-import { badRequest, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { ruleAt } from '../rules/rules.service';
+import { makeRoomForRuleVersion, ruleAt } from '../rules/rules.service';
 import { TARGET_METRICS, targetValue } from '../targets/targets.service';
 import { yearClock } from '../training/conversion.service';
 import { ACTIVE_HOST_RULE, type ActiveHostRule } from './livestream.metrics';
-import { assertBaseFilter, assertLivestreamBase, inActorBases, visibleBaseIds } from './livestream.scope';
+import { assertBaseFilter, inActorBases, rowInActorBases, visibleBaseIds } from './livestream.scope';
 import type {
   activeByMonthInput,
   activeByMonthOutput,
@@ -274,9 +273,8 @@ export async function leaderboard(db: Db, actor: Actor, input: z.output<typeof l
 // ---- one host ------------------------------------------------------------------------------------------
 
 export async function hostMonths(db: Db, actor: Actor, hostId: number): Promise<z.infer<typeof hostMonthsOutput>> {
-  const host = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
-  if (!host) throw notFound('LIVESTREAM_METRICS_HOST_NOT_FOUND');
-  assertLivestreamBase(actor, host.base_id);
+  const found = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
+  const host = rowInActorBases(actor, found, (h) => h.base_id, 'LIVESTREAM_METRICS_HOST_NOT_FOUND');
   const rows = await db
     .selectFrom('host_month_stats')
     .select(['month', 'platform', 'streams', 'duration_seconds', 'gmv_fen', 'viewers', 'buyers', 'active_at_month_end', 'rule_version'])
@@ -357,7 +355,8 @@ const MAX_MONTH_JOBS = 36;
 /**
  * A new version of the active-host rule from a date (admin only): the next version number, audited,
  * then a recompute of every month whose end falls on or after that date, up to this month. A version
- * may not take effect before the latest one does (history is restated only forward).
+ * may not take effect before the one in force, nor more than a year ahead; it replaces versions still
+ * to come from its date on (makeRoomForRuleVersion).
  */
 export async function createRuleVersion(
   deps: { db: Db; queue: JobQueue; log: Logger },
@@ -365,23 +364,15 @@ export async function createRuleVersion(
   input: z.output<typeof ruleCreateInput>,
   today = shanghaiToday(),
 ): Promise<z.infer<typeof ruleCreateOutput>> {
-  const version = await deps.db.transaction().execute(async (trx) => {
+  const { version, withdrawn } = await deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`rule_versions:${ACTIVE_HOST_RULE}`}))`.execute(trx);
-    const latest = await trx
-      .selectFrom('rule_versions')
-      .select(['version', 'effective_from'])
-      .where('rule_key', '=', ACTIVE_HOST_RULE)
-      .orderBy('version', 'desc')
-      .executeTakeFirst();
-    const latestFrom = await trx
-      .selectFrom('rule_versions')
-      .select((eb) => eb.fn.max('effective_from').as('d'))
-      .where('rule_key', '=', ACTIVE_HOST_RULE)
-      .executeTakeFirst();
-    if (latestFrom?.d && input.effectiveFrom < String(latestFrom.d)) {
-      throw badRequest('LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY', { date: input.effectiveFrom, current: String(latestFrom.d) });
-    }
-    const next = (latest?.version ?? 0) + 1;
+    const room = await makeRoomForRuleVersion(trx, who, {
+      key: ACTIVE_HOST_RULE,
+      effectiveFrom: input.effectiveFrom,
+      today,
+      tooEarly: 'LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY',
+    });
+    const next = room.version;
     const params = { windowDays: input.windowDays, minStreams: input.minStreams, minMinutes: input.minMinutes };
     const row = await trx
       .insertInto('rule_versions')
@@ -389,7 +380,7 @@ export async function createRuleVersion(
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, who, { entity: 'rule_version', entityId: `${ACTIVE_HOST_RULE}:${next}`, action: 'create', after: row });
-    return next;
+    return { version: next, withdrawn: room.withdrawn };
   });
 
   const months: string[] = [];
@@ -405,5 +396,5 @@ export async function createRuleVersion(
     deps.log.error({ err }, 'could not enqueue livestream.recompute after a new rule version; the nightly run will catch up');
   }
   const views = await listRuleVersions(deps.db, today);
-  return { rule: views.find((v) => v.version === version)!, recomputeMonths: months };
+  return { rule: views.find((v) => v.version === version)!, recomputeMonths: months, withdrawn };
 }

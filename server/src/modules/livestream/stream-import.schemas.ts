@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { LIVESTREAM_PLATFORMS } from '../../db/types';
 import { exportOutput } from '../../lib/excel';
 import { listOutput } from '../../lib/list';
+import { idSchema, pageSchema, yearSchema } from '../../lib/schema';
+import { problemCountsOutput } from '../../lib/sheet-mapping';
+import { uploadBase64 } from '../../lib/upload-limits';
 
 /** Our fields of a platform's session export (直播场次); other columns are left alone. */
 export const STREAM_FIELDS = [
@@ -24,11 +27,9 @@ export type StreamField = (typeof STREAM_FIELDS)[number];
 export const STREAM_IMPORT_PRESETS = ['taobao', 'douyin', 'wechat_channels', 'custom'] as const;
 export type StreamImportPreset = (typeof STREAM_IMPORT_PRESETS)[number];
 
-/** Same limit as the other imports: ~10 MB of xlsx (a CSV is turned into a workbook on the server). */
-export const STREAM_IMPORT_MAX_BASE64 = 14_000_000;
-
 export const streamImportInput = z.object({
-  fileBase64: z.string().min(1).max(STREAM_IMPORT_MAX_BASE64),
+  /** Same limits as the other imports (lib/upload-limits.ts). */
+  fileBase64: uploadBase64,
   /** .xlsx or .csv (UTF-8 with or without BOM, or GB18030); decides how the bytes are read. */
   fileName: z.string().min(1).max(200),
   platform: z.enum(LIVESTREAM_PLATFORMS),
@@ -37,13 +38,13 @@ export const streamImportInput = z.object({
   /** Our field → the header text in the file; absent: the remembered mapping, else a guess. */
   mapping: z.partialRecord(z.enum(STREAM_FIELDS), z.string().max(80)).optional(),
   /** The host of every row whose account is not in the file (Taobao and WeChat exports are per account). */
-  hostId: z.number().int().positive().optional(),
+  hostId: idSchema.optional(),
   /** The year of an export whose times have none (视频号 '03月28日 20:42'). */
-  exportYear: z.number().int().min(2000).max(2100).optional(),
+  exportYear: yearSchema.optional(),
 });
 
 export const streamImportPreviewInput = streamImportInput.extend({
-  page: z.number().int().min(1).default(1),
+  page: pageSchema.default(1),
   pageSize: z.number().int().min(1).max(500).default(100),
   only: z.enum(['all', 'problems']).default('all'),
 });
@@ -97,6 +98,8 @@ export const streamImportPreviewOutput = z.object({
   /** Times without a year were found and no export year was given. */
   yearNeeded: z.boolean(),
   totals: streamImportTotals,
+  /** Problems of the whole file, in all and per column. */
+  ...problemCountsOutput,
   rows: listOutput(streamImportRowView),
 });
 
@@ -109,7 +112,7 @@ export const streamImportCommitOutput = z.object({
   duplicates: z.number(),
   rejected: z.number(),
   skipped: z.number(),
-  /** skip_invalid: the rejected rows as they were, with a 问题 column. */
+  /** skip_invalid: the rejected rows as they were, with a 问题 column (the first 10,000: `rejects.rows` says how many). */
   rejects: exportOutput.nullable(),
 });
 

@@ -3,16 +3,17 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database, LivestreamPlatform } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
-import { badRequest, notFound } from '../../lib/app-error';
+import { badRequest } from '../../lib/app-error';
 import { toXlsx } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, type SheetRow } from '../../lib/sheet';
-import { mappedCell, refuseProblems, rememberedMapping, rememberMapping, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, refuseProblems, rememberedMapping, rememberMapping, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
+import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { readExportSheet } from './export-file';
-import { actorCoversBase, assertLivestreamBase, inActorBases } from './livestream.scope';
+import { inActorBases, rowInActorBases } from './livestream.scope';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import {
   STREAM_FIELDS,
@@ -30,6 +31,7 @@ import {
 import {
   cellText,
   durationUnitOf,
+  EARLIEST_STREAM_DAY,
   INVALID,
   isMissing,
   isRangeText,
@@ -38,6 +40,7 @@ import {
   parseDurationSeconds,
   parseMoneyFen,
   parseStreamTime,
+  startOutOfRange,
 } from './stream-values';
 
 /**
@@ -55,8 +58,6 @@ type Input = z.output<typeof streamImportInput>;
 type RowView = z.infer<typeof streamImportRowView>;
 
 const CHUNK = 5_000;
-/** A stream may not start later than this after now (clocks differ a little). */
-const FUTURE_SLACK_MS = 10 * 60_000;
 /** The column's check: 48 hours. */
 const MAX_DURATION_SECONDS = 172_800;
 
@@ -231,14 +232,17 @@ function hostsInScope(db: Kysely<Database>, actor: Actor) {
 
 async function chosenHost(db: Db, actor: Actor, hostId: number | undefined): Promise<Host | null> {
   if (hostId === undefined) return null;
-  const host = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
-  if (!host) throw notFound('STREAM_IMPORT_HOST_NOT_FOUND');
-  assertLivestreamBase(actor, host.base_id);
+  const found = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
+  const host = rowInActorBases(actor, found, (h) => h.base_id, 'STREAM_IMPORT_HOST_NOT_FOUND');
   return { id: host.id, name: host.name, baseId: host.base_id };
 }
 
-/** The hosts owning these accounts on this platform, by account id. */
-async function hostsByAccount(db: Db, platform: LivestreamPlatform, accountIds: readonly string[]) {
+/**
+ * The hosts owning these accounts on this platform, by account id: only hosts of the actor's bases.
+ * To a base manager an account of another base's host is an account nobody has (the same row
+ * problem, STREAM_IMPORT_ACCOUNT_UNKNOWN): never that host's name or base.
+ */
+async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform, accountIds: readonly string[]) {
   const found = new Map<string, Host>();
   for (let i = 0; i < accountIds.length; i += CHUNK) {
     const part = accountIds.slice(i, i + CHUNK);
@@ -248,6 +252,7 @@ async function hostsByAccount(db: Db, platform: LivestreamPlatform, accountIds: 
       .select(['a.account_id', 'h.id', 'h.name', 'h.base_id'])
       .where('a.platform', '=', platform)
       .where('a.account_id', '=', (eb) => eb.fn.any(eb.val(part)))
+      .where(inActorBases(actor, 'h.base_id'))
       .execute();
     for (const r of rows) found.set(r.account_id, { id: r.id, name: r.name, baseId: r.base_id });
   }
@@ -330,7 +335,9 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
     else {
       parsed.startedAt = time.start;
       end = time.end;
-      if (time.start.getTime() > now + FUTURE_SLACK_MS) problem('startedAt', 'STREAM_IMPORT_START_IN_FUTURE', { value: cellText(value(row, 'startedAt')) });
+      const out = startOutOfRange(time.start, now);
+      if (out === 'future') problem('startedAt', 'STREAM_IMPORT_START_IN_FUTURE', { value: cellText(value(row, 'startedAt')) });
+      if (out === 'too_early') problem('startedAt', 'STREAM_IMPORT_START_TOO_EARLY', { value: cellText(value(row, 'startedAt')), earliest: EARLIEST_STREAM_DAY });
     }
     if (mapping.endedAt && !isMissing(value(row, 'endedAt'))) {
       const ended = parseStreamTime(value(row, 'endedAt'), { exportYear: input.exportYear });
@@ -371,7 +378,7 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
 
   // whose rows: by account (in bulk), else the file's host; only hosts in the actor's bases
   const accountIds = [...new Set(rows.map((r) => r.accountId).filter((a): a is string => a !== null))];
-  const byAccount = await hostsByAccount(db, input.platform, accountIds);
+  const byAccount = await hostsByAccount(db, actor, input.platform, accountIds);
   const platformName = PLATFORM_LABEL[lang][input.platform];
   for (const r of rows) {
     const problem = (field: StreamField | null, code: MessageKey, params: MessageParams = {}) => r.problems.push({ field, code, params, message: translate(lang, code, params) });
@@ -381,10 +388,6 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
       else r.host = owner;
     } else if (host) r.host = host;
     else if (!r.problems.some((p) => p.field === 'accountId')) problem('accountId', 'STREAM_IMPORT_HOST_NEEDED');
-    if (r.host && !actorCoversBase(actor, r.host.baseId)) {
-      problem('accountId', 'STREAM_IMPORT_HOST_OUT_OF_SCOPE', { host: r.host.name });
-      r.host = null;
-    }
     if (r.problems.length) r.status = 'problem';
   }
 
@@ -467,6 +470,7 @@ export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, inpu
     hostNeeded,
     yearNeeded,
     totals: totalsOf(rows, skipped),
+    ...problemCounts(rows.flatMap((r) => r.problems)),
     rows: { items: listed.slice(from, from + input.pageSize).map(rowView), total: listed.length },
   };
 }
@@ -534,19 +538,23 @@ export async function commitStreamImport(
       skipped,
     };
     await rememberMapping(trx, actor.id, mappingKind(preset), mapping);
-    await recordAudit(trx, who, {
-      entity: 'livestream_stream',
-      entityId: null,
-      action: 'streams.import',
-      after: { ...summary, platform: input.platform, preset, fileName: input.fileName, hosts: [...new Set(toWrite.map((r) => r.host!.id))] },
-    });
+    // one audit row per commit that wrote streams, summarising it; a commit that wrote none changed
+    // nothing to audit (as a typed stream sent again does not)
+    if (inserted > 0) {
+      await recordAudit(trx, who, {
+        entity: 'livestream_stream',
+        entityId: null,
+        action: 'streams.import',
+        after: { ...summary, platform: input.platform, preset, fileName: input.fileName, hosts: [...new Set(toWrite.map((r) => r.host!.id))] },
+      });
+    }
     return summary;
   });
 
   if (written.inserted > 0) await enqueueLivestreamRecompute(deps, firstMonthOf(...toWrite.map((r) => r.startedAt!)));
   return {
     ...written,
-    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected, lang) : null,
+    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { INT4_MAX } from '../../lib/schema';
 import { toHalfWidth } from '../../lib/text';
 
 /**
@@ -97,17 +98,19 @@ function parseCountText(text: string, allowRange: boolean): Parsed<number> {
 
 /**
  * A whole count: 15093, '15,093', '1.2万' (12000), '12.8万', '1.5w', '2k', '１２３'; a range gives its
- * midpoint. Negative or fractional counts are INVALID.
+ * midpoint. Negative or fractional counts are INVALID, and so is one past what the integer columns
+ * hold (9,000,000,000 viewers is a slip, not a 500 at commit).
  */
 export function parseCount(value: unknown): Parsed<number> {
   if (isMissing(value)) return null;
+  let count: Parsed<number>;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return INVALID;
     const rounded = Math.round(value);
-    return Math.abs(value - rounded) < 1e-9 && Number.isSafeInteger(rounded) ? rounded : INVALID;
-  }
-  if (typeof value !== 'string') return INVALID;
-  return parseCountText(numberText(value), true);
+    count = Math.abs(value - rounded) < 1e-9 && Number.isSafeInteger(rounded) ? rounded : INVALID;
+  } else if (typeof value === 'string') count = parseCountText(numberText(value), true);
+  else return INVALID;
+  return typeof count === 'number' && count > INT4_MAX ? INVALID : count;
 }
 
 // ---- money --------------------------------------------------------------------------------------
@@ -327,4 +330,32 @@ export function parseStreamTime(value: unknown, options: { exportYear?: number }
   }
   const start = parseShanghaiTime(value, options);
   return start instanceof Date ? { start, end: null } : start;
+}
+
+// ---- when a stream can have started -------------------------------------------------------------
+
+/** A stream may start at most this long after now: a phone's clock, or an export's, may run a little ahead. */
+export const FUTURE_SLACK_MS = 10 * 60_000;
+
+/**
+ * No stream we record started before this day (Taobao Live, the oldest of the platforms, opened in
+ * 2016): an earlier start is a typo or a misread cell (a two-digit year, a century-off serial).
+ */
+export const EARLIEST_STREAM_DAY = '2016-01-01';
+const EARLIEST_STREAM_MS = Date.parse(`${EARLIEST_STREAM_DAY}T00:00:00+08:00`);
+
+/**
+ * Why a start cannot be a recorded stream's: 'future' (later than now plus the slack: a stream is
+ * recorded after it happened), 'too_early' (before EARLIEST_STREAM_DAY), or null. One rule for the
+ * phone form (streams.service.ts) and the import (stream-import.ts).
+ */
+export function startOutOfRange(start: Date, now = Date.now()): 'future' | 'too_early' | null {
+  if (start.getTime() > now + FUTURE_SLACK_MS) return 'future';
+  if (start.getTime() < EARLIEST_STREAM_MS) return 'too_early';
+  return null;
+}
+
+/** An instant as Beijing wall-clock time to the minute, '2026-11-20 19:30', as the forms show it. */
+export function shanghaiMinute(at: Date | number): string {
+  return new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }

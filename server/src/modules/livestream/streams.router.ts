@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { livestreamStaff } from './livestream.procedures';
@@ -16,7 +17,7 @@ export const streamsRouter = router({
       const rows = await collectAll((page, pageSize) => listStreams(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
       return toXlsx(rows.map(toExportRow), input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-streams' });
     }),
-  get: livestreamStaff.input(z.object({ id: z.number().int() })).output(streamView).query(({ ctx, input }) => getStreamFor(ctx.db, ctx.actor, input.id)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(streamView).query(({ ctx, input }) => getStreamFor(ctx.db, ctx.actor, input.id)),
   /** Manual entry; the same host, platform and start again is answered `exists`, never a second row. */
   create: livestreamStaff.input(createStreamInput).output(createStreamOutput).mutation(({ ctx, input }) => createStream(ctx, ctx.actor, auditWho(ctx), input)),
   update: livestreamStaff.input(updateStreamInput).output(streamView).mutation(({ ctx, input }) => updateStream(ctx, ctx.actor, auditWho(ctx), input)),

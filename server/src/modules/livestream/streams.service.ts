@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { addDays, shanghaiInstant } from '../../lib/dates';
-import { conflict, notFound } from '../../lib/app-error';
+import { badRequest, conflict, notFound } from '../../lib/app-error';
 import { offsetOf } from '../../lib/list';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -11,7 +11,8 @@ import { isUniqueViolation } from '../training/training.service';
 import { hostForWrite, type HostDeps } from './hosts.service';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import type { createStreamInput, createStreamOutput, deleteStreamInput, streamFields, streamListInput, streamView, updateStreamInput } from './livestream.schemas';
-import { assertBaseFilter, assertLivestreamBase, inActorBases } from './livestream.scope';
+import { assertBaseFilter, inActorBases, rowInActorBases } from './livestream.scope';
+import { EARLIEST_STREAM_DAY, shanghaiMinute, startOutOfRange } from './stream-values';
 
 type StreamView = z.infer<typeof streamView>;
 
@@ -112,18 +113,30 @@ async function getStream(db: Kysely<Database>, id: number): Promise<StreamView> 
   return toView(row);
 }
 
-/** One stream, if it is at one of the actor's bases (FORBIDDEN_SCOPE otherwise). */
+/** One stream, if it is at one of the actor's bases (livestream.scope.ts: rowInActorBases). */
 export async function getStreamFor(db: Db, actor: Actor, id: number): Promise<StreamView> {
-  const stream = await getStream(db, id);
-  assertLivestreamBase(actor, stream.baseId);
-  return stream;
+  const row = await streamRows(db).where('s.id', '=', id).executeTakeFirst();
+  return toView(rowInActorBases(actor, row, (s) => s.base_id, 'LIVESTREAM_STREAM_NOT_FOUND'));
+}
+
+/**
+ * The start of a typed stream, in Beijing time: refused when it is later than now (beyond a phone
+ * clock's slack: a stream is entered after it happened) or before any platform streamed. The
+ * import applies the same rule row by row (stream-values.ts: startOutOfRange).
+ */
+function startOf(input: z.output<typeof streamFields>): Date {
+  const start = shanghaiInstant(input.startDate, input.startTime);
+  const out = startOutOfRange(start);
+  if (out === 'future') throw badRequest('LIVESTREAM_STREAM_IN_FUTURE', { start: `${input.startDate} ${input.startTime}`, now: shanghaiMinute(Date.now()) });
+  if (out === 'too_early') throw badRequest('LIVESTREAM_STREAM_TOO_EARLY', { start: `${input.startDate} ${input.startTime}`, earliest: EARLIEST_STREAM_DAY });
+  return start;
 }
 
 function streamColumns(input: z.output<typeof streamFields>) {
   return {
     host_id: input.hostId,
     platform: input.platform,
-    started_at: shanghaiInstant(input.startDate, input.startTime),
+    started_at: startOf(input),
     duration_seconds: input.durationMinutes * 60,
     viewers: input.viewers,
     peak_viewers: input.peakViewers,
@@ -139,19 +152,23 @@ function streamColumns(input: z.output<typeof streamFields>) {
 /**
  * Manual entry of one stream. The same host, platform and start sent again (a double tap, a retry
  * after a dropped signal) writes nothing and answers `exists` with the row already there. The
- * stream belongs to the host's base at the time.
+ * stream belongs to the host's base at the time. A new row is audited with it; a repeat, which
+ * writes nothing, is not.
  */
 export async function createStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof createStreamInput>): Promise<z.infer<typeof createStreamOutput>> {
+  const columns = streamColumns(input);
   const result = await deps.db.transaction().execute(async (trx) => {
     const host = await hostForWrite(trx, actor, input.hostId);
-    const columns = streamColumns(input);
     const inserted = await trx
       .insertInto('livestream_streams')
       .values({ ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id })
       .onConflict((oc) => oc.columns(['host_id', 'platform', 'started_at']).doNothing())
-      .returning('id')
+      .returningAll()
       .executeTakeFirst();
-    if (inserted) return { status: 'created' as const, id: Number(inserted.id) };
+    if (inserted) {
+      await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
+      return { status: 'created' as const, id: Number(inserted.id) };
+    }
     const existing = await trx
       .selectFrom('livestream_streams')
       .select('id')
@@ -161,16 +178,14 @@ export async function createStream(deps: HostDeps, actor: Actor, who: AuditWho, 
       .executeTakeFirstOrThrow();
     return { status: 'exists' as const, id: Number(existing.id) };
   });
-  if (result.status === 'created') await enqueueLivestreamRecompute(deps, firstMonthOf(streamColumns(input).started_at));
+  if (result.status === 'created') await enqueueLivestreamRecompute(deps, firstMonthOf(columns.started_at));
   return { status: result.status, stream: await getStream(deps.db, result.id) };
 }
 
 /** The stream row, locked, if it is at one of the actor's bases. */
 async function streamForWrite(trx: Kysely<Database>, actor: Actor, id: number) {
   const row = await trx.selectFrom('livestream_streams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw notFound('LIVESTREAM_STREAM_NOT_FOUND');
-  assertLivestreamBase(actor, row.base_id);
-  return row;
+  return rowInActorBases(actor, row, (s) => s.base_id, 'LIVESTREAM_STREAM_NOT_FOUND');
 }
 
 const duplicate = (error: unknown) => {
@@ -179,13 +194,14 @@ const duplicate = (error: unknown) => {
 };
 
 export async function updateStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof updateStreamInput>): Promise<StreamView> {
+  const columns = streamColumns(input);
   const moved = await deps.db.transaction().execute(async (trx) => {
     const before = await streamForWrite(trx, actor, input.id);
     // another host: checked like a new entry, and the stream goes to that host's base
     const baseId = input.hostId === before.host_id ? before.base_id : (await hostForWrite(trx, actor, input.hostId)).base_id;
     const after = await trx
       .updateTable('livestream_streams')
-      .set({ ...streamColumns(input), base_id: baseId, updated_at: new Date() })
+      .set({ ...columns, base_id: baseId, updated_at: new Date() })
       .where('id', '=', input.id)
       .returningAll()
       .executeTakeFirstOrThrow()

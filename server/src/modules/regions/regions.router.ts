@@ -4,9 +4,9 @@ import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listOutput } from '../../lib/list';
 import { exportInput, exportOutput, toXlsx, collectAll } from '../../lib/excel';
+import { pageSchema, regionCodeSchema as code12 } from '../../lib/schema';
 import { addVillage, getRegion, listChildren, regionNames, runRegionImport, searchRegions } from './regions.service';
 
-const code12 = z.string().regex(/^\d{12}$/, '区划代码为 12 位数字 / a region code has 12 digits');
 
 const node = z.object({
   code: z.string(),
@@ -19,7 +19,7 @@ const node = z.object({
 });
 
 const searchInput = z.object({
-  page: z.number().int().min(1).default(1),
+  page: pageSchema.default(1),
   pageSize: z.number().int().min(1).max(200).default(20),
   filter: z.object({ q: z.string().trim().max(50), level: z.enum(REGION_LEVELS).optional(), underCode: code12.optional() }),
 });

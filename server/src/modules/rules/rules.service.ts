@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types';
+import type { MessageKey } from '../../i18n/messages';
+import { badRequest } from '../../lib/app-error';
+import { addDays } from '../../lib/dates';
+import { recordAudit, type AuditWho } from '../audit/audit.service';
 
 /**
  * Rules with thresholds (quiet station, active host, Taobao criteria) are versioned data: a new
@@ -23,6 +27,39 @@ export async function ruleAt<P>(db: Kysely<Database>, ruleKey: string, day: stri
     .executeTakeFirst();
   if (!row) throw new Error(`no version of rule ${ruleKey} in force on ${day}`);
   return { version: row.version, params: row.params as P, effectiveFrom: row.effective_from };
+}
+
+/** How far ahead a new version may take effect. Further is a slip (2999-12-31) that would hold back every later version. */
+export const RULE_MAX_DAYS_AHEAD = 365;
+
+/**
+ * Make room for a new version of a rule taking effect on `effectiveFrom`, inside the caller's
+ * transaction (which holds the rule's lock): refuse a date before the version in force today
+ * (history is restated only forward; `tooEarly` is the rule's own message) or more than a year
+ * ahead; withdraw, audited, the versions not yet in force that would take effect on or after it,
+ * since the newer decision holds from its date on. That is also how an admin replaces a version
+ * still to come, or undoes a mistaken date. Returns the new version's number (never one used before).
+ */
+export async function makeRoomForRuleVersion(
+  trx: Kysely<Database>,
+  who: AuditWho,
+  rule: { key: string; effectiveFrom: string; today: string; tooEarly: MessageKey },
+): Promise<{ version: number; withdrawn: number[] }> {
+  const latest = addDays(rule.today, RULE_MAX_DAYS_AHEAD);
+  if (rule.effectiveFrom > latest) throw badRequest('RULE_EFFECTIVE_TOO_FAR', { date: rule.effectiveFrom, latest });
+  const versions = await trx
+    .selectFrom('rule_versions')
+    .selectAll()
+    .where('rule_key', '=', rule.key)
+    .execute();
+  const inForceFrom = versions.map((v) => v.effective_from).filter((d) => d <= rule.today).sort().at(-1);
+  if (inForceFrom && rule.effectiveFrom < inForceFrom) throw badRequest(rule.tooEarly, { date: rule.effectiveFrom, current: inForceFrom });
+  const withdrawn = versions.filter((v) => v.effective_from > rule.today && v.effective_from >= rule.effectiveFrom);
+  for (const v of withdrawn) {
+    await trx.deleteFrom('rule_versions').where('rule_key', '=', rule.key).where('version', '=', v.version).execute();
+    await recordAudit(trx, who, { entity: 'rule_version', entityId: `${rule.key}:${v.version}`, action: 'withdraw', before: v });
+  }
+  return { version: Math.max(0, ...versions.map((v) => v.version)) + 1, withdrawn: withdrawn.map((v) => v.version).sort((x, y) => x - y) };
 }
 
 export interface QuietRule {

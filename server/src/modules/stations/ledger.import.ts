@@ -4,14 +4,17 @@ import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
+import { idSchema } from '../../lib/schema';
 import { normaliseText, parseCount, parseDay, parseYuanToFen, type SheetRow } from '../../lib/sheet';
-import { mappedCell, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ImportProblem as SheetProblem } from '../../lib/sheet-mapping';
+import { mappedCell, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, summariseProblems, type ImportProblem as SheetProblem } from '../../lib/sheet-mapping';
+import { uploadBase64 } from '../../lib/upload-limits';
 import { translate, type Lang } from '../../i18n/messages';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { assertMayWriteDay, writeLedgerEntry } from './ledger.service';
-import { canReadStation, enqueueRecompute } from './stations.service';
-import { LEDGER_COLUMNS, type LedgerFigures } from './stations.schemas';
+import { assertCanReadStation, canReadStation, enqueueRecompute } from './stations.service';
+import { stationById } from './stations.repository';
+import { LEDGER_COLUMNS, ledgerFigures, type LedgerFigures } from './stations.schemas';
 
 /**
  * Importing a month of ledger from the operator's own spreadsheet: their column headers are mapped
@@ -45,9 +48,9 @@ const stripUnit = (header: string) => normaliseText(header).replace(/\((元|件|
 const columns = sheetColumns(SYNONYMS, { fold: stripUnit });
 
 export const ledgerImportInput = z.object({
-  fileBase64: z.string().min(1).max(14_000_000),
+  fileBase64: uploadBase64,
   /** The station the whole file is for, when it has no station-code column. */
-  stationId: z.number().int().optional(),
+  stationId: idSchema.optional(),
   /** Our field → the header text in the file; absent: the remembered mapping, else a guess. */
   mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(60)).optional(),
 });
@@ -63,13 +66,17 @@ interface ParsedRow extends LedgerFigures {
 }
 
 async function parse(db: Db, actor: Actor, lang: Lang, input: z.output<typeof ledgerImportInput>) {
+  // the station chosen for the whole file is asked for by id: refused as any station outside the scope is
+  if (input.stationId !== undefined) assertCanReadStation(actor, await stationById(db, input.stationId));
   const required: ImportField[] = input.stationId ? ['date'] : ['date', 'stationCode'];
   const { sheet, mapping, missing } = await readMappedSheet(db, actor.id, 'ledger', columns, input, required);
   if (missing.length) {
     return { sheet, mapping, missing, rows: [] as ParsedRow[], problems: [] as ImportProblem[] };
   }
 
-  const stations = await db.selectFrom('stations').select(['id', 'code', 'region_code', 'status']).execute();
+  // only the stations the actor may read: a code outside their scope is, to them, a code nobody has
+  // (the same IMPORT_STATION_UNKNOWN), so a file cannot probe which codes exist elsewhere
+  const stations = (await db.selectFrom('stations').select(['id', 'code', 'region_code', 'status']).execute()).filter((s) => canReadStation(actor, s));
   const byCode = new Map(stations.map((s) => [normaliseText(s.code).toLowerCase(), s]));
   const byId = new Map(stations.map((s) => [s.id, s]));
   const problems: ImportProblem[] = [];
@@ -88,14 +95,15 @@ async function parse(db: Db, actor: Actor, lang: Lang, input: z.output<typeof le
       ? byId.get(input.stationId)
       : byCode.get(normaliseText(String(value(row, 'stationCode') ?? '')).toLowerCase());
     if (!station) problem(row, 'stationCode', 'IMPORT_STATION_UNKNOWN', { value: String(value(row, 'stationCode') ?? input.stationId ?? '') });
-    else if (!canReadStation(actor, station)) problem(row, 'stationCode', 'FORBIDDEN_SCOPE', { kind: 'station' });
     const figures = {} as LedgerFigures;
     for (const field of Object.keys(LEDGER_COLUMNS) as (keyof LedgerFigures)[]) {
       const parsed = MONEY.includes(field) ? parseYuanToFen(value(row, field)) : parseCount(value(row, field));
-      if (parsed === 'invalid') problem(row, field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: String(value(row, field)) });
-      else figures[field] = parsed;
+      // within the bounds a typed entry has (and the table's CHECKs): 200,000 parcels is a typing slip, not a 500 at commit
+      if (parsed === 'invalid' || !ledgerFigures.shape[field].safeParse(parsed).success) {
+        problem(row, field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: String(value(row, field)) });
+      } else figures[field] = parsed;
     }
-    if (station && date && canReadStation(actor, station)) {
+    if (station && date) {
       try {
         assertMayWriteDay(actor, station, date, today);
       } catch (err) {
@@ -123,7 +131,7 @@ export async function previewLedgerImport(db: Db, actor: Actor, lang: Lang, inpu
     missing,
     totalRows: sheet.rows.length,
     validRows: rows.length,
-    problems,
+    ...summariseProblems(problems),
     sample: rows.slice(0, 20).map(({ stationRegion, ...r }) => r),
   };
 }

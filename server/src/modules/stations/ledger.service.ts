@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { Database, LedgerEntriesTable } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
+import { badRequest, conflict, forbidden } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
 import { toXlsx, yuanCell } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
@@ -43,7 +43,6 @@ function entriesQuery(db: Kysely<Database>) {
 
 async function readableStation(db: Kysely<Database>, actor: Actor, stationId: number) {
   const station = await stationById(db, stationId);
-  if (!station) throw notFound('STATION_NOT_FOUND');
   assertCanReadStation(actor, station);
   return station;
 }

@@ -5,8 +5,10 @@ import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, parseDay, readSheet, type SheetRow } from '../../lib/sheet';
-import { refuseProblems, sheetColumns } from '../../lib/sheet-mapping';
+import { refuseProblems, sheetColumns, summariseProblems } from '../../lib/sheet-mapping';
+import { PREVIEW_MAX_LISTED, uploadBase64 } from '../../lib/upload-limits';
 import { translate, type Lang } from '../../i18n/messages';
+import { inLanguage } from '../../lib/schema';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { createStationInput } from './stations.schemas';
@@ -49,7 +51,7 @@ const SERVICE_WORDS: Record<string, StationService> = {
   创业孵化: 'incubation', 孵化: 'incubation', 其他: 'other',
 };
 
-export const stationImportInput = z.object({ fileBase64: z.string().min(1).max(14_000_000) });
+export const stationImportInput = z.object({ fileBase64: uploadBase64 });
 
 export interface StationImportResult {
   totalRows: number;
@@ -112,7 +114,7 @@ async function runImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, fileBa
         statusSince: openedOn ?? undefined,
       });
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problem((issue.path[0] as Field) ?? null, `${column[issue.path[0] as Field] ?? issue.path.join('.')}: ${issue.message}`);
+        for (const issue of parsed.error.issues) problem((issue.path[0] as Field) ?? null, `${column[issue.path[0] as Field] ?? issue.path.join('.')}: ${inLanguage(issue.message, lang)}`);
       }
       if (problems.length > before || !parsed.success) continue;
       const savepoint = await trx.savepoint(`row${i}`).execute();
@@ -136,9 +138,13 @@ async function runImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, fileBa
   return { totalRows: sheet.rows.length, validRows: created.length, problems, created, regions };
 }
 
-export async function previewStationImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, input: z.output<typeof stationImportInput>): Promise<StationImportResult> {
-  const { regions, ...result } = await runImport(db, actor, who, lang, input.fileBase64, false);
-  return result;
+/** What an import answers: the first problems and created rows, beside the counts of all. */
+function answer({ regions, ...result }: Awaited<ReturnType<typeof runImport>>) {
+  return { ...result, ...summariseProblems(result.problems), created: result.created.slice(0, PREVIEW_MAX_LISTED) };
+}
+
+export async function previewStationImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, input: z.output<typeof stationImportInput>) {
+  return answer(await runImport(db, actor, who, lang, input.fileBase64, false));
 }
 
 export async function commitStationImport(
@@ -147,9 +153,9 @@ export async function commitStationImport(
   who: AuditWho,
   lang: Lang,
   input: z.output<typeof stationImportInput>,
-): Promise<StationImportResult> {
-  const { regions, ...result } = await runImport(deps.db, actor, who, lang, input.fileBase64, true);
+) {
+  const result = await runImport(deps.db, actor, who, lang, input.fileBase64, true);
   refuseProblems(result.problems);
-  for (const region of new Set(regions)) await enqueueRecompute(deps, region);
-  return result;
+  for (const region of new Set(result.regions)) await enqueueRecompute(deps, region);
+  return answer(result);
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { daySchema, idSchema, monthSchema } from '../../lib/schema';
+import { problemCountsOutput } from '../../lib/sheet-mapping';
 import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
@@ -8,7 +10,6 @@ import { commitStationImport, previewStationImport, stationImportInput } from '.
 import { exportQuietStations, exportTownRanking, listQuietStations, townRanking } from './stations.reports';
 import {
   createStationInput,
-  daySchema,
   ledgerEntry,
   ledgerMonthExportInput,
   ledgerUpsertInput,
@@ -36,10 +37,12 @@ const ledgerWriters = roleProcedure('admin', 'staff', 'station_operator');
 const stationImportOutput = z.object({
   totalRows: z.number(),
   validRows: z.number(),
+  /** The first 200 (lib/upload-limits.ts), in row order; the counts say how many in all. */
   problems: z.array(z.object({ row: z.number(), field: z.string().nullable(), message: z.string() })),
+  ...problemCountsOutput,
+  /** The first 200 stations created; validRows says how many. */
   created: z.array(z.object({ row: z.number(), code: z.string(), name: z.string() })),
 });
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
 export const stationsRouter = router({
   list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx.db, ctx.actor, input)),
@@ -51,7 +54,7 @@ export const stationsRouter = router({
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'stations' });
     }),
   get: readers
-    .input(z.object({ id: z.number().int() }))
+    .input(z.object({ id: idSchema }))
     .output(z.object({ station: stationView, months: z.array(monthStats) }))
     .query(({ ctx, input }) => getStation(ctx.db, ctx.actor, input.id)),
   create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, ctx.actor, auditWho(ctx), input)),
@@ -91,11 +94,11 @@ export const stationsRouter = router({
   }),
   ledger: router({
     day: readers
-      .input(z.object({ stationId: z.number().int(), date: daySchema }))
+      .input(z.object({ stationId: idSchema, date: daySchema }))
       .output(z.object({ entry: ledgerEntry.nullable(), previous: ledgerEntry.nullable(), editableByOperatorFrom: z.string() }))
       .query(({ ctx, input }) => getLedgerDay(ctx.db, ctx.actor, input.stationId, input.date)),
     month: readers
-      .input(z.object({ stationId: z.number().int(), month }))
+      .input(z.object({ stationId: idSchema, month: monthSchema }))
       .output(z.array(ledgerEntry))
       .query(({ ctx, input }) => listLedgerMonth(ctx.db, ctx.actor, input.stationId, input.month)),
     export: readers
@@ -115,7 +118,9 @@ export const stationsRouter = router({
             missing: z.array(z.enum(IMPORT_FIELDS)),
             totalRows: z.number(),
             validRows: z.number(),
+            /** The first 200 (lib/upload-limits.ts), in row order; the counts say how many in all. */
             problems: z.array(z.object({ row: z.number(), field: z.enum(IMPORT_FIELDS).nullable(), message: z.string() })),
+            ...problemCountsOutput,
             sample: z.array(ledgerEntry.pick({ stationId: true, date: true, note: true }).extend({ rowNumber: z.number() }).passthrough()),
           }),
         )

@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import { LEDGER_COUNT_FIELDS, LEDGER_MONEY_FIELDS, STATION_SERVICES, STATION_STATUSES, STATION_TIERS } from '../../db/types';
 import { exportInput } from '../../lib/excel';
-import { isoDay } from '../../lib/dates';
 import { listInput, listOutput } from '../../lib/list';
+import { daySchema as day, idSchema, monthSchema, regionCodeSchema as code12, versionSchema } from '../../lib/schema';
 import { RANKING_METRICS } from './stations.reports';
-
-const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
-const code12 = z.string().regex(/^\d{12}$/);
 
 export const stationFields = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9_-]{2,32}$/, '站点编码为 2–32 位字母、数字、下划线或短横 / 2–32 letters, digits, _ or -'),
   name: z.string().trim().min(1).max(100),
   tier: z.enum(STATION_TIERS),
   regionCode: code12,
-  parentId: z.number().int().nullable(),
+  parentId: idSchema.nullable(),
   address: z.string().trim().max(200).nullable().default(null),
   /** As given (GCJ-02 from Chinese map apps); validated to China's bounds. */
   lat: z.number().min(-90).max(90).nullable().default(null),
@@ -29,10 +26,10 @@ export const createStationInput = stationFields.extend({
   status: z.enum(STATION_STATUSES).default('planned'),
   statusSince: day.optional(),
 });
-export const updateStationInput = stationFields.extend({ id: z.number().int(), version: z.number().int() });
+export const updateStationInput = stationFields.extend({ id: idSchema, version: versionSchema });
 export const setStatusInput = z.object({
-  id: z.number().int(),
-  version: z.number().int(),
+  id: idSchema,
+  version: versionSchema,
   status: z.enum(STATION_STATUSES),
   since: day,
   reason: z.string().trim().max(200).nullable().default(null),
@@ -124,6 +121,8 @@ export const monthStats = z.object({
 const count = z.number().int().min(0).max(100_000);
 /** Money crosses the API as integer fen; the client turns the yuan people type into fen. */
 const fen = z.number().int().min(0).max(100_000_000_000);
+/** Service income of one day, by source: the ledger's CHECK allows a tenth of a trade amount. */
+const incomeFen = z.number().int().min(0).max(10_000_000_000);
 
 export const ledgerFigures = z.object({
   parcelsIn: count,
@@ -132,10 +131,10 @@ export const ledgerFigures = z.object({
   purchaseAmountFen: fen,
   salesOrders: count,
   salesAmountFen: fen,
-  incomeParcelFen: fen,
-  incomeCommissionFen: fen,
-  incomeBillFen: fen,
-  incomeOtherFen: fen,
+  incomeParcelFen: incomeFen,
+  incomeCommissionFen: incomeFen,
+  incomeBillFen: incomeFen,
+  incomeOtherFen: incomeFen,
   villagersServed: count,
 });
 export type LedgerFigures = z.infer<typeof ledgerFigures>;
@@ -165,15 +164,15 @@ export const ledgerEntry = ledgerFigures.extend({
 });
 
 export const ledgerUpsertInput = ledgerFigures.extend({
-  stationId: z.number().int(),
+  stationId: idSchema,
   date: day,
   note: z.string().trim().max(500).nullable().default(null),
   /** The version the user edited; absent for a new day. A mismatch is a concurrent edit. */
-  version: z.number().int().optional(),
+  version: versionSchema.optional(),
 });
 
 /** One month of one station's ledger as a sheet: amounts in yuan, income by source and in total. */
-export const ledgerMonthExportInput = exportInput(z.object({ stationId: z.number().int(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), [
+export const ledgerMonthExportInput = exportInput(z.object({ stationId: idSchema, month: monthSchema }), [
   'date',
   'parcelsIn',
   'parcelsOut',
@@ -227,7 +226,6 @@ export const quietExportInput = exportInput(quietFilter, [
   'stationPhone',
 ] as const);
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 export const rankingInput = z.object({ countyCode: code12.optional(), period: monthSchema, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') });
 /** Amounts in yuan and coverage in per cent, as a reader of the sheet expects; the county total last. */
 export const rankingExportInput = exportInput(rankingInput, [
@@ -244,4 +242,3 @@ export const rankingExportInput = exportInput(rankingInput, [
   'quiet',
 ] as const);
 
-export { day as daySchema };

@@ -9,7 +9,7 @@ import { likePattern, maskMobile, offsetOf } from '../../lib/list';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
+import { actorCoversRegion, isUnscoped, missingRow, regionPrefix } from '../auth/scope';
 import { activePointIn, monthStatsOf, operatorsOf, regionForStation, stationById, stationsWithContext, type StationRow } from './stations.repository';
 import type { createStationInput, setStatusInput, stationListInput, stationView, updateStationInput } from './stations.schemas';
 
@@ -42,8 +42,21 @@ export function canReadStation(actor: Actor, station: { id: number; region_code:
   return false;
 }
 
-export function assertCanReadStation(actor: Actor, station: { id: number; region_code: string }): void {
+/**
+ * A station asked for by id is one the actor may read. A station that does not exist gets the same
+ * answer as one outside the actor's scope (auth/scope.ts: missingRow), so ids cannot be probed.
+ */
+export function assertCanReadStation<S extends { id: number; region_code: string }>(actor: Actor, station: S | undefined): asserts station is S {
+  if (!station) throw missingRow(actor, 'station', 'STATION_NOT_FOUND');
   if (!canReadStation(actor, station)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'station' });
+}
+
+/**
+ * Who reads a station's phone in full (often its operator's own mobile): admin, staff and the
+ * station's own operators. Everyone else — a coordinator of its town, and every list — sees it masked.
+ */
+function seesStationPhone(actor: Actor, station: { id: number }): boolean {
+  return isUnscoped(actor) || (actor.role === 'station_operator' && actor.scopes.stations.includes(String(station.id)));
 }
 
 /** The same rule as a query filter, so lists never hold a row the user may not open. */
@@ -121,14 +134,13 @@ export async function listStations(db: Db, actor: Actor, input: z.output<typeof 
 
 export async function getStation(db: Db, actor: Actor, id: number) {
   const row = await stationsWithContext(db).where('s.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('STATION_NOT_FOUND');
   assertCanReadStation(actor, row);
   const [operators, months] = await Promise.all([
     operatorsOf(db, [id]),
     monthStatsOf(db, id, `${addDays(shanghaiToday(), -365).slice(0, 7)}-01`),
   ]);
   return {
-    station: toView(row, operators.get(id)!, false),
+    station: toView(row, operators.get(id)!, !seesStationPhone(actor, row)),
     months: months.map((m) => ({
       month: m.month.slice(0, 7),
       daysWithEntry: m.days_with_entry,

@@ -3,6 +3,7 @@ import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listTargets, TARGET_METRIC_KEYS, upsertTarget } from './targets.service';
 import { exportInput, exportOutput, toXlsx } from '../../lib/excel';
+import { regionCodeSchema, yearSchema } from '../../lib/schema';
 
 const targetSchema = z.object({
   year: z.number(),
@@ -14,7 +15,7 @@ const targetSchema = z.object({
   updatedBy: z.string().nullable(),
 });
 
-const targetsFilter = z.object({ year: z.number().int().min(2000).max(2100).optional(), regionCode: z.string().regex(/^\d{12}$/).optional() });
+const targetsFilter = z.object({ year: yearSchema.optional(), regionCode: regionCodeSchema.optional() });
 
 export const targetsRouter = router({
   metrics: authedProcedure.output(z.array(z.string())).query(() => [...TARGET_METRIC_KEYS]),
@@ -31,8 +32,8 @@ export const targetsRouter = router({
   upsert: adminProcedure
     .input(
       z.object({
-        year: z.number().int().min(2000).max(2100),
-        regionCode: z.string().regex(/^\d{12}$/),
+        year: yearSchema,
+        regionCode: regionCodeSchema,
         metricKey: z.enum(TARGET_METRIC_KEYS),
         value: z.number().min(0).max(999_999_999_999.99).multipleOf(0.01), // the column is numeric(14, 2)
       }),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { bulkMark, courseRoster } from './bulk-mark';
 import { commitSignInImport, previewSignInImport } from './sign-in-import';
 import { bulkMarkInput, bulkMarkOutput, signInCommitInput, signInCommitOutput, signInPreviewInput, signInPreviewOutput } from './sign-in-import.schemas';
 import { checkInInput, checkInOutput, traineeSearchOutput } from './training.schemas';
-import { checkIn } from './training.service';
+import { checkIn } from './attendance.service';
 import { trainingStaff } from './training.procedures';
 
 /** 签到: taking attendance — one trainee at a time, from a paper list, or from a sign-in sheet. */
@@ -25,7 +26,7 @@ export const attendanceRouter = router({
   }),
   /** Who attended any session of the session's course, and whether they are checked in to this one. */
   roster: trainingStaff
-    .input(z.object({ sessionId: z.number().int() }))
+    .input(z.object({ sessionId: idSchema }))
     .output(traineeSearchOutput)
     .query(({ ctx, input }) => courseRoster(ctx.db, ctx.actor, input.sessionId)),
   /** Mark many from a paper list at once (method 'bulk'); marking again writes nothing. */

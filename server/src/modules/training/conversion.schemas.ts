@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { OUTCOME_KINDS } from '../../db/types';
-import { isoDay } from '../../lib/dates';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
-
-const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
-const code12 = z.string().regex(/^\d{12}$/);
-const year = z.number().int().min(2000).max(2100);
+import { daySchema as day, regionCodeSchema as code12, yearSchema as year } from '../../lib/schema';
 
 // ---- progress against the year's target ------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { assertRegionScope, isUnscoped, regionPrefix } from '../auth/scope';
 import { ruleAt } from '../rules/rules.service';
 import { CONVERSION_RULE, type ConversionRule } from './training.metrics';
-import { coursesInScope } from './training.service';
+import { inActorRegions, traineeOwned } from './training.scope';
 import {
   FOLLOW_UP_STAGES,
   SUMMARY_CUTS,
@@ -222,9 +222,13 @@ export async function conversionSummary(db: Db, actor: Actor, input: z.output<ty
 
 /**
  * Each trainee's latest completion (in the period, when given), joined to its course as `c` and
- * kept when the actor may see that course (and it lies under `region`).
+ * its trainee as `t`, under `region` when given, and kept when it is in the actor's scope `by`:
+ * - 'home': the trainee is the actor's own (training.scope.ts) — the follow-up list, since calling
+ *   a trainee and recording what they did is their home coordinator's work, wherever they trained;
+ * - 'course': the course is one of the actor's — the spot check of what their courses reported
+ *   (a trainee from elsewhere shows there by name and masked mobile only, without their village).
  */
-function latestCompletions(db: Trx, actor: Actor, region: string | undefined, period?: { from: string; to: string }) {
+function latestCompletions(db: Trx, actor: Actor, by: 'home' | 'course', region: string | undefined, period?: { from: string; to: string }) {
   return db
     .with('latest', (qb) =>
       qb
@@ -241,23 +245,24 @@ function latestCompletions(db: Trx, actor: Actor, region: string | undefined, pe
     .innerJoin('trainees as t', 't.id', 'l.trainee_id')
     .innerJoin('regions as cr', 'cr.code', 'l.region_code')
     .leftJoin('regions as v', 'v.code', 't.village_code')
-    .where(coursesInScope(actor))
+    .where(by === 'home' ? traineeOwned(actor) : inActorRegions(actor, 'c.region_code'))
     .$if(!!region, (q) => q.where('l.region_code', 'like', `${regionPrefix(region!)}%`));
 }
 
-/** Mobiles in full only to a training coordinator (whose towns held the course); masked to all others. */
+/** Mobiles in full only to a training coordinator (the list holds only their own trainees); masked to all others. */
 const showsFullMobile = (actor: Actor) => actor.role === 'training_coordinator';
 
 /**
  * 回访: trainees whose latest completed course ended `stage` days ago or more (stages in
- * FOLLOW_UP_STAGES) with no outcome since that course began. The trainee belongs to the town of that
- * latest course: its coordinator sees and calls them.
+ * FOLLOW_UP_STAGES) with no outcome since that course began. A coordinator calls the trainees whose
+ * home is in their towns (training.scope.ts), whichever town's course they completed; `region`
+ * narrows by the course's region.
  */
 export async function listFollowUps(db: Db, actor: Actor, input: z.output<typeof followUpInput>, today = shanghaiToday()) {
   const f = input.filter ?? { stage: 30 as const };
   if (f.region) assertRegionScope(actor, f.region);
   const [lo, hi] = FOLLOW_UP_STAGES[f.stage];
-  const base = latestCompletions(db, actor, f.region)
+  const base = latestCompletions(db, actor, 'home', f.region)
     .where('l.completed_on', '<=', addDays(today, -lo))
     .where('l.completed_on', '>', addDays(today, -hi))
     // no outcome since the course began
@@ -298,10 +303,11 @@ export async function listFollowUps(db: Db, actor: Actor, input: z.output<typeof
 export async function spotCheck(db: Db, actor: Actor, input: z.output<typeof spotCheckInput>): Promise<z.infer<typeof spotCheckOutput>> {
   if (input.to < input.from || daysBetween(input.from, input.to) > 366 * 3) throw badRequest('TRAINING_PERIOD_INVALID', { from: input.from, to: input.to });
   if (input.region) assertRegionScope(actor, input.region);
-  const base = latestCompletions(db, actor, input.region, input);
+  const base = latestCompletions(db, actor, 'course', input.region, input);
   const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
     .select(['t.id', 't.name', 't.mobile', 'v.name as village_name', 'c.title', 'cr.name as region_name', 'l.completed_on'])
+    .select(traineeOwned(actor, { merged: true }).as('owned'))
     .orderBy(sql`md5(${input.seed} || ':' || t.id::text)`)
     .orderBy('t.id')
     .limit(input.n)
@@ -315,7 +321,7 @@ export async function spotCheck(db: Db, actor: Actor, input: z.output<typeof spo
       traineeId: r.id,
       name: r.name,
       mobile: maskMobile(r.mobile) ?? '',
-      villageName: r.village_name ?? null,
+      villageName: r.owned ? (r.village_name ?? null) : null,
       courseTitle: r.title,
       regionName: r.region_name,
       completedOn: r.completed_on,

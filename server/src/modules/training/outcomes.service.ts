@@ -4,14 +4,19 @@ import { badRequest, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { assertTraineeVisible, enqueueTrainingRecompute } from './training.service';
+import { assertTraineeOwned } from './training.scope';
+import { enqueueTrainingRecompute } from './training.service';
 import type { outcomeView, recordOutcomeInput } from './training.schemas';
 
 type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
 
-/** 转化成果: what a trainee did after training, dated, with evidence and who recorded it. */
+/**
+ * 转化成果: what a trainee did after training, dated, with evidence and who recorded it. Outcomes
+ * are their home's business: a coordinator records and reads them for the trainees they own, not
+ * for one from elsewhere who came to their class (whose home coordinator follows them up).
+ */
 export async function recordOutcome(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof recordOutcomeInput>) {
-  await assertTraineeVisible(deps.db, actor, input.traineeId);
+  await assertTraineeOwned(deps.db, actor, input.traineeId);
   if (input.occurredOn > shanghaiToday()) throw badRequest('OUTCOME_DATE_IN_FUTURE', { date: input.occurredOn });
   const id = await deps.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -38,7 +43,7 @@ export async function recordOutcome(deps: Deps, actor: Actor, who: AuditWho, inp
 }
 
 export async function listOutcomes(db: Db, actor: Actor, traineeId: number): Promise<z.infer<typeof outcomeView>[]> {
-  await assertTraineeVisible(db, actor, traineeId);
+  await assertTraineeOwned(db, actor, traineeId);
   const rows = await db
     .selectFrom('training_outcomes as o')
     .leftJoin('users as u', 'u.id', 'o.recorded_by')

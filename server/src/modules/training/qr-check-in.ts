@@ -4,24 +4,25 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { JobQueue } from '../../jobs/queue';
 import { AppError, badRequest, notFound } from '../../lib/app-error';
-import { shanghaiInstant, shanghaiToday } from '../../lib/dates';
+import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { normaliseMobile } from '../../lib/mobile';
 import { appSecret } from '../../lib/secrets';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { ruleAt } from '../rules/rules.service';
-import { attendSession, sessionFor, enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY } from './training.service';
+import { attendSession } from './attendance.service';
+import { CHECK_IN_WINDOW_RULE, checkInDecision, windowOf, type CheckInWindowRule } from './check-in-window';
+import { enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY, sessionFor, sessionWithCourse } from './training.service';
 import type { qrCheckInInput } from './training.schemas';
 
-export const QR_RULE = 'training.qr_check_in';
-export interface QrRule {
+/** The QR code's token times live in the version of the check-in window rule (check-in-window.ts): one versioned rule. */
+export const QR_RULE = CHECK_IN_WINDOW_RULE;
+export interface QrRule extends CheckInWindowRule {
   /** The screen shows a new token this often, so a photo of it soon stops working… */
   tokenSeconds: number;
   /** …while a trainee who scanned it has this long to type their name and mobile. */
   acceptSeconds: number;
-  beforeMinutes: number;
-  afterMinutes: number;
 }
 const QR_KEY = 'training.qr_token';
 /** Attempts allowed in ten minutes: per address (a hall shares one Wi-Fi), and per mobile. */
@@ -58,8 +59,6 @@ export async function purgeQrAttempts(db: Db): Promise<void> {
   await sql`delete from qr_check_in_attempts where at < now() - interval '1 day'`.execute(db);
 }
 
-/** Shanghai wall-clock date and time to an instant (China keeps +08:00 all year). */
-
 /** For the projector: the current token of a session the actor runs, and when to fetch the next. */
 export async function currentQrToken(db: Db, actor: Actor, sessionId: number, now = Date.now()) {
   await sessionFor(db, actor, sessionId);
@@ -70,8 +69,9 @@ export async function currentQrToken(db: Db, actor: Actor, sessionId: number, no
 
 /**
  * A trainee's own check-in from the QR code: public, so it is limited per address and per mobile,
- * takes only a genuine, current token, and only while the session is on (with the rule's margins).
- * Says which course it checked in to, and nothing about the person already on file.
+ * takes only a genuine, current token, and only within the session's check-in window. Says which
+ * course it checked in to, and nothing about the person already on file. Audited as by 'qr' from
+ * the phone's address (no user).
  */
 export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof qrCheckInInput>, now = Date.now()) {
   const { db } = deps;
@@ -94,25 +94,16 @@ export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof q
   const today = shanghaiToday(new Date(now));
   const rule = (await ruleAt<QrRule>(db, QR_RULE, today)).params;
   const sessionId = verifyQrToken(await appSecret(db, QR_KEY), input.token, rule, now);
-  const session = await db
-    .selectFrom('course_sessions as cs')
-    .innerJoin('courses as c', 'c.id', 'cs.course_id')
-    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'cs.ends_at', 'c.title', 'c.status'])
-    .where('cs.id', '=', sessionId)
-    .executeTakeFirst();
+  const session = await sessionWithCourse(db).where('cs.id', '=', sessionId).executeTakeFirst();
   if (!session) throw notFound('SESSION_NOT_FOUND');
   if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  const opens = shanghaiInstant(session.session_date, session.starts_at).getTime() - rule.beforeMinutes * 60_000;
-  const closes = shanghaiInstant(session.session_date, session.ends_at).getTime() + rule.afterMinutes * 60_000;
-  if (now < opens || now > closes) {
-    throw badRequest('QR_OUTSIDE_WINDOW', { date: session.session_date, from: session.starts_at.slice(0, 5), to: session.ends_at.slice(0, 5) });
-  }
+  checkInDecision(windowOf(session), new Date(now), false);
 
-  const who: AuditWho = { id: null, loginName: null, ip };
+  const who: AuditWho = { id: null, loginName: 'qr', ip };
   const idKey = await appSecret(db, ID_CARD_KEY);
   const result = await db.transaction().execute(async (trx) => {
     const trainee = await findOrRegisterTrainee(trx, who, { name: input.name, mobile: input.mobile, idCard: null, villageCode: null, tags: [] }, today, idKey);
-    return attendSession(trx, sessionId, trainee.id, 'qr', null);
+    return attendSession(trx, who, { sessionId, traineeId: trainee.id, method: 'qr', lateEntry: false });
   });
   if (result.inserted) await enqueueTrainingRecompute(deps);
   return { status: result.inserted ? ('checked_in' as const) : ('already_checked_in' as const), courseTitle: session.title, sessionDate: session.session_date };

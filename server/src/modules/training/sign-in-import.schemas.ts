@@ -1,31 +1,32 @@
 import { z } from 'zod';
 import { exportOutput } from '../../lib/excel';
 import { listOutput } from '../../lib/list';
+import { idSchema, pageSchema } from '../../lib/schema';
+import { problemCountsOutput } from '../../lib/sheet-mapping';
+import { uploadBase64 } from '../../lib/upload-limits';
 
 /** Our fields of a sign-in sheet (签到表); 序号 and 签名 columns are recognised and left alone. */
 export const SIGN_IN_FIELDS = ['name', 'mobile', 'idCard', 'village', 'date'] as const;
 export type SignInField = (typeof SIGN_IN_FIELDS)[number];
 
-/**
- * A sign-in sheet of 100,000 rows (序号, name, mobile, ID card on a third of them, village, date,
- * 签名) is 3.8 MB of xlsx, 5.1 M base64 characters (measured by tests/bench/sign-in-import.ts), so
- * the imports' common limit of 14 M characters holds it with room for wider sheets. The tRPC/Hono
- * path (fetch adapter, no bodyLimit middleware) sets no body limit of its own.
- */
-export const SIGN_IN_MAX_BASE64 = 14_000_000;
-
 export const signInImportInput = z.object({
-  courseId: z.number().int(),
-  fileBase64: z.string().min(1).max(SIGN_IN_MAX_BASE64),
+  courseId: idSchema,
+  /** A 100,000-row sheet is 3.8 MB of xlsx, 5.1 M base64 characters: within the imports' common limits (lib/upload-limits.ts). */
+  fileBase64: uploadBase64,
   /** Our field → the header text in the file; absent: the remembered mapping, else a guess. */
   mapping: z.partialRecord(z.enum(SIGN_IN_FIELDS), z.string().max(60)).optional(),
   /** Every row is for this session (needed when the sheet has no date column; wins over one). */
-  sessionId: z.number().int().optional(),
+  sessionId: idSchema.optional(),
+  /**
+   * Rows whose mobile is a registered trainee's under another name are refused unless confirmed:
+   * with this, they are checked in as that trainee (the person is one trainee in the county).
+   */
+  confirmNames: z.boolean().default(false),
 });
 
 export const signInPreviewInput = signInImportInput.extend({
   /** Which page of row results to return: the whole file is checked every time. */
-  page: z.number().int().min(1).default(1),
+  page: pageSchema.default(1),
   pageSize: z.number().int().min(1).max(500).default(100),
   only: z.enum(['all', 'problems']).default('all'),
 });
@@ -59,6 +60,8 @@ export const signInTotals = z.object({
   problem: z.number(),
   /** Distinct new people among the rows to import. */
   newTrainees: z.number(),
+  /** Rows whose mobile is registered under another name: problems until confirmed (`confirmNames`), then imported with a note. */
+  nameDiffers: z.number(),
 });
 
 export const signInPreviewOutput = z.object({
@@ -69,6 +72,8 @@ export const signInPreviewOutput = z.object({
   missing: z.array(z.enum(SIGN_IN_FIELDS)),
   sessions: z.array(z.object({ id: z.number(), date: z.string(), startsAt: z.string() })),
   totals: signInTotals,
+  /** Problems of the whole sheet, in all and per column. */
+  ...problemCountsOutput,
   rows: listOutput(signInRowView),
 });
 
@@ -81,12 +86,12 @@ export const signInCommitOutput = z.object({
   alreadyPresent: z.number(),
   duplicates: z.number(),
   rejected: z.number(),
-  /** skip_invalid: the rejected rows as they were, with a 问题 column. */
+  /** skip_invalid: the rejected rows as they were, with a 问题 column (the first 10,000: `rejects.rows` says how many). */
   rejects: exportOutput.nullable(),
 });
 
 export const bulkMarkInput = z.object({
-  sessionId: z.number().int(),
-  traineeIds: z.array(z.number().int()).min(1).max(500),
+  sessionId: idSchema,
+  traineeIds: z.array(idSchema).min(1).max(500),
 });
 export const bulkMarkOutput = z.object({ checkedIn: z.number(), already: z.number() });

@@ -10,12 +10,14 @@ import { maskMobile } from '../../lib/list';
 import type { Logger } from '../../lib/logger';
 import { appSecret } from '../../lib/secrets';
 import { normaliseText, parseDay, type SheetRow } from '../../lib/sheet';
-import { mappedCell, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
+import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { regionPrefix } from '../auth/scope';
-import { traineeIdentity, type TraineeIdentity } from './trainee-identity';
+import { hasStarted, sessionWindow, windowOf } from './check-in-window';
+import { maskName, sameName, traineeIdentity, type TraineeIdentity } from './trainee-identity';
 import { courseFor, enqueueTrainingRecompute, ID_CARD_KEY } from './training.service';
 import {
   type SignInField,
@@ -30,11 +32,14 @@ import {
 /**
  * 签到表导入: the coordinator's own Excel for one course. Its columns are mapped to ours (guessed,
  * or as the user mapped them last time), every row is checked — name, mobile, ID card, the session
- * its date falls on, the village — and the preview shows each row's problems. The commit writes
- * all rows or none, or the good rows with the rejected ones handed back as Excel. Trainees are
- * found by their normalised mobile and attendance is one row per (session, trainee), so importing
- * the same sheet again adds nothing. Built for sheets of 100,000 rows: the database is asked in
- * bulk, never row by row.
+ * its date falls on (one that has started: a sheet records what took place), the village — and the
+ * preview shows each row's problems. The commit writes all rows or none, or the good rows with the
+ * rejected ones handed back as Excel. Trainees are found by their normalised mobile and attendance
+ * is one row per (session, trainee), so importing the same sheet again adds nothing. A known
+ * mobile under another name is a problem until the coordinator confirms such rows, and all it
+ * tells them is a masked form of the registered name. Built for sheets of 100,000 rows: the
+ * database is asked in bulk, never row by row. One audit row for the import, and one per session
+ * listing the trainees it checked in.
  */
 type Deps = { db: Db; queue: JobQueue; log: Logger };
 type Input = z.output<typeof signInImportInput>;
@@ -80,6 +85,8 @@ interface ParsedRow {
   villageName: string | null;
   /** Known before this import (by mobile, a merged mobile leading to the one kept). */
   traineeId: number | null;
+  /** Known under another name than the row's. */
+  nameDiffers: boolean;
   problems: Note[];
   notes: Note[];
 }
@@ -119,40 +126,46 @@ async function villagesByName(db: Kysely<Database>, regionCode: string) {
   return (text: string) => byName.get(normaliseText(text)) ?? byName.get(bare(text)) ?? [];
 }
 
-/** Existing trainees by mobile, in bulk: id (a merged record leads to the one kept). */
+/** Existing trainees by mobile, in bulk: id and name (a merged record leads to the one kept). */
 async function traineesByMobile(db: Kysely<Database>, mobiles: readonly string[]) {
-  const found = new Map<string, number>();
+  const found = new Map<string, { id: number; name: string }>();
   for (const part of chunks(mobiles, LOOKUP_CHUNK)) {
     const rows = await db
-      .selectFrom('trainees')
-      .select(['id', 'mobile', 'merged_into_id'])
-      .where('mobile', '=', (eb) => eb.fn.any(eb.val(part)))
+      .selectFrom('trainees as t')
+      .innerJoin('trainees as k', (join) => join.on((eb) => eb('k.id', '=', eb.fn.coalesce('t.merged_into_id', 't.id'))))
+      .select(['t.mobile', 'k.id', 'k.name'])
+      .where('t.mobile', '=', (eb) => eb.fn.any(eb.val(part)))
       .execute();
-    for (const r of rows) found.set(r.mobile, r.merged_into_id ?? r.id);
+    for (const r of rows) found.set(r.mobile, { id: r.id, name: r.name });
   }
   return found;
 }
 
-async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
+async function analyse(db: Db, actor: Actor, lang: Lang, input: Input, now = new Date()) {
   const course = await courseFor(db, actor, input.courseId);
   if (course.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
   const sessions = await db
-    .selectFrom('course_sessions')
-    .select(['id', 'session_date', 'starts_at'])
-    .where('course_id', '=', course.id)
-    .orderBy('session_date')
-    .orderBy('starts_at')
+    .selectFrom('course_sessions as cs')
+    .leftJoin(sessionWindow.as('w'), (join) => join.onTrue())
+    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'w.starts', 'w.opens', 'w.closes'])
+    .where('cs.course_id', '=', course.id)
+    .orderBy('cs.session_date')
+    .orderBy('cs.starts_at')
     .execute();
   const chosen = input.sessionId === undefined ? null : sessions.find((s) => s.id === input.sessionId);
   if (chosen === undefined) throw badRequest('SIGN_IN_SESSION_NOT_IN_COURSE');
+  const notStarted = (s: (typeof sessions)[number]) =>
+    hasStarted(windowOf(s), now) ? null : ({ key: 'SESSION_NOT_STARTED', params: { date: s.session_date, time: s.starts_at.slice(0, 5) } } as const);
+  const chosenNotStarted = chosen && notStarted(chosen);
+  if (chosenNotStarted) throw badRequest(chosenNotStarted.key, chosenNotStarted.params);
 
   const required: SignInField[] = chosen ? ['name', 'mobile'] : ['name', 'mobile', 'date'];
   const { sheet, mapping, missing } = await readMappedSheet(db, actor.id, MAPPING_KIND, columns, input, required);
   const base = { course, sessions, sheet, mapping, missing };
   if (missing.length) return { ...base, rows: [] as ParsedRow[] };
 
-  const byDate = new Map<string, number[]>();
-  for (const s of sessions) byDate.set(s.session_date, [...(byDate.get(s.session_date) ?? []), s.id]);
+  const byDate = new Map<string, (typeof sessions)[number][]>();
+  for (const s of sessions) byDate.set(s.session_date, [...(byDate.get(s.session_date) ?? []), s]);
   const findVillage = await villagesByName(db, course.region_code);
   const idKey = await appSecret(db, ID_CARD_KEY);
   const today = shanghaiToday();
@@ -166,7 +179,7 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
   for (const row of sheet.rows) {
     // a numbered line nobody signed (序号 and nothing else) is a blank line
     if (!cellText(value(row, 'name')) && !cellText(value(row, 'mobile')) && !cellText(value(row, 'idCard'))) continue;
-    const parsed: ParsedRow = { row, status: 'ok', identity: null, sessionId: null, date: null, villageCode: null, villageName: null, traineeId: null, problems: [], notes: [] };
+    const parsed: ParsedRow = { row, status: 'ok', identity: null, sessionId: null, date: null, villageCode: null, villageName: null, traineeId: null, nameDiffers: false, problems: [], notes: [] };
     const problem = (field: SignInField | null, key: MessageKey, params?: MessageParams) => parsed.problems.push({ field, message: say(key, params) });
     const mobileText = cellText(value(row, 'mobile'));
     if (!mobileText && cellText(value(row, 'name'))) problem('mobile', 'SIGN_IN_MOBILE_MISSING');
@@ -185,12 +198,14 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
     } else {
       const raw = value(row, 'date');
       const day = parseDay(raw);
-      const ids = day ? (byDate.get(day) ?? []) : [];
+      const onDay = day ? (byDate.get(day) ?? []) : [];
+      const notYet = onDay.length === 1 ? notStarted(onDay[0]!) : null;
       parsed.date = day;
       if (!day) problem('date', 'SIGN_IN_DATE_INVALID', { value: cellText(raw) });
-      else if (ids.length === 0) problem('date', 'SIGN_IN_NO_SESSION', { date: day });
-      else if (ids.length > 1) problem('date', 'SIGN_IN_SESSION_AMBIGUOUS', { date: day, n: ids.length });
-      else parsed.sessionId = ids[0]!;
+      else if (onDay.length === 0) problem('date', 'SIGN_IN_NO_SESSION', { date: day });
+      else if (onDay.length > 1) problem('date', 'SIGN_IN_SESSION_AMBIGUOUS', { date: day, n: onDay.length });
+      else if (notYet) problem('date', notYet.key, notYet.params);
+      else parsed.sessionId = onDay[0]!.id;
     }
 
     const villageText = cellText(value(row, 'village'));
@@ -219,7 +234,8 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
     rows.push(parsed);
   }
 
-  // Pass 2, in bulk: who is known already, whose ID card is someone else's, who is checked in.
+  // Pass 2, in bulk: who is known already (and under which name), whose ID card is someone else's,
+  // who is checked in.
   const live = rows.filter((r) => r.status === 'ok');
   const known = await traineesByMobile(db, [...new Set(live.map((r) => r.identity!.mobile))]);
   const newCards = [...new Set(live.filter((r) => !known.has(r.identity!.mobile) && r.identity!.idCard).map((r) => r.identity!.idCard!.hash))];
@@ -237,7 +253,19 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
   }
   for (const r of live) {
     const identity = r.identity!;
-    r.traineeId = known.get(identity.mobile) ?? null;
+    const registered = known.get(identity.mobile);
+    r.traineeId = registered?.id ?? null;
+    r.nameDiffers = registered !== undefined && !sameName(registered.name, identity.name);
+    if (r.nameDiffers) {
+      // the person on file is told only as much as "someone else's name starts with 郭"
+      const masked = { masked: maskName(registered!.name) };
+      if (input.confirmNames) r.notes.push({ field: 'name', message: say('SIGN_IN_NAME_CONFIRMED', masked) });
+      else {
+        r.status = 'problem';
+        r.problems.push({ field: 'name', message: say('SIGN_IN_NAME_DIFFERS', masked) });
+        continue;
+      }
+    }
     if (r.traineeId === null && identity.idCard && cardOwner.has(identity.idCard.hash)) {
       r.status = 'problem';
       r.problems.push({ field: 'idCard', message: say('TRAINEE_ID_CARD_TAKEN') });
@@ -258,6 +286,7 @@ function totalsOf(rows: readonly ParsedRow[]) {
     duplicate: count('duplicate'),
     problem: count('problem'),
     newTrainees: new Set(rows.filter((r) => r.status === 'ok' && r.traineeId === null).map((r) => r.identity!.mobile)).size,
+    nameDiffers: rows.filter((r) => r.nameDiffers).length,
   };
 }
 
@@ -287,6 +316,7 @@ export async function previewSignInImport(db: Db, actor: Actor, lang: Lang, inpu
     missing,
     sessions: sessions.map((s) => ({ id: s.id, date: s.session_date, startsAt: s.starts_at.slice(0, 5) })),
     totals: totalsOf(rows),
+    ...problemCounts(rows.flatMap((r) => r.problems)),
     rows: { items: listed.slice(from, from + input.pageSize).map((r) => rowView(r, mapping)), total: listed.length },
   };
 }
@@ -341,10 +371,10 @@ export async function commitSignInImport(
         returning id`.execute(trx);
       newTrainees += inserted.length;
     }
-    const ids = fresh.size ? await traineesByMobile(trx, [...fresh.keys()]) : new Map<string, number>();
+    const ids = fresh.size ? await traineesByMobile(trx, [...fresh.keys()]) : new Map<string, { id: number; name: string }>();
     for (const r of toWrite) {
       if (r.traineeId !== null) continue;
-      r.traineeId = ids.get(r.identity!.mobile) ?? null;
+      r.traineeId = ids.get(r.identity!.mobile)?.id ?? null;
       if (r.traineeId === null) {
         // the ID card was registered under another mobile while we worked
         r.status = 'problem';
@@ -354,15 +384,20 @@ export async function commitSignInImport(
     if (input.mode === 'all_or_nothing') refuseProblems(rows.filter((r) => r.status === 'problem').map((r) => ({ row: r.row.rowNumber })));
 
     const pairs = toWrite.filter((r) => r.status === 'ok');
-    let newAttendance = 0;
+    const checkedIn = new Map<number, number[]>();
     for (const part of chunks(pairs, CHUNK)) {
-      const { rows: inserted } = await sql<{ trainee_id: number }>`
+      const { rows: inserted } = await sql<{ session_id: number; trainee_id: number }>`
         insert into attendance (session_id, trainee_id, method, recorded_by)
         select s, t, 'import', ${who.id}::int from unnest(${part.map((r) => r.sessionId!)}::int[], ${part.map((r) => r.traineeId!)}::int[]) as u(s, t)
         on conflict (session_id, trainee_id) do nothing
-        returning trainee_id`.execute(trx);
-      newAttendance += inserted.length;
+        returning session_id, trainee_id`.execute(trx);
+      for (const a of inserted) {
+        const ids = checkedIn.get(a.session_id) ?? [];
+        if (!ids.length) checkedIn.set(a.session_id, ids);
+        ids.push(a.trainee_id);
+      }
     }
+    const newAttendance = [...checkedIn.values()].reduce((n, ids) => n + ids.length, 0);
     const totals = totalsOf(rows);
     const summary = {
       mode: input.mode,
@@ -380,6 +415,10 @@ export async function commitSignInImport(
       action: 'attendance.import',
       after: { ...summary, sessions: [...new Set(pairs.map((r) => r.sessionId))] },
     });
+    // and, like every way of checking in, who was checked in to which session
+    for (const [sessionId, traineeIds] of checkedIn) {
+      await recordAudit(trx, who, { entity: 'course_session', entityId: sessionId, action: 'attendance.import', after: { courseId: course.id, checkedIn: traineeIds.length, traineeIds } });
+    }
     return summary;
   });
 
@@ -387,6 +426,6 @@ export async function commitSignInImport(
   const rejected = rows.filter((r) => r.status === 'problem');
   return {
     ...written,
-    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected, lang) : null,
+    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang) : null,
   };
 }

@@ -33,6 +33,21 @@ export function cleanName(raw: string): string {
   return toHalfWidth(raw).replace(/\s+/g, ' ').trim();
 }
 
+/** Names as people are told apart: no spaces, any case (张 小红 = 张小红, Li Na = lina). */
+export function sameName(a: string, b: string): boolean {
+  const fold = (name: string) => cleanName(name).replace(/\s+/g, '').toLowerCase();
+  return fold(a) === fold(b);
+}
+
+/**
+ * A registered name shown to someone who typed another one: the first character only, each other
+ * one a star (郭靖 → 郭*, 欧阳锋 → 欧**), enough to tell "that is someone else" from a typo.
+ */
+export function maskName(name: string): string {
+  const [first = '', ...rest] = Array.from(cleanName(name).replace(/\s+/g, ''));
+  return first + '*'.repeat(rest.length);
+}
+
 /**
  * A trainee as entered (check-in, registration, import) to what is stored. Refuses, with the
  * field named, a missing name, a mobile that is not a mainland mobile, or an ID-card number with a

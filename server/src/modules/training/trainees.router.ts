@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { traineeSearchInput, traineeSearchOutput } from './training.schemas';
@@ -29,7 +30,7 @@ export const traineesRouter = router({
       const rows = await collectAll((page, pageSize) => listTrainees(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'trainees' });
     }),
-  get: trainingStaff.input(z.object({ id: z.number().int() })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx.db, ctx.actor, input.id)),
+  get: trainingStaff.input(z.object({ id: idSchema })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx.db, ctx.actor, input.id)),
   update: trainingStaff.input(updateTraineeInput).output(traineeProfile).mutation(({ ctx, input }) => updateTrainee(ctx.db, ctx.actor, auditWho(ctx), input)),
   /** Possible duplicates (same name, same village, another mobile), grouped. */
   duplicates: trainingStaff.input(duplicatesInput).output(duplicatesOutput).query(({ ctx, input }) => findDuplicates(ctx.db, ctx.actor, input)),

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, TRAINEE_TAGS } from '../../db/types';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
+import { idSchema, regionCodeSchema as code12, versionSchema } from '../../lib/schema';
 import { outcomeView, traineeView } from './training.schemas';
-
-const code12 = z.string().regex(/^\d{12}$/);
 
 export const traineeListInput = listInput(
   z.object({
@@ -16,7 +15,7 @@ export const traineeListInput = listInput(
     /** With at least one outcome (true), or none yet (false). */
     hasOutcome: z.boolean().optional(),
     /** Attended at least one session of this course. */
-    courseId: z.number().int().optional(),
+    courseId: idSchema.optional(),
   }),
   ['name', 'createdAt', 'attendance'] as const,
 );
@@ -90,8 +89,8 @@ export const traineeProfile = z.object({
 });
 
 export const updateTraineeInput = z.object({
-  id: z.number().int(),
-  version: z.number().int(),
+  id: idSchema,
+  version: versionSchema,
   name: z.string().trim().min(1).max(50),
   villageCode: code12.nullable(),
   tags: z.array(z.enum(TRAINEE_TAGS)).max(TRAINEE_TAGS.length),
@@ -112,7 +111,7 @@ export const duplicateGroup = z.object({
 });
 export const duplicatesOutput = z.object({ groups: z.array(duplicateGroup), truncated: z.boolean() });
 
-export const mergeTraineesInput = z.object({ keepId: z.number().int(), mergeId: z.number().int() });
+export const mergeTraineesInput = z.object({ keepId: idSchema, mergeId: idSchema });
 export const mergeTraineesOutput = z.object({
   keepId: z.number(),
   mergedId: z.number(),

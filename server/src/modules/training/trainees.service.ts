@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import { TRAINEE_TAGS, type Database, type TraineeTag } from '../../db/types';
@@ -22,14 +22,8 @@ import type {
   traineeProfile,
   updateTraineeInput,
 } from './trainees.schemas';
-import {
-  enqueueTrainingRecompute,
-  ID_CARD_KEY,
-  isUniqueViolation,
-  traineeRows,
-  traineesInScope,
-  toTraineeView,
-} from './training.service';
+import { assertTrainingRegion, inActorRegions, mobileInFull, traineeOwned, traineeVisible } from './training.scope';
+import { enqueueTrainingRecompute, ID_CARD_KEY, isUniqueViolation, mobileEndsWith, traineeRows, toTraineeView } from './training.service';
 
 type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
 type ListItem = z.infer<typeof traineeListItem>;
@@ -39,20 +33,26 @@ type ListItem = z.infer<typeof traineeListItem>;
 /** A name as people are told apart: no spaces, lower case (张 小红 = 张小红, Li Na = lina). */
 const normalisedName = sql<string>`lower(regexp_replace(t.name, '[[:space:]]+', '', 'g'))`;
 
-/** Trainees with what they have done: courses and sessions attended, outcomes recorded. */
-function listRows(db: Kysely<Database>) {
-  return traineeRows(db)
+/**
+ * Trainees with what they have done: courses and sessions attended, outcomes recorded. Of a
+ * trainee the actor does not own, only what they did in the actor's own courses is counted.
+ */
+function listRows(db: Kysely<Database>, actor: Actor) {
+  const owned = traineeOwned(actor, { merged: true });
+  return traineeRows(db, actor)
     .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom('attendance as a')
           .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+          .innerJoin('courses as c', 'c.id', 'cs.course_id')
           .select([
             (e) => e.fn.countAll<number>().as('sessions'),
             sql<number>`count(distinct cs.course_id)`.as('courses'),
             (e) => e.fn.max('cs.session_date').as('last_day'),
           ])
           .whereRef('a.trainee_id', '=', 't.id')
+          .where(sql<SqlBool>`(${owned} or ${inActorRegions(actor, 'c.region_code')})`)
           .as('att'),
       (join) => join.onTrue(),
     )
@@ -61,8 +61,22 @@ function listRows(db: Kysely<Database>) {
       'att.courses as course_count',
       'att.last_day as last_attended_on',
       't.created_at',
-      (eb) => eb.selectFrom('training_outcomes as o').select((e) => e.fn.countAll<number>().as('n')).whereRef('o.trainee_id', '=', 't.id').as('outcome_count'),
+      sql<number>`case when ${owned} then (select count(*) from training_outcomes o where o.trainee_id = t.id) else 0 end`.as('outcome_count'),
     ]);
+}
+
+/**
+ * The sessions listRows counts for trainee `t`, as a sort key: all of them for a trainee the actor
+ * owns (from the attendance index alone), only those of the actor's own courses for another's — or
+ * sorting by it would rank a visitor by what they did in other towns.
+ */
+function attendedSessions(actor: Actor): RawBuilder<number> {
+  const all = sql<number>`(select count(*) from attendance a where a.trainee_id = t.id)`;
+  if (isUnscoped(actor)) return all;
+  const ours = sql<number>`(select count(*) from attendance a
+    join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
+    where a.trainee_id = t.id and ${inActorRegions(actor, 'c.region_code')})`;
+  return sql<number>`case when ${traineeOwned(actor, { merged: true })} then ${all} else ${ours} end`;
 }
 
 type ListRow = Awaited<ReturnType<ReturnType<typeof listRows>['executeTakeFirstOrThrow']>>;
@@ -81,54 +95,38 @@ function toListItem(row: ListRow): ListItem {
 /**
  * The list's filter as one condition on `t`. `q` reads like check-in search: digits are the
  * mobile's last digits (a mobile merged into this trainee counts too), latin letters pinyin
- * initials, anything else part of the name.
+ * initials, anything else part of the name. What only an owned trainee's profile shows (tags,
+ * outcomes, other mobiles, other towns' courses) filters only owned trainees, so a filter cannot
+ * tell the actor anything about the others; a region filter must be one of the actor's regions.
  */
-function listFilter(filter: NonNullable<z.output<typeof traineeListInput>['filter']>) {
-  return (eb: any) => {
-    const conditions = [];
-    const q = (filter.q ?? '').replace(/\s+/g, '');
-    if (q) {
-      if (/^\d+$/.test(q)) {
-        conditions.push(
-          eb.or([
-            eb('t.mobile', 'like', `%${q}`),
-            eb.exists(eb.selectFrom('trainees as m').select(sql`1`.as('one')).whereRef('m.merged_into_id', '=', 't.id').where('m.mobile', 'like', `%${q}`)),
-          ]),
-        );
-      } else if (/^[a-z]+$/i.test(q)) {
-        conditions.push(eb.or([eb('t.name_initials', 'like', `${q.toLowerCase()}%`), eb('t.name', 'ilike', likePattern(q))]));
-      } else {
-        conditions.push(eb('t.name', 'like', likePattern(q)));
-      }
+function listFilter(actor: Actor, filter: NonNullable<z.output<typeof traineeListInput>['filter']>): RawBuilder<SqlBool> {
+  const owned = traineeOwned(actor, { merged: true });
+  const conditions: RawBuilder<SqlBool>[] = [];
+  const q = (filter.q ?? '').replace(/\s+/g, '');
+  if (q) {
+    if (/^\d+$/.test(q)) {
+      const mergedMobile = sql<SqlBool>`exists (select 1 from trainees m where m.merged_into_id = t.id and m.mobile like ${`%${q}`})`;
+      conditions.push(sql<SqlBool>`(${mobileEndsWith(actor, q)} or (${mergedMobile} and ${owned}))`);
+    } else if (/^[a-z]+$/i.test(q)) {
+      conditions.push(sql<SqlBool>`(t.name_initials like ${`${q.toLowerCase()}%`} or t.name ilike ${likePattern(q)})`);
+    } else {
+      conditions.push(sql<SqlBool>`t.name like ${likePattern(q)}`);
     }
-    if (filter.regionCode) conditions.push(eb('t.village_code', 'like', `${regionPrefix(filter.regionCode)}%`));
-    if (filter.tag) conditions.push(sql<boolean>`${filter.tag} = any(t.tags)`);
-    if (filter.hasOutcome !== undefined) {
-      const any = eb.exists(eb.selectFrom('training_outcomes as o').select(sql`1`.as('one')).whereRef('o.trainee_id', '=', 't.id'));
-      conditions.push(filter.hasOutcome ? any : eb.not(any));
-    }
-    if (filter.courseId !== undefined) {
-      conditions.push(
-        eb.exists(
-          eb
-            .selectFrom('attendance as a')
-            .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
-            .select(sql`1`.as('one'))
-            .whereRef('a.trainee_id', '=', 't.id')
-            .where('cs.course_id', '=', filter.courseId),
-        ),
-      );
-    }
-    return eb.and(conditions);
-  };
-}
-
-/** May the actor read this trainee's mobile in full? An admin, or the coordinator of their home. */
-function mobileVisibleTo(actor: Actor, trainee: { village_code: string | null }): boolean {
-  if (actor.role === 'admin') return true;
-  if (actor.role !== 'training_coordinator') return false;
-  // a walk-in with no village known is the coordinator's through the courses they attended
-  return trainee.village_code === null || actorCoversRegion(actor, trainee.village_code);
+  }
+  if (filter.regionCode) {
+    assertTrainingRegion(actor, filter.regionCode);
+    conditions.push(sql<SqlBool>`t.village_code like ${`${regionPrefix(filter.regionCode)}%`}`);
+  }
+  if (filter.tag) conditions.push(sql<SqlBool>`(${filter.tag} = any(t.tags) and ${owned})`);
+  if (filter.hasOutcome !== undefined) {
+    conditions.push(sql<SqlBool>`(exists (select 1 from training_outcomes o where o.trainee_id = t.id) = ${filter.hasOutcome} and ${owned})`);
+  }
+  if (filter.courseId !== undefined) {
+    conditions.push(sql<SqlBool>`exists (
+      select 1 from attendance a join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
+      where a.trainee_id = t.id and cs.course_id = ${filter.courseId} and (${owned} or ${inActorRegions(actor, 'c.region_code')}))`);
+  }
+  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`true`;
 }
 
 /** What the audit log keeps of a trainee: never the full mobile, the ID number or its hash. */
@@ -136,9 +134,12 @@ function auditView(row: { name: string; mobile: string; id_card_last4: string | 
   return { name: row.name, mobile: maskMobile(row.mobile), idCardLast4: row.id_card_last4, villageCode: row.village_code, tags: row.tags, version: row.version };
 }
 
-/** The trainee row, locked, if the actor may see it (merged ones too when asked); else NOT_FOUND. */
+/**
+ * The trainee row, locked, if the actor owns it (merged ones too when asked): only the trainees of
+ * their own towns are the actor's to edit or merge. Else NOT_FOUND, as for one they cannot see.
+ */
 async function lockedTrainee(trx: Kysely<Database>, actor: Actor, id: number, options: { merged?: boolean } = {}) {
-  const row = await trx.selectFrom('trainees as t').selectAll('t').where('t.id', '=', id).where(traineesInScope(actor, options)).forUpdate().executeTakeFirst();
+  const row = await trx.selectFrom('trainees as t').selectAll('t').where('t.id', '=', id).where(traineeOwned(actor, options)).forUpdate().executeTakeFirst();
   if (!row) throw notFound('TRAINEE_NOT_FOUND');
   return row;
 }
@@ -146,38 +147,35 @@ async function lockedTrainee(trx: Kysely<Database>, actor: Actor, id: number, op
 // ---- list, export, profile -----------------------------------------------------------------------
 
 export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof traineeListInput>) {
-  const where = listFilter(input.filter ?? {});
-  const total = await db
-    .selectFrom('trainees as t')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(traineesInScope(actor))
-    .where(where)
-    .executeTakeFirstOrThrow();
+  const trainees = db.selectFrom('trainees as t').where(traineeVisible(actor)).where(listFilter(actor, input.filter ?? {}));
+  const total = await trainees.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const sort = input.sort ?? { key: 'createdAt' as const, order: 'desc' as const };
-  const column = { name: 't.name', createdAt: 't.created_at', attendance: sql`coalesce(att.sessions, 0)` } as const;
-  const rows = await listRows(db)
-    .where(traineesInScope(actor))
-    .where(where)
-    .orderBy(column[sort.key] as any, sort.order)
-    .orderBy('t.id', 'desc')
-    .limit(input.pageSize)
-    .offset(offsetOf(input))
-    .execute();
+  const column = { name: sql`t.name`, createdAt: sql`t.created_at`, attendance: attendedSessions(actor) } as const;
+  const order = sql`${column[sort.key]} ${sql.raw(sort.order === 'asc' ? 'asc' : 'desc')}, t.id desc`;
+  // The page is chosen from the trainees alone; only its rows get their courses, sessions and
+  // outcomes counted (counting them for every trainee in scope made each page cost the whole list).
+  const page = trainees.select('t.id').orderBy(order).limit(input.pageSize).offset(offsetOf(input));
+  const rows = await listRows(db, actor).where('t.id', 'in', page).orderBy(order).execute();
   return { items: rows.map(toListItem), total: Number(total.n) };
 }
 
+/**
+ * A trainee's profile. Of a trainee the actor does not own (from elsewhere, who came to their
+ * course): name, masked mobile, and the actor's own courses they attended — nothing else.
+ */
 export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promise<z.infer<typeof traineeProfile>> {
-  const row = await traineeRows(db)
+  const row = await traineeRows(db, actor)
     .select(['t.version', 't.created_at', 't.merged_into_id'])
     .where('t.id', '=', id)
-    .where(traineesInScope(actor, { merged: true }))
+    .where(traineeVisible(actor, { merged: true }))
     .executeTakeFirst();
   if (!row) throw notFound('TRAINEE_NOT_FOUND');
-  const visible = mobileVisibleTo(actor, row);
+  const owned = Boolean(row.owned);
+  const visible = mobileInFull(actor, owned);
   const shown = (mobile: string) => (visible ? mobile : maskMobile(mobile)!);
 
   const [others, courses, attendance, outcomes] = await Promise.all([
-    db.selectFrom('trainees').select('mobile').where('merged_into_id', '=', id).orderBy('merged_at').execute(),
+    owned ? db.selectFrom('trainees').select('mobile').where('merged_into_id', '=', id).orderBy('merged_at').execute() : Promise.resolve([]),
     db
       .selectFrom('courses as c')
       .innerJoin('regions as r', 'r.code', 'c.region_code')
@@ -202,6 +200,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
             .where('a.trainee_id', '=', id),
         ),
       )
+      .$if(!owned, (q) => q.where(inActorRegions(actor, 'c.region_code')))
       .orderBy('sc.first_day', 'desc')
       .orderBy('c.id', 'desc')
       .execute(),
@@ -213,7 +212,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
       .orderBy('cs.session_date')
       .orderBy('cs.starts_at')
       .execute(),
-    row.merged_into_id === null ? listOutcomes(db, actor, id) : Promise.resolve([]),
+    row.merged_into_id === null && owned ? listOutcomes(db, actor, id) : Promise.resolve([]),
   ]);
 
   return {
@@ -258,7 +257,10 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
 
 /**
  * Correct a trainee's name, village, tags, or enter their ID card again. The mobile is the
- * identity and is not edited here (a second mobile is a second trainee, to be merged).
+ * identity and is not edited here (a second mobile is a second trainee, to be merged). Only a
+ * trainee the actor owns, and they stay the actor's: a new village in the actor's towns, and no
+ * village only if their first course was one of the actor's (training.scope.ts) — whatever the
+ * update, a trainee from elsewhere stays out of reach.
  */
 export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof updateTraineeInput>) {
   const idKey = input.idCard?.trim() ? await appSecret(db, ID_CARD_KEY) : null;
@@ -270,7 +272,7 @@ export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: 
       const village = await trx.selectFrom('regions').select('level').where('code', '=', input.villageCode).executeTakeFirst();
       if (village?.level !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
       // a coordinator does not move a person out of their towns
-      if (!isUnscoped(actor) && !actorCoversRegion(actor, input.villageCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+      if (!actorCoversRegion(actor, input.villageCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
     }
     const after = await trx
       .updateTable('trainees')
@@ -292,6 +294,9 @@ export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: 
         if (isUniqueViolation(error, 'trainees_id_card_hash_key')) throw conflict('TRAINEE_ID_CARD_TAKEN');
         throw error;
       });
+    // without a village their home is their first course's region: still the actor's, or undone
+    const stillOwned = await trx.selectFrom('trainees as t').select('t.id').where('t.id', '=', input.id).where(traineeOwned(actor)).executeTakeFirst();
+    if (!stillOwned) throw forbidden('TRAINEE_HOME_OUTSIDE_SCOPE');
     await recordAudit(trx, who, {
       entity: 'trainee',
       entityId: input.id,
@@ -309,15 +314,17 @@ export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: 
 const MAX_DUPLICATE_GROUPS = 200;
 
 /**
- * Possible duplicates among the trainees the actor may see: the same name (ignoring spaces and
- * case) in the same village under different mobiles. Each group lists its members oldest first.
+ * Possible duplicates among the trainees the actor owns (the ones they may merge): the same name
+ * (ignoring spaces and case) in the same village under different mobiles. Each group lists its
+ * members oldest first.
  */
 export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
-  const inRegion = (eb: any) => (input.regionCode ? eb('t.village_code', 'like', `${regionPrefix(input.regionCode)}%`) : eb.val(true));
+  if (input.regionCode) assertTrainingRegion(actor, input.regionCode);
+  const inRegion = input.regionCode ? sql<SqlBool>`t.village_code like ${`${regionPrefix(input.regionCode)}%`}` : sql<SqlBool>`true`;
   const keys = await db
     .selectFrom('trainees as t')
     .select(['t.village_code', normalisedName.as('norm')])
-    .where(traineesInScope(actor))
+    .where(traineeOwned(actor))
     .where('t.village_code', 'is not', null)
     .where(inRegion)
     .groupBy(['t.village_code', normalisedName])
@@ -329,9 +336,9 @@ export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeo
   const truncated = keys.length > MAX_DUPLICATE_GROUPS;
   const wanted = keys.slice(0, MAX_DUPLICATE_GROUPS);
   if (!wanted.length) return { groups: [], truncated: false };
-  const rows = await listRows(db)
+  const rows = await listRows(db, actor)
     .select(normalisedName.as('norm'))
-    .where(traineesInScope(actor))
+    .where(traineeOwned(actor))
     .where((eb) => eb.or(wanted.map((k) => eb.and([eb('t.village_code', '=', k.village_code), eb(normalisedName, '=', k.norm)]))))
     .orderBy('t.id')
     .execute();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { idSchema } from '../../lib/schema';
 import { auditWho } from '../../trpc/context';
 import { publicProcedure, router } from '../../trpc/trpc';
 import { attendanceRouter } from './attendance.router';
@@ -35,24 +36,24 @@ export const trainingRouter = router({
         const rows = await collectAll((page, pageSize) => listCourses(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
         return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'training-courses' });
       }),
-    get: trainingStaff.input(z.object({ id: z.number().int() })).output(courseView).query(({ ctx, input }) => getCourse(ctx.db, ctx.actor, input.id)),
+    get: trainingStaff.input(z.object({ id: idSchema })).output(courseView).query(({ ctx, input }) => getCourse(ctx.db, ctx.actor, input.id)),
     create: trainingStaff.input(createCourseInput).output(courseView).mutation(({ ctx, input }) => createCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
     update: trainingStaff.input(updateCourseInput).output(courseView).mutation(({ ctx, input }) => updateCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
   }),
   sessions: router({
     /** One session with its attendance so far: the check-in and QR screens stand on the session alone. */
-    get: trainingStaff.input(z.object({ id: z.number().int() })).output(sessionView).query(({ ctx, input }) => getSession(ctx.db, ctx.actor, input.id)),
-    list: trainingStaff.input(z.object({ courseId: z.number().int() })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx.db, ctx.actor, input.courseId)),
+    get: trainingStaff.input(z.object({ id: idSchema })).output(sessionView).query(({ ctx, input }) => getSession(ctx.db, ctx.actor, input.id)),
+    list: trainingStaff.input(z.object({ courseId: idSchema })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx.db, ctx.actor, input.courseId)),
     add: trainingStaff.input(addSessionInput).output(sessionView).mutation(({ ctx, input }) => addSession(ctx.db, ctx.actor, auditWho(ctx), input)),
   }),
   trainees: traineesRouter,
   outcomes: router({
-    list: trainingStaff.input(z.object({ traineeId: z.number().int() })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx.db, ctx.actor, input.traineeId)),
+    list: trainingStaff.input(z.object({ traineeId: idSchema })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx.db, ctx.actor, input.traineeId)),
     record: trainingStaff.input(recordOutcomeInput).output(outcomeView).mutation(({ ctx, input }) => recordOutcome(ctx, ctx.actor, auditWho(ctx), input)),
   }),
   qr: router({
     /** The projector's current token; the page asks again after `refreshInMs`. */
-    token: trainingStaff.input(z.object({ sessionId: z.number().int() })).output(qrTokenOutput).query(({ ctx, input }) => currentQrToken(ctx.db, ctx.actor, input.sessionId)),
+    token: trainingStaff.input(z.object({ sessionId: idSchema })).output(qrTokenOutput).query(({ ctx, input }) => currentQrToken(ctx.db, ctx.actor, input.sessionId)),
     /** The trainee's own phone, not logged in: token, name and mobile. */
     checkIn: publicProcedure.input(qrCheckInInput).output(qrCheckInOutput).mutation(({ ctx, input }) => qrCheckIn(ctx, ctx.ip, input)),
   }),

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS } from '../../db/types';
-import { isoDay } from '../../lib/dates';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
-
-const day = z.string().regex(isoDay, '日期格式为 YYYY-MM-DD / a date is YYYY-MM-DD');
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:MM / a time is HH:MM');
-const code12 = z.string().regex(/^\d{12}$/);
+import { daySchema as day, idSchema, regionCodeSchema as code12, timeSchema as time, versionSchema, yearSchema } from '../../lib/schema';
 const text = (max: number) => z.string().trim().max(max);
 
 export const courseFields = z.object({
@@ -16,7 +12,7 @@ export const courseFields = z.object({
   trainers: z.array(text(50).min(1)).max(20).default([]),
   /** The town (or the county, for a county-wide course) it belongs to. */
   regionCode: code12,
-  stationId: z.number().int().nullable().default(null),
+  stationId: idSchema.nullable().default(null),
   venue: text(200).nullable().default(null),
   capacity: z.number().int().min(1).max(10_000).nullable().default(null),
   plannedStart: day.nullable().default(null),
@@ -25,7 +21,17 @@ export const courseFields = z.object({
   completionMinSessions: z.number().int().min(1).max(100).nullable().default(null),
 });
 export const createCourseInput = courseFields;
-export const updateCourseInput = courseFields.extend({ id: z.number().int(), version: z.number().int(), status: z.enum(COURSE_STATUSES) });
+export const updateCourseInput = courseFields.extend({ id: idSchema, version: versionSchema, status: z.enum(COURSE_STATUSES) });
+
+/** When a live check-in is taken (check-in-window.ts), as the screens show it: "签到时间 13:00–18:00". */
+export const checkInWindowView = z.object({
+  opens: z.string(),
+  closes: z.string(),
+  /** At the time of asking. */
+  state: z.enum(['not_open', 'open', 'closed']),
+  /** The session has started: a late entry may be recorded (after the window has closed). */
+  started: z.boolean(),
+});
 
 export const sessionView = z.object({
   id: z.number(),
@@ -35,6 +41,7 @@ export const sessionView = z.object({
   endsAt: z.string(),
   venue: z.string().nullable(),
   attendance: z.number(),
+  checkInWindow: checkInWindowView,
 });
 
 export const courseView = z.object({
@@ -66,7 +73,7 @@ export const courseListInput = listInput(
     topic: z.enum(COURSE_TOPICS).optional(),
     status: z.enum(COURSE_STATUSES).optional(),
     q: text(50).optional(),
-    year: z.number().int().min(2000).max(2100).optional(),
+    year: yearSchema.optional(),
   }),
   ['title', 'plannedStart', 'status'] as const,
 );
@@ -89,7 +96,7 @@ export const courseExportInput = exportInput(courseListInput, [
 ] as const);
 
 export const addSessionInput = z.object({
-  courseId: z.number().int(),
+  courseId: idSchema,
   date: day,
   startsAt: time,
   endsAt: time,
@@ -104,7 +111,11 @@ export const traineeFields = z.object({
   tags: z.array(z.enum(TRAINEE_TAGS)).max(TRAINEE_TAGS.length).default([]),
 });
 
-/** A trainee in lists and search results: mobile masked, of the ID card only the last four. */
+/**
+ * A trainee in lists and search results: mobile masked, of the ID card only the last four. To a
+ * coordinator, a trainee from elsewhere who attended one of their courses is `limited`: name and
+ * masked mobile only (training.scope.ts).
+ */
 export const traineeView = z.object({
   id: z.number(),
   name: z.string(),
@@ -115,25 +126,39 @@ export const traineeView = z.object({
   villageCode: z.string().nullable(),
   villageName: z.string().nullable(),
   tags: z.array(z.enum(TRAINEE_TAGS)),
+  limited: z.boolean(),
 });
 
+/** After the session's check-in window has closed: record, explicitly, that they were there (a late entry). */
+const late = z.boolean().default(false);
 export const checkInInput = z.union([
-  z.object({ sessionId: z.number().int(), traineeId: z.number().int() }),
-  /** A walk-in: registered (or found by mobile) and checked in in one step. */
-  z.object({ sessionId: z.number().int(), walkIn: traineeFields }),
+  z.object({ sessionId: idSchema, traineeId: idSchema, late }),
+  /**
+   * A walk-in: registered and checked in in one step, or, when the mobile is known, checked in as
+   * that trainee — if the typed name differs from theirs, only once confirmed (`confirmName`).
+   */
+  z.object({ sessionId: idSchema, walkIn: traineeFields, late, confirmName: z.boolean().default(false) }),
 ]);
-export const checkInOutput = z.object({
-  /** `already_checked_in` when the same check-in arrives again: nothing new is written. */
-  status: z.enum(['checked_in', 'already_checked_in']),
-  trainee: traineeView,
-  checkedInAt: z.string(),
-  method: z.enum(ATTENDANCE_METHODS),
-});
+export const checkInOutput = z.union([
+  z.object({
+    /** `already_checked_in` when the same check-in arrives again: nothing new is written. */
+    status: z.enum(['checked_in', 'already_checked_in']),
+    trainee: traineeView,
+    checkedInAt: z.string(),
+    method: z.enum(ATTENDANCE_METHODS),
+    lateEntry: z.boolean(),
+  }),
+  /**
+   * A walk-in whose mobile is a trainee registered under another name: nothing was written. Of the
+   * registered name only a masked form (郭*); send again with `confirmName` to check them in.
+   */
+  z.object({ status: z.literal('confirm_name'), maskedName: z.string() }),
+]);
 
 export const traineeSearchInput = z.object({
   /** At least 2 characters: part of the name, pinyin initials, or the mobile's last digits. */
   q: text(20).min(2),
-  sessionId: z.number().int().optional(),
+  sessionId: idSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
 });
 export const traineeSearchOutput = z.array(traineeView.extend({ checkedIn: z.boolean() }));
@@ -152,7 +177,7 @@ export const qrCheckInOutput = z.object({
 export const qrTokenOutput = z.object({ token: z.string(), expiresAt: z.string(), refreshInMs: z.number() });
 
 export const recordOutcomeInput = z.object({
-  traineeId: z.number().int(),
+  traineeId: idSchema,
   kind: z.enum(OUTCOME_KINDS),
   occurredOn: day,
   /** Where the shop or stream is (淘宝, 抖音, 快手, 拼多多, 微信小店…). */

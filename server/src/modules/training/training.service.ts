@@ -1,22 +1,20 @@
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
-import type { AttendanceMethod, Database } from '../../db/types';
+import type { Database } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import type { Logger } from '../../lib/logger';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
-import { shanghaiToday } from '../../lib/dates';
+import { badRequest, conflict } from '../../lib/app-error';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
-import { appSecret } from '../../lib/secrets';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
+import { regionPrefix } from '../auth/scope';
+import { sessionWindow, windowOf, windowView } from './check-in-window';
 import { requiredSessionsSql } from './completion';
 import { traineeIdentity } from './trainee-identity';
+import { assertTrainingRegion, inActorRegions, rowInActorRegions, traineeOwned, traineeVisible } from './training.scope';
 import type {
   addSessionInput,
-  checkInInput,
-  checkInOutput,
   courseListInput,
   courseView,
   createCourseInput,
@@ -34,56 +32,20 @@ type Deps = { db: Db; queue: JobQueue; log: Logger };
 /** The secret under which ID-card numbers are hashed. */
 export const ID_CARD_KEY = 'training.id_card';
 
-// ---- who may see what ----------------------------------------------------------------------------
-// Admin and staff see every course and trainee; a coordinator the courses of their towns, and the
-// trainees who live there or have attended one of those courses.
-
-function assertCourseRegion(actor: Actor, regionCode: string): void {
-  if (!actorCoversRegion(actor, regionCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
-}
-
-/** A filter on `c.region_code` matching the actor's regions (nothing for a coordinator without any). */
-export function coursesInScope(actor: Actor) {
-  return (eb: any) =>
-    isUnscoped(actor)
-      ? eb.val(true)
-      : actor.scopes.regions.length
-        ? eb.or(actor.scopes.regions.map((code) => eb('c.region_code', 'like', `${regionPrefix(code)}%`)))
-        : eb.val(false);
-}
-
-/**
- * Trainees the actor may see, as a filter on `t.id`. A trainee merged into another is no longer a
- * live person (its attendance and outcomes moved to the one kept) unless asked for with `merged`.
- */
-export function traineesInScope(actor: Actor, options: { merged?: boolean } = {}): (eb: any) => any {
-  return (eb: any) => {
-    if (!options.merged) return eb.and([eb('t.merged_into_id', 'is', null), traineesInScope(actor, { merged: true })(eb)]);
-    if (isUnscoped(actor)) return eb.val(true);
-    if (!actor.scopes.regions.length) return eb.val(false);
-    const prefixes = actor.scopes.regions.map(regionPrefix);
-    return eb.or([
-      ...prefixes.map((p) => eb('t.village_code', 'like', `${p}%`)),
-      eb.exists(
-        eb
-          .selectFrom('attendance as a')
-          .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
-          .innerJoin('courses as c', 'c.id', 'cs.course_id')
-          .select(sql`1`.as('one'))
-          .whereRef('a.trainee_id', '=', 't.id')
-          .where((inner: any) => inner.or(prefixes.map((p) => inner('c.region_code', 'like', `${p}%`)))),
-      ),
-    ]);
-  };
-}
+// Who may see what is training.scope.ts: admin and staff everything; a coordinator the courses of
+// their regions, the trainees who live there, and (limited) those who came to one of their courses.
 
 // ---- courses -------------------------------------------------------------------------------------
 
-function courseRows(db: Kysely<Database>) {
+/**
+ * Courses as they are shown. The linked station is named only when the reader may see its region:
+ * a course cannot be made to read back another town's station.
+ */
+function courseRows(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('courses as c')
     .innerJoin('regions as r', 'r.code', 'c.region_code')
-    .leftJoin('stations as s', 's.id', 'c.station_id')
+    .leftJoin('stations as s', (join) => join.onRef('s.id', '=', 'c.station_id').on(inActorRegions(actor, 's.region_code')))
     // the session count once per course: shown, and the completion rule is read from it
     .leftJoinLateral(
       (eb) => eb.selectFrom('course_sessions as cs').select((e) => e.fn.countAll<number>().as('n')).whereRef('cs.course_id', '=', 'c.id').as('sc'),
@@ -97,7 +59,7 @@ function courseRows(db: Kysely<Database>) {
       'c.trainers',
       'c.region_code',
       'r.name as region_name',
-      'c.station_id',
+      's.id as station_id',
       's.name as station_name',
       'c.venue',
       'c.capacity',
@@ -145,19 +107,24 @@ function toCourseView(row: CourseRow): CourseView {
   };
 }
 
-/** The course, if the actor may see it; else NOT_FOUND or FORBIDDEN_SCOPE. */
+/** The course, if the actor may see it; else FORBIDDEN_SCOPE (or, to the bureau, COURSE_NOT_FOUND). */
 export async function courseFor(db: Kysely<Database>, actor: Actor, id: number) {
   const course = await db.selectFrom('courses').select(['id', 'region_code', 'status', 'version']).where('id', '=', id).executeTakeFirst();
-  if (!course) throw notFound('COURSE_NOT_FOUND');
-  assertCourseRegion(actor, course.region_code);
-  return course;
+  return rowInActorRegions(actor, course, 'COURSE_NOT_FOUND');
 }
 
 async function assertCourseRefs(trx: Trx, input: z.output<typeof createCourseInput>): Promise<void> {
   const region = await trx.selectFrom('regions').select('level').where('code', '=', input.regionCode).executeTakeFirst();
   if (!region || (region.level !== 'town' && region.level !== 'county')) throw badRequest('COURSE_REGION_INVALID', { regionCode: input.regionCode });
   if (input.stationId !== null) {
-    const station = await trx.selectFrom('stations').select('id').where('id', '=', input.stationId).executeTakeFirst();
+    // a station of the course's own town (or county): one elsewhere is answered as one that does
+    // not exist, so station ids cannot be probed for other towns' stations
+    const station = await trx
+      .selectFrom('stations')
+      .select('id')
+      .where('id', '=', input.stationId)
+      .where('region_code', 'like', `${regionPrefix(input.regionCode)}%`)
+      .executeTakeFirst();
     if (!station) throw badRequest('STATION_NOT_FOUND');
   }
   if (input.plannedStart && input.plannedEnd && input.plannedEnd < input.plannedStart) throw badRequest('COURSE_DATES_INVALID');
@@ -180,7 +147,7 @@ function courseColumns(input: z.output<typeof createCourseInput>) {
 }
 
 export async function createCourse(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof createCourseInput>): Promise<CourseView> {
-  assertCourseRegion(actor, input.regionCode);
+  assertTrainingRegion(actor, input.regionCode);
   const id = await db.transaction().execute(async (trx) => {
     await assertCourseRefs(trx, input);
     const row = await trx
@@ -195,11 +162,9 @@ export async function createCourse(db: Db, actor: Actor, who: AuditWho, input: z
 }
 
 export async function updateCourse(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof updateCourseInput>): Promise<CourseView> {
-  assertCourseRegion(actor, input.regionCode);
+  assertTrainingRegion(actor, input.regionCode);
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('courses').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst();
-    if (!before) throw notFound('COURSE_NOT_FOUND');
-    assertCourseRegion(actor, before.region_code);
+    const before = rowInActorRegions(actor, await trx.selectFrom('courses').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst(), 'COURSE_NOT_FOUND');
     if (before.version !== input.version) throw conflict('COURSE_VERSION_CONFLICT');
     await assertCourseRefs(trx, input);
     const after = await trx
@@ -215,12 +180,12 @@ export async function updateCourse(db: Db, actor: Actor, who: AuditWho, input: z
 
 export async function getCourse(db: Db, actor: Actor, id: number): Promise<CourseView> {
   await courseFor(db, actor, id);
-  return toCourseView(await courseRows(db).where('c.id', '=', id).executeTakeFirstOrThrow());
+  return toCourseView(await courseRows(db, actor).where('c.id', '=', id).executeTakeFirstOrThrow());
 }
 
 export async function listCourses(db: Db, actor: Actor, input: z.output<typeof courseListInput>) {
   const f = input.filter ?? {};
-  let query = courseRows(db).where(coursesInScope(actor));
+  let query = courseRows(db, actor).where(inActorRegions(actor, 'c.region_code'));
   if (f.regionCode) query = query.where('c.region_code', 'like', `${regionPrefix(f.regionCode)}%`);
   if (f.topic) query = query.where('c.topic', '=', f.topic);
   if (f.status) query = query.where('c.status', '=', f.status);
@@ -252,18 +217,29 @@ export async function addSession(db: Db, actor: Actor, who: AuditWho, input: z.o
   const course = await courseFor(db, actor, input.courseId);
   if (course.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
   if (input.endsAt <= input.startsAt) throw badRequest('SESSION_TIMES_INVALID');
-  return db.transaction().execute(async (trx) => {
+  const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('course_sessions')
       .values({ course_id: input.courseId, session_date: input.date, starts_at: input.startsAt, ends_at: input.endsAt, venue: input.venue })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, who, { entity: 'course_session', entityId: row.id, action: 'create', after: row });
-    return sessionViewOf({ ...row, attendance: 0 });
+    return row.id;
   });
+  return sessionViewOf(await sessionRows(db).where('cs.id', '=', id).executeTakeFirstOrThrow());
 }
 
-function sessionViewOf(row: { id: number; course_id: number; session_date: string; starts_at: string; ends_at: string; venue: string | null; attendance: number | string }) {
+/** Sessions with their attendance so far and their check-in window. */
+function sessionRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('course_sessions as cs')
+    .leftJoin(sessionWindow.as('w'), (join) => join.onTrue())
+    .selectAll('cs')
+    .select(['w.starts', 'w.opens', 'w.closes'])
+    .select((eb) => eb.selectFrom('attendance as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.session_id', '=', 'cs.id').as('attendance'));
+}
+
+function sessionViewOf(row: Awaited<ReturnType<ReturnType<typeof sessionRows>['executeTakeFirstOrThrow']>>, now = new Date()) {
   return {
     id: row.id,
     courseId: row.course_id,
@@ -271,72 +247,82 @@ function sessionViewOf(row: { id: number; course_id: number; session_date: strin
     startsAt: row.starts_at.slice(0, 5),
     endsAt: row.ends_at.slice(0, 5),
     venue: row.venue,
-    attendance: Number(row.attendance),
+    attendance: Number(row.attendance ?? 0),
+    checkInWindow: windowView(windowOf(row), now),
   };
-}
-
-function sessionRows(db: Kysely<Database>) {
-  return db
-    .selectFrom('course_sessions as cs')
-    .selectAll('cs')
-    .select((eb) => eb.selectFrom('attendance as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.session_id', '=', 'cs.id').as('attendance'));
 }
 
 export async function listSessions(db: Db, actor: Actor, courseId: number) {
   await courseFor(db, actor, courseId);
   const rows = await sessionRows(db).where('cs.course_id', '=', courseId).orderBy('cs.session_date').orderBy('cs.starts_at').execute();
-  return rows.map((r) => sessionViewOf({ ...r, attendance: r.attendance ?? 0 }));
+  return rows.map((r) => sessionViewOf(r));
 }
 
 export async function getSession(db: Db, actor: Actor, sessionId: number) {
   await sessionFor(db, actor, sessionId);
-  const row = await sessionRows(db).where('cs.id', '=', sessionId).executeTakeFirstOrThrow();
-  return sessionViewOf({ ...row, attendance: row.attendance ?? 0 });
+  return sessionViewOf(await sessionRows(db).where('cs.id', '=', sessionId).executeTakeFirstOrThrow());
 }
 
-/** The session and its course, if the actor may work on it. */
-export async function sessionFor(db: Kysely<Database>, actor: Actor, sessionId: number) {
-  const session = await db
+/** A session with its course's region and status, and its check-in window (check-in-window.ts). */
+export function sessionWithCourse(db: Kysely<Database>) {
+  return db
     .selectFrom('course_sessions as cs')
     .innerJoin('courses as c', 'c.id', 'cs.course_id')
-    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'cs.ends_at', 'c.id as course_id', 'c.region_code', 'c.status'])
-    .where('cs.id', '=', sessionId)
-    .executeTakeFirst();
-  if (!session) throw notFound('SESSION_NOT_FOUND');
-  assertCourseRegion(actor, session.region_code);
-  return session;
+    .leftJoin(sessionWindow.as('w'), (join) => join.onTrue())
+    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'cs.ends_at', 'c.id as course_id', 'c.title', 'c.region_code', 'c.status', 'w.starts', 'w.opens', 'w.closes']);
+}
+
+/** The session and its course, if the actor may work on it; else FORBIDDEN_SCOPE (or, to the bureau, SESSION_NOT_FOUND). */
+export async function sessionFor(db: Kysely<Database>, actor: Actor, sessionId: number) {
+  return rowInActorRegions(actor, await sessionWithCourse(db).where('cs.id', '=', sessionId).executeTakeFirst(), 'SESSION_NOT_FOUND');
 }
 
 // ---- trainees ------------------------------------------------------------------------------------
 
-export function traineeRows(db: Kysely<Database>) {
+/** Trainees as `t` with their village, and whether the actor owns them (training.scope.ts). */
+export function traineeRows(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('trainees as t')
     .leftJoin('regions as v', 'v.code', 't.village_code')
-    .select(['t.id', 't.name', 't.mobile', 't.id_card_last4', 't.gender', 't.birth_date', 't.village_code', 'v.name as village_name', 't.tags']);
+    .select(['t.id', 't.name', 't.mobile', 't.id_card_last4', 't.gender', 't.birth_date', 't.village_code', 'v.name as village_name', 't.tags'])
+    .select(traineeOwned(actor, { merged: true }).as('owned'));
 }
 
 export type TraineeRow = Awaited<ReturnType<ReturnType<typeof traineeRows>['executeTakeFirstOrThrow']>>;
 
-/** As lists show a trainee: the mobile masked, the ID card by its last four only. */
+/**
+ * As lists show a trainee: the mobile masked, the ID card by its last four only. A trainee the
+ * actor does not own (one from elsewhere who came to their course) by name and masked mobile only.
+ */
 export function toTraineeView(row: TraineeRow): TraineeView {
+  const base = { id: row.id, name: row.name, mobile: maskMobile(row.mobile)! };
+  if (!row.owned) return { ...base, idCardLast4: null, gender: null, birthDate: null, villageCode: null, villageName: null, tags: [], limited: true };
   return {
-    id: row.id,
-    name: row.name,
-    mobile: maskMobile(row.mobile)!,
+    ...base,
     idCardLast4: row.id_card_last4,
     gender: row.gender,
     birthDate: row.birth_date,
     villageCode: row.village_code,
     villageName: row.village_name ?? null,
     tags: row.tags,
+    limited: false,
   };
 }
 
 /**
+ * Digits typed to find a trainee: the mobile's last digits. Of a trainee the actor does not own,
+ * only the last four match — the four the masked mobile shows — so a longer run of digits cannot
+ * probe the rest of their number.
+ */
+export function mobileEndsWith(actor: Actor, digits: string, column: 't.mobile' | 'm.mobile' = 't.mobile') {
+  const matches = sql<boolean>`${sql.ref(column)} like ${`%${digits}`}`;
+  return digits.length <= 4 ? matches : sql<boolean>`(${matches} and ${traineeOwned(actor, { merged: true })})`;
+}
+
+/**
  * The trainee with this mobile, made if new. A person is one trainee across all courses: an
- * existing trainee keeps their record (a walk-in's typed name does not overwrite it), and gains an
- * ID card, village or tags only where none was known.
+ * existing trainee keeps their record as it is (what a walk-in typed does not change it), and the
+ * caller is told whether they were made now.
  */
 export async function findOrRegisterTrainee(trx: Trx, who: AuditWho, input: z.output<typeof traineeFields>, today: string, idKey: Buffer) {
   const identity = traineeIdentity(input, { today, idKey });
@@ -368,12 +354,12 @@ export async function findOrRegisterTrainee(trx: Trx, who: AuditWho, input: z.ou
     });
   if (inserted) {
     await recordAudit(trx, who, { entity: 'trainee', entityId: inserted.id, action: 'create', after: { name: identity.name, mobile: maskMobile(identity.mobile), villageCode: input.villageCode, tags: input.tags } });
-    return { id: inserted.id, created: true };
+    return { id: inserted.id, created: true, identity };
   }
   // a mobile merged into another trainee (trainees.merge) still finds its person: the one kept
   // locked, so a merge under way is waited for and its outcome (merged_into_id) read as committed
   const existing = await trx.selectFrom('trainees').select(['id', 'merged_into_id']).where('mobile', '=', identity.mobile).forKeyShare().executeTakeFirstOrThrow();
-  return { id: existing.merged_into_id ?? existing.id, created: false };
+  return { id: existing.merged_into_id ?? existing.id, created: false, identity };
 }
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -381,22 +367,26 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint));
 }
 
-/** Check-in search: part of the name, pinyin initials, or the mobile's last digits, among trainees the actor may see. */
+/**
+ * Check-in search: part of the name, pinyin initials, or the mobile's last digits, among trainees
+ * the actor may see. Each result carries what tells namesakes apart: the masked mobile (its last
+ * four digits) and, of a trainee the actor owns, the village.
+ */
 export async function searchTrainees(db: Db, actor: Actor, input: z.output<typeof traineeSearchInput>) {
   if (input.sessionId !== undefined) await sessionFor(db, actor, input.sessionId);
   const q = input.q.replace(/\s+/g, '');
   const digits = /^\d+$/.test(q);
   const initials = /^[a-z]+$/i.test(q);
-  const rows = await traineeRows(db)
+  const rows = await traineeRows(db, actor)
     .select((eb) =>
       input.sessionId === undefined
         ? sql<boolean>`false`.as('checked_in')
         : eb.exists(eb.selectFrom('attendance as a').select(sql`1`.as('one')).whereRef('a.trainee_id', '=', 't.id').where('a.session_id', '=', input.sessionId)).as('checked_in'),
     )
-    .where(traineesInScope(actor))
+    .where(traineeVisible(actor))
     .where((eb) =>
       digits
-        ? eb('t.mobile', 'like', `%${q}`)
+        ? mobileEndsWith(actor, q)
         : initials
           ? eb.or([eb('t.name_initials', 'like', `${q.toLowerCase()}%`), eb('t.name', 'ilike', likePattern(q))])
           : eb('t.name', 'like', likePattern(q)),
@@ -406,113 +396,6 @@ export async function searchTrainees(db: Db, actor: Actor, input: z.output<typeo
     .limit(input.limit)
     .execute();
   return rows.map((row) => ({ ...toTraineeView(row), checkedIn: Boolean(row.checked_in) }));
-}
-
-// ---- attendance ----------------------------------------------------------------------------------
-
-/**
- * Check a trainee in to a session: one row per (session, trainee), so sending the same check-in
- * again (a double tap, a retry on a weak signal, twenty at once) writes nothing and answers
- * `already_checked_in`. The attendance row carries its own provenance (method, recorded by, time);
- * a new walk-in's registration is audited like any other write.
- */
-export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof checkInInput>, method: AttendanceMethod = 'search') {
-  const { db } = deps;
-  // The common case, a known trainee, is one statement (scope checks included). A walk-in
-  // registers and checks in within one transaction.
-  let result: z.infer<typeof checkInOutput>;
-  if ('walkIn' in input) {
-    const session = await sessionFor(db, actor, input.sessionId);
-    if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-    result = await registerAndAttend(db, who, input.sessionId, input.walkIn, method);
-  } else {
-    result = await attendKnown(db, actor, who, input.sessionId, input.traineeId, method);
-  }
-  if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
-  return result;
-}
-
-/** NOT_FOUND unless the trainee exists and the actor may see them (the same answer either way). */
-export async function assertTraineeVisible(db: Kysely<Database>, actor: Actor, traineeId: number): Promise<void> {
-  const row = await db.selectFrom('trainees as t').select('t.id').where('t.id', '=', traineeId).where(traineesInScope(actor)).executeTakeFirst();
-  if (!row) throw notFound('TRAINEE_NOT_FOUND');
-}
-
-/**
- * A known trainee's check-in in one statement, so a hall of phones costs the database one round trip
- * each: the session and whether the actor may work on it, the trainee if the actor may see them,
- * the idempotent insert, and the row already there. Refusals are told apart from what came back.
- */
-async function attendKnown(db: Db, actor: Actor, who: AuditWho, sessionId: number, traineeId: number, method: AttendanceMethod) {
-  const sessionInScope = isUnscoped(actor)
-    ? sql<boolean>`true`
-    : actor.scopes.regions.length
-      ? sql<boolean>`(${sql.join(actor.scopes.regions.map((code) => sql`c.region_code like ${`${regionPrefix(code)}%`}`), sql` or `)})`
-      : sql<boolean>`false`;
-  // FOR KEY SHARE (the lock the attendance row's foreign key takes anyway): a merge of this trainee,
-  // which locks it FOR UPDATE, is waited for and the row read again as committed — merged, it is no
-  // longer a trainee to check in, and no attendance lands on a merged record behind the merge's back.
-  const visibleTrainee = traineeRows(db).where('t.id', '=', traineeId).where(traineesInScope(actor)).forKeyShare('t');
-  const { rows } = await sql<TraineeRow & { s_id: number | null; s_in_scope: boolean | null; s_status: string | null; ins_at: Date | null; ins_method: AttendanceMethod | null; had_at: Date | null; had_method: AttendanceMethod | null }>`
-    with s as (
-      select cs.id, c.status, ${sessionInScope} as in_scope
-      from course_sessions cs join courses c on c.id = cs.course_id
-      where cs.id = ${sessionId}),
-    t as (${visibleTrainee}),
-    ins as (
-      insert into attendance (session_id, trainee_id, method, recorded_by)
-      select s.id, t.id, ${method}, ${who.id} from s, t where s.in_scope and s.status <> 'cancelled'
-      on conflict (session_id, trainee_id) do nothing
-      returning checked_in_at, method)
-    select s.id as s_id, s.in_scope as s_in_scope, s.status as s_status, t.*,
-      ins.checked_in_at as ins_at, ins.method as ins_method, a.checked_in_at as had_at, a.method as had_method
-    from (select 1) as one
-      left join s on true
-      left join t on true
-      left join ins on true
-      left join attendance a on a.session_id = ${sessionId} and a.trainee_id = ${traineeId}`.execute(db);
-  const row = rows[0]!;
-  if (row.s_id === null) throw notFound('SESSION_NOT_FOUND');
-  if (!row.s_in_scope) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
-  if (row.s_status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  if (row.id === null) throw notFound('TRAINEE_NOT_FOUND');
-  if (row.ins_at) return checkInResult({ inserted: true, row: { checked_in_at: row.ins_at, method: row.ins_method! } }, row);
-  // Already there; or written by a concurrent request after this statement's snapshot, read now.
-  const had = row.had_at ? { checked_in_at: row.had_at, method: row.had_method! } : await readAttendance(db, sessionId, traineeId);
-  return checkInResult({ inserted: false, row: had }, row);
-}
-
-async function registerAndAttend(db: Db, who: AuditWho, sessionId: number, walkIn: z.output<typeof traineeFields>, method: AttendanceMethod) {
-  const idKey = await appSecret(db, ID_CARD_KEY);
-  return db.transaction().execute(async (trx) => {
-    const { id } = await findOrRegisterTrainee(trx, who, walkIn, shanghaiToday(), idKey);
-    const attended = await attendSession(trx, sessionId, id, method, who.id);
-    return checkInResult(attended, await traineeRows(trx).where('t.id', '=', id).executeTakeFirstOrThrow());
-  });
-}
-
-function checkInResult(attended: Awaited<ReturnType<typeof attendSession>>, trainee: TraineeRow): z.infer<typeof checkInOutput> {
-  return {
-    status: attended.inserted ? 'checked_in' : 'already_checked_in',
-    trainee: toTraineeView(trainee),
-    checkedInAt: new Date(attended.row.checked_in_at).toISOString(),
-    method: attended.row.method,
-  };
-}
-
-/** One attendance row per (session, trainee): a repeat writes nothing and reads the first one back. */
-export async function attendSession(trx: Trx, sessionId: number, traineeId: number, method: AttendanceMethod, recordedBy: number | null) {
-  const inserted = await trx
-    .insertInto('attendance')
-    .values({ session_id: sessionId, trainee_id: traineeId, method, recorded_by: recordedBy })
-    .onConflict((oc) => oc.columns(['session_id', 'trainee_id']).doNothing())
-    .returning(['checked_in_at', 'method'])
-    .executeTakeFirst();
-  return { inserted: Boolean(inserted), row: inserted ?? (await readAttendance(trx, sessionId, traineeId)) };
-}
-
-function readAttendance(db: Kysely<Database>, sessionId: number, traineeId: number) {
-  return db.selectFrom('attendance').select(['checked_in_at', 'method']).where('session_id', '=', sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow();
 }
 
 /** Person-times follow check-ins within seconds; a burst of a whole class makes one recompute. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fenToYuan, formatYuan, yuanToFen } from '../../client/src/utils/money';
-import { emptyForm, formFromFigures, toPayload, type LedgerUpsertPayload } from '../../client/src/views/ledger/ledger-fields';
+import { emptyForm, formFromFigures, toPayload, type LedgerUpsertPayload } from '../../client/src/views/stations/ledger-fields';
 import { addDays, lastCompleteMonth, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import {
   isTransientFailure,
@@ -11,7 +11,7 @@ import {
   removeItem,
   sendable,
   serializeOutbox,
-} from '../../client/src/views/ledger/ledger-outbox';
+} from '../../client/src/views/stations/ledger-outbox';
 
 const figures = {
   parcelsIn: 0,

@@ -5,7 +5,7 @@ import { queryClient } from '@/api/query-client';
 import { trpc } from '@/api/trpc';
 import { i18n } from '@/i18n';
 import { toast } from '@/utils/toast';
-import type { LedgerUpsertPayload } from '@/views/ledger/ledger-fields';
+import type { LedgerUpsertPayload } from '@/views/stations/ledger-fields';
 import {
   isTransientFailure,
   markRefused,
@@ -17,7 +17,7 @@ import {
   serializeOutbox,
   storageKey,
   type OutboxItem,
-} from '@/views/ledger/ledger-outbox';
+} from '@/views/stations/ledger-outbox';
 import { useAuthStore } from './use-auth-store';
 
 /** While entries wait and the browser claims to be online, try again this often (a weak signal). */

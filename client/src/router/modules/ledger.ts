@@ -4,7 +4,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: 'ledger',
     name: 'ledger',
-    component: () => import('@/views/ledger/ledger-page.vue'),
+    component: () => import('@/views/stations/ledger-page.vue'),
     // Right after home: the page a station operator comes for every day.
     meta: { titleKey: 'ledger.title', roles: ['admin', 'staff', 'station_operator'], icon: 'tickets', order: 5 },
   },

@@ -4,7 +4,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: 'users',
     name: 'users',
-    component: () => import('@/views/users/users-page.vue'),
+    component: () => import('@/views/auth/users-page.vue'),
     meta: { titleKey: 'users.title', roles: ['admin'], icon: 'user', order: 90 },
   },
 ];

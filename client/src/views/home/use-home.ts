@@ -3,7 +3,7 @@ import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { menuFor, menuPages } from '@/router';
 import { useAuthStore } from '@/stores/use-auth-store';
-import { useTownNames } from '@/views/users/use-towns';
+import { useTownNames } from '@/views/auth/use-towns';
 
 export function useHome() {
   const { t } = useI18n();

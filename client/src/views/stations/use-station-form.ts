@@ -7,7 +7,7 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { useAuthStore } from '@/stores/use-auth-store';
-import { useTownNames } from '@/views/users/use-towns';
+import { useTownNames } from '@/views/auth/use-towns';
 import { STATION_SERVICES, STATION_STATUSES, STATION_TIERS, useStationLabels, type Station, type StationService, type StationStatus, type StationTier } from './station-labels';
 
 type CreateInput = RouterInputs['stations']['create'];

@@ -10,7 +10,7 @@ import { useDebouncedText } from '@/composables/use-debounced-text';
 import { useServerList } from '@/composables/use-server-list';
 import { useAuthStore } from '@/stores/use-auth-store';
 import { toast } from '@/utils/toast';
-import { useTownNames } from '@/views/users/use-towns';
+import { useTownNames } from '@/views/auth/use-towns';
 import { STATION_STATUSES, STATION_TIERS, useStationLabels, type Station } from './station-labels';
 
 type ListInput = RouterInputs['stations']['list'];

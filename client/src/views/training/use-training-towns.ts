@@ -1,7 +1,7 @@
 import { storeToRefs } from 'pinia';
 import { computed } from 'vue';
 import { useAuthStore } from '@/stores/use-auth-store';
-import { useTownNames } from '@/views/users/use-towns';
+import { useTownNames } from '@/views/auth/use-towns';
 
 /**
  * The towns a training page offers: every town of the county for the bureau, a coordinator's own

@@ -5,7 +5,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: 'import',
     name: 'livestream-import',
-    component: () => import('@/views/livestream-import/livestream-import-page.vue'),
+    component: () => import('@/views/livestream/livestream-import-page.vue'),
     meta: { titleKey: 'livestreamImport.title', icon: 'document', order: 43 },
   },
 ];

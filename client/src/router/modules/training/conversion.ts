@@ -5,19 +5,19 @@ const routes: RouteRecordRaw[] = [
   {
     path: 'dashboard',
     name: 'training-dashboard',
-    component: () => import('@/views/training-conversion/dashboard-page.vue'),
+    component: () => import('@/views/training/conversion-dashboard-page.vue'),
     meta: { titleKey: 'trainingConversion.dashboard.title', icon: 'trend-charts', order: 29 },
   },
   {
     path: 'follow-up',
     name: 'training-follow-up',
-    component: () => import('@/views/training-conversion/follow-up-page.vue'),
+    component: () => import('@/views/training/follow-up-page.vue'),
     meta: { titleKey: 'trainingConversion.followUp.title', icon: 'calendar', order: 32 },
   },
   {
     path: 'spot-check',
     name: 'training-spot-check',
-    component: () => import('@/views/training-conversion/spot-check-page.vue'),
+    component: () => import('@/views/training/spot-check-page.vue'),
     meta: { titleKey: 'trainingConversion.spotCheck.title', icon: 'files', order: 33 },
   },
 ];

@@ -7,7 +7,7 @@ import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatYuan } from '@/utils/money';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
-import { PLATFORMS } from '../livestream/livestream-labels';
+import { PLATFORMS } from './livestream-labels';
 
 type Progress = RouterOutputs['livestream']['metrics']['progress'];
 type MonthRow = RouterOutputs['livestream']['metrics']['activeByMonth']['items'][number];

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/vue-query';
 import { computed, ref } from 'vue';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { useImportWizard, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
-import { PLATFORMS as ALL_PLATFORMS } from '../livestream/livestream-labels';
+import { PLATFORMS as ALL_PLATFORMS } from './livestream-labels';
 
 type PreviewInput = RouterInputs['livestream']['import']['preview'];
 type Preview = RouterOutputs['livestream']['import']['preview'];

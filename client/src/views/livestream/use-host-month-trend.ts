@@ -5,7 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { PLATFORMS } from '../livestream/livestream-labels';
+import { PLATFORMS } from './livestream-labels';
 import { percentOf, yuan } from './use-livestream-dashboard';
 
 type ExportKey = RouterInputs['livestream']['metrics']['hostMonthsExport']['columns'][number]['key'];

@@ -5,7 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useEnumLabel } from '@/composables/use-enum-label';
-import { useTownNames } from '@/views/users/use-towns';
+import { useTownNames } from '@/views/auth/use-towns';
 
 export type QuietStation = RouterOutputs['stations']['quiet']['list'][number];
 type ExportKey = RouterInputs['stations']['quiet']['export']['columns'][number]['key'];

@@ -5,7 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { shanghaiToday } from '@/utils/shanghai-time';
-import { PLATFORMS } from '../livestream/livestream-labels';
+import { PLATFORMS } from './livestream-labels';
 import { percentOf, yuan } from './use-livestream-dashboard';
 
 type Input = RouterInputs['livestream']['metrics']['leaderboard'];

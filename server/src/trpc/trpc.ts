@@ -6,6 +6,7 @@ import { findUnstorableText, inLanguage, UNSTORABLE_TEXT_MESSAGE } from '../lib/
 import type { Role } from '../db/types';
 import type { Context } from './context';
 import { sessionsChanged } from './session-cache';
+import type { ServiceContext } from '../modules/service-context';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
@@ -106,13 +107,17 @@ export const publicProcedure = t.procedure.use(appErrors).use(readsOnReadPool).u
 /** What a user holding a one-time password may still call. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['auth.password.change', 'auth.session.logout']);
 
-/** A logged-in, enabled user (who has replaced any one-time password). */
+/**
+ * A logged-in, enabled user (who has replaced any one-time password). Its context is a
+ * ServiceContext (db, queue, log, actor, lang, who): procedures hand `ctx` to services as it is.
+ */
 export const authedProcedure = publicProcedure.use(({ ctx, next, path }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED' });
   if (ctx.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(path)) {
     throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'FORBIDDEN');
   }
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
+  const actor = ctx.actor;
+  return next({ ctx: { ...ctx, actor, who: { id: actor.id, loginName: actor.loginName, ip: ctx.ip } } satisfies ServiceContext });
 });
 
 /** A logged-in user with one of these roles. Row scope is checked in the service, not here. */

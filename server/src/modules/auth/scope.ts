@@ -1,12 +1,26 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { forbidden, notFound, type AppError } from '../../lib/app-error';
 import type { Role, ScopeKind } from '../../db/types';
 import type { MessageKey } from '../../i18n/messages';
 import type { Actor } from './actor';
 
 /**
- * Row scope, checked in services: one helper per kind of scope. Roles are checked by procedure
- * bases; these answer "may this user touch this row?". Admin and bureau staff see every row (what
- * staff may *write* is decided by the procedure's role list).
+ * Row scope, once. Roles are checked by procedure bases; scope answers "may this user touch this
+ * row?". Admin and bureau staff see every row (what staff may *write* is decided by the procedure's
+ * role list); a station operator works in `actor.scopes.stations`, a training coordinator in
+ * `actor.scopes.regions` (towns, or a county), a base manager in `actor.scopes.bases`.
+ *
+ * Each kind of scope gives the same four things:
+ * - `covers(actor, key)`: a yes/no answer for a row already read;
+ * - `assert(actor, key)`: the same, throwing FORBIDDEN_SCOPE;
+ * - `where(actor, column)`: a typed Kysely condition on any column holding the key, usable in a
+ *   builder (`.where(regionScope.where(actor, 'c.region_code'))`) and inside raw `sql` (the one-
+ *   statement check-in) alike;
+ * - `row(actor, row, keyOf, missing)`: a row asked for by id, refused the same way whether it does
+ *   not exist or lies outside the scope, so ids cannot be probed.
+ *
+ * Domains compose these in their own `<domain>.scope.ts` (who sees a station, a trainee, a host);
+ * nothing else writes a scope condition by hand.
  */
 
 const UNSCOPED_ROLES: readonly Role[] = ['admin', 'staff'];
@@ -24,6 +38,47 @@ export function isUnscoped(actor: Actor): boolean {
   return UNSCOPED_ROLES.includes(actor.role);
 }
 
+/** A column as Kysely names it in a query: `alias.column` (or a bare column). */
+export type ColumnRef = string;
+
+const TRUE = () => sql<SqlBool>`true`;
+const FALSE = () => sql<SqlBool>`false`;
+
+/** A row asked for by id that does not exist: a scoped user hears FORBIDDEN_SCOPE, as for a row outside their scope; the bureau hears `missing`. */
+export function missingRow(actor: Actor, kind: ScopeKind, code: MessageKey): AppError {
+  return isUnscoped(actor) ? notFound(code) : forbidden('FORBIDDEN_SCOPE', { kind });
+}
+
+export interface Scope<K> {
+  readonly kind: ScopeKind;
+  covers(actor: Actor, key: K): boolean;
+  /** Refuse (FORBIDDEN_SCOPE with this kind) unless the actor covers `key`. */
+  assert(actor: Actor, key: K): void;
+  /** "This row's `column` is in the actor's scope": `true` for admin and staff, `false` for an empty scope. */
+  where(actor: Actor, column: ColumnRef): RawBuilder<SqlBool>;
+  /** The row if it exists and is in scope; else the same refusal for both (see missingRow). */
+  row<R>(actor: Actor, row: R | undefined, keyOf: (row: R) => K, missing: MessageKey): R;
+}
+
+function scopeOf<K>(kind: ScopeKind, covers: (actor: Actor, key: K) => boolean, where: (actor: Actor, column: ColumnRef) => RawBuilder<SqlBool>): Scope<K> {
+  const assert = (actor: Actor, key: K) => {
+    if (!covers(actor, key)) throw forbidden('FORBIDDEN_SCOPE', { kind });
+  };
+  return {
+    kind,
+    covers,
+    assert,
+    where,
+    row(actor, row, keyOf, missing) {
+      if (row === undefined) throw missingRow(actor, kind, missing);
+      assert(actor, keyOf(row));
+      return row;
+    },
+  };
+}
+
+// ---- regions (a coordinator's towns) ---------------------------------------------------------------
+
 /**
  * The significant prefix of a 12-digit division code: 37 (province), 3704 (city), 370481 (county),
  * 370481001 (town), or all 12 digits (village). Everything under a region shares its prefix.
@@ -36,30 +91,64 @@ export function regionPrefix(code: string): string {
   return code;
 }
 
-export function actorCoversRegion(actor: Actor, regionCode: string): boolean {
-  if (isUnscoped(actor)) return true;
-  return actor.scopes.regions.some((scope) => regionCode.startsWith(regionPrefix(scope)));
+/** The prefixes of the actor's regions: null for every region (admin, staff). */
+export function actorRegionPrefixes(actor: Actor): string[] | null {
+  return isUnscoped(actor) ? null : actor.scopes.regions.map(regionPrefix);
 }
 
-/**
- * The answer for a row asked for by id that does not exist. A scoped user gets the same refusal as
- * for a row outside their scope (FORBIDDEN_SCOPE), so that ids cannot be probed for what exists
- * elsewhere; admin and staff, who see every row, hear that it does not exist.
- */
-export function missingRow(actor: Actor, kind: ScopeKind, code: MessageKey): AppError {
-  return isUnscoped(actor) ? notFound(code) : forbidden('FORBIDDEN_SCOPE', { kind });
+/** A region-code column lies under one of the actor's regions. */
+export const regionScope: Scope<string> = scopeOf(
+  'region',
+  (actor, code) => {
+    const prefixes = actorRegionPrefixes(actor);
+    return prefixes === null || prefixes.some((p) => code.startsWith(p));
+  },
+  (actor, column) => {
+    const prefixes = actorRegionPrefixes(actor);
+    if (prefixes === null) return TRUE();
+    if (!prefixes.length) return FALSE();
+    return sql<SqlBool>`(${sql.join(
+      prefixes.map((p) => sql`${sql.ref(column)} like ${`${p}%`}`),
+      sql` or `,
+    )})`;
+  },
+);
+
+// ---- stations and livestream bases (scopes that list ids) ------------------------------------------
+
+type IdScopeKind = 'station' | 'base';
+const SCOPE_FIELD = { station: 'stations', base: 'bases' } as const;
+
+/** The ids of this kind the actor works on: null for every one (admin, staff); [] for none. */
+export function actorScopeIds(actor: Actor, kind: IdScopeKind): number[] | null {
+  if (isUnscoped(actor)) return null;
+  return actor.scopes[SCOPE_FIELD[kind]].map(Number).filter((id) => Number.isInteger(id));
 }
 
-export function assertRegionScope(actor: Actor, regionCode: string): void {
-  if (!actorCoversRegion(actor, regionCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+function idScope(kind: IdScopeKind): Scope<number | string> {
+  return scopeOf<number | string>(
+    kind,
+    (actor, id) => {
+      const ids = actorScopeIds(actor, kind);
+      return ids === null || ids.includes(Number(id));
+    },
+    (actor, column) => {
+      const ids = actorScopeIds(actor, kind);
+      if (ids === null) return TRUE();
+      if (!ids.length) return FALSE();
+      return sql<SqlBool>`${sql.ref(column)} in (${sql.join(ids)})`;
+    },
+  );
 }
 
-export function assertStationScope(actor: Actor, stationId: number | string): void {
-  if (isUnscoped(actor)) return;
-  if (!actor.scopes.stations.includes(String(stationId))) throw forbidden('FORBIDDEN_SCOPE', { kind: 'station' });
-}
+/** A station-id column is one of the actor's stations (a station operator's own). */
+export const stationScope = idScope('station');
+/** A base-id column is one of the actor's livestream bases (a base manager's own). */
+export const baseScope = idScope('base');
 
-export function assertBaseScope(actor: Actor, baseId: number | string): void {
-  if (isUnscoped(actor)) return;
-  if (!actor.scopes.bases.includes(String(baseId))) throw forbidden('FORBIDDEN_SCOPE', { kind: 'base' });
-}
+// ---- the names older call sites use -----------------------------------------------------------------
+
+export const actorCoversRegion = regionScope.covers;
+export const assertRegionScope = regionScope.assert;
+export const assertStationScope = stationScope.assert;
+export const assertBaseScope = baseScope.assert;

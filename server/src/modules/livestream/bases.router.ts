@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { baseOptions, createBase, getBase, listBases, updateBase } from './bases.service';
 import { livestreamStaff } from './livestream.procedures';
@@ -12,17 +11,17 @@ const bureau = roleProcedure('admin', 'staff');
 
 /** 直播基地: list, get, create, update (admin/staff write; managers read their own). */
 export const basesRouter = router({
-  list: livestreamStaff.input(baseListInput).output(baseListOutput).query(({ ctx, input }) => listBases(ctx.db, ctx.actor, input)),
+  list: livestreamStaff.input(baseListInput).output(baseListOutput).query(({ ctx, input }) => listBases(ctx, input)),
   /** Bases for pickers (filters, the users form): all for the bureau, a manager's own for a manager. */
-  options: livestreamStaff.output(baseOptionsOutput).query(({ ctx }) => baseOptions(ctx.db, ctx.actor)),
+  options: livestreamStaff.output(baseOptionsOutput).query(({ ctx }) => baseOptions(ctx)),
   export: livestreamStaff
     .input(baseExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listBases(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      const rows = await collectAll((page, pageSize) => listBases(ctx, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-bases' });
     }),
-  get: livestreamStaff.input(z.object({ id: idSchema })).output(baseView).query(({ ctx, input }) => getBase(ctx.db, ctx.actor, input.id)),
-  create: bureau.input(createBaseInput).output(baseView).mutation(({ ctx, input }) => createBase(ctx, ctx.actor, auditWho(ctx), input)),
-  update: bureau.input(updateBaseInput).output(baseView).mutation(({ ctx, input }) => updateBase(ctx, ctx.actor, auditWho(ctx), input)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(baseView).query(({ ctx, input }) => getBase(ctx, input.id)),
+  create: bureau.input(createBaseInput).output(baseView).mutation(({ ctx, input }) => createBase(ctx, input)),
+  update: bureau.input(updateBaseInput).output(baseView).mutation(({ ctx, input }) => updateBase(ctx, input)),
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { createHost, getHostProfile, linkTrainee, listHosts, unlinkTrainee, updateHost } from './hosts.service';
 import { livestreamBureau, livestreamStaff } from './livestream.procedures';
@@ -9,18 +8,18 @@ import { createHostInput, hostExportInput, hostListInput, hostListOutput, hostPr
 
 /** 主播: list, get, create, update (with accounts), trainee link. */
 export const hostsRouter = router({
-  list: livestreamStaff.input(hostListInput).output(hostListOutput).query(({ ctx, input }) => listHosts(ctx.db, ctx.actor, input)),
+  list: livestreamStaff.input(hostListInput).output(hostListOutput).query(({ ctx, input }) => listHosts(ctx, input)),
   export: livestreamStaff
     .input(hostExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listHosts(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      const rows = await collectAll((page, pageSize) => listHosts(ctx, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-hosts' });
     }),
-  get: livestreamStaff.input(z.object({ id: idSchema })).output(hostProfile).query(({ ctx, input }) => getHostProfile(ctx.db, ctx.actor, input.id)),
-  create: livestreamStaff.input(createHostInput).output(hostProfile).mutation(({ ctx, input }) => createHost(ctx, ctx.actor, auditWho(ctx), input)),
-  update: livestreamStaff.input(updateHostInput).output(hostProfile).mutation(({ ctx, input }) => updateHost(ctx, ctx.actor, auditWho(ctx), input)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(hostProfile).query(({ ctx, input }) => getHostProfile(ctx, input.id)),
+  create: livestreamStaff.input(createHostInput).output(hostProfile).mutation(({ ctx, input }) => createHost(ctx, input)),
+  update: livestreamStaff.input(updateHostInput).output(hostProfile).mutation(({ ctx, input }) => updateHost(ctx, input)),
   /** The bureau confirms the suggested trainee (same mobile) or links one picked; a base manager only sees the link. Audited. */
-  linkTrainee: livestreamBureau.input(linkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => linkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
-  unlinkTrainee: livestreamBureau.input(unlinkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => unlinkTrainee(ctx, ctx.actor, auditWho(ctx), input)),
+  linkTrainee: livestreamBureau.input(linkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => linkTrainee(ctx, input)),
+  unlinkTrainee: livestreamBureau.input(unlinkTraineeInput).output(hostProfile).mutation(({ ctx, input }) => unlinkTrainee(ctx, input)),
 });

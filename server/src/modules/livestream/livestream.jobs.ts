@@ -1,7 +1,7 @@
+import { enqueueBestEffort } from '../../jobs/enqueue';
 import { defineJob } from '../../jobs/registry';
-import type { JobQueue } from '../../jobs/queue';
 import { shanghaiMonth } from '../../lib/dates';
-import type { Logger } from '../../lib/logger';
+import type { ServiceDeps } from '../service-context';
 import { computeLivestreamMetrics } from './livestream.metrics';
 
 export const livestreamJobs = [
@@ -29,10 +29,6 @@ export function firstMonthOf(...starts: (Date | string)[]): string {
  * stream written) to today, or of the current month when no stream moved (a host's link: the
  * outcomes are checked on every run).
  */
-export async function enqueueLivestreamRecompute(deps: { queue: JobQueue; log: Logger }, since: string = firstMonthOf(new Date())): Promise<void> {
-  try {
-    await deps.queue.enqueue('livestream.recompute', { since }, { delayMs: 5000 });
-  } catch (err) {
-    deps.log.error({ err }, 'could not enqueue livestream.recompute; the nightly run will catch up');
-  }
+export async function enqueueLivestreamRecompute(deps: Pick<ServiceDeps, 'queue' | 'log'>, since: string = firstMonthOf(new Date())): Promise<void> {
+  await enqueueBestEffort(deps, 'livestream.recompute', { since }, { delayMs: 5000 });
 }

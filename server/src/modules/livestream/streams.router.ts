@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { livestreamStaff } from './livestream.procedures';
 import { createStreamInput, createStreamOutput, deleteStreamInput, streamExportInput, streamListInput, streamListOutput, streamView, updateStreamInput } from './livestream.schemas';
@@ -9,17 +8,17 @@ import { createStream, deleteStream, getStreamFor, listStreams, toExportRow, upd
 
 /** 直播场次: list, manual entry, update, delete, export. */
 export const streamsRouter = router({
-  list: livestreamStaff.input(streamListInput).output(streamListOutput).query(({ ctx, input }) => listStreams(ctx.db, ctx.actor, input)),
+  list: livestreamStaff.input(streamListInput).output(streamListOutput).query(({ ctx, input }) => listStreams(ctx, input)),
   export: livestreamStaff
     .input(streamExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listStreams(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      const rows = await collectAll((page, pageSize) => listStreams(ctx, { ...input.list, page, pageSize }));
       return toXlsx(rows.map(toExportRow), input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-streams' });
     }),
-  get: livestreamStaff.input(z.object({ id: idSchema })).output(streamView).query(({ ctx, input }) => getStreamFor(ctx.db, ctx.actor, input.id)),
+  get: livestreamStaff.input(z.object({ id: idSchema })).output(streamView).query(({ ctx, input }) => getStreamFor(ctx, input.id)),
   /** Manual entry; the same host, platform and start again is answered `exists`, never a second row. */
-  create: livestreamStaff.input(createStreamInput).output(createStreamOutput).mutation(({ ctx, input }) => createStream(ctx, ctx.actor, auditWho(ctx), input)),
-  update: livestreamStaff.input(updateStreamInput).output(streamView).mutation(({ ctx, input }) => updateStream(ctx, ctx.actor, auditWho(ctx), input)),
-  delete: livestreamStaff.input(deleteStreamInput).output(z.object({ id: z.number() })).mutation(({ ctx, input }) => deleteStream(ctx, ctx.actor, auditWho(ctx), input)),
+  create: livestreamStaff.input(createStreamInput).output(createStreamOutput).mutation(({ ctx, input }) => createStream(ctx, input)),
+  update: livestreamStaff.input(updateStreamInput).output(streamView).mutation(({ ctx, input }) => updateStream(ctx, input)),
+  delete: livestreamStaff.input(deleteStreamInput).output(z.object({ id: z.number() })).mutation(({ ctx, input }) => deleteStream(ctx, input)),
 });

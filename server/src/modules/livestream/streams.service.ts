@@ -1,49 +1,32 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
-import type { Database } from '../../db/types';
-import { addDays, shanghaiInstant } from '../../lib/dates';
+import { shanghaiInstant } from '../../lib/dates';
 import { badRequest, conflict, notFound } from '../../lib/app-error';
 import { offsetOf } from '../../lib/list';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
-import { isUniqueViolation } from '../training/training.service';
-import { hostForWrite, type HostDeps } from './hosts.service';
+import { isUniqueViolation } from '../../lib/pg-error';
+import { recordAudit } from '../audit/audit.service';
+import type { ServiceContext } from '../service-context';
+import { lockHost } from './hosts.repository';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import type { createStreamInput, createStreamOutput, deleteStreamInput, streamFields, streamListInput, streamView, updateStreamInput } from './livestream.schemas';
-import { assertBaseFilter, inActorBases, rowInActorBases } from './livestream.scope';
+import { livestreamScope } from './livestream.scope';
 import { EARLIEST_STREAM_DAY, shanghaiMinute, startOutOfRange } from './stream-values';
+import {
+  countStreams,
+  deleteStreamRow,
+  insertStreamOnce,
+  lockStream,
+  matchingStreams,
+  recentStreamRows,
+  STREAM_SORT,
+  streamById,
+  streamIdAt,
+  updateStreamRow,
+  withStreamColumns,
+  type StreamRow,
+} from './streams.repository';
 
 type StreamView = z.infer<typeof streamView>;
-
-
-function streamRows(db: Kysely<Database>) {
-  return db
-    .selectFrom('livestream_streams as s')
-    .innerJoin('livestream_hosts as h', 'h.id', 's.host_id')
-    .innerJoin('livestream_bases as b', 'b.id', 's.base_id')
-    .select([
-      's.id',
-      's.host_id',
-      'h.name as host_name',
-      's.base_id',
-      'b.name as base_name',
-      's.platform',
-      's.started_at',
-      's.duration_seconds',
-      's.viewers',
-      's.peak_viewers',
-      's.new_followers',
-      's.orders',
-      's.buyers',
-      's.gmv_fen',
-      's.farm_products',
-      's.main_products',
-      's.source',
-      's.created_at',
-    ]);
-}
-type StreamRow = Awaited<ReturnType<ReturnType<typeof streamRows>['executeTakeFirstOrThrow']>>;
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
@@ -71,35 +54,24 @@ function toView(row: StreamRow): StreamView {
 }
 
 /** The latest streams of a host that the actor may see (a host's streams at another base stay there). */
-export async function recentStreamsOf(db: Kysely<Database>, actor: Actor, hostId: number, limit: number): Promise<StreamView[]> {
-  const rows = await streamRows(db).where('s.host_id', '=', hostId).where(inActorBases(actor, 's.base_id')).orderBy('s.started_at', 'desc').limit(limit).execute();
+export async function recentStreamsOf(ctx: ServiceContext, hostId: number, limit: number): Promise<StreamView[]> {
+  const rows = await recentStreamRows(ctx.db, livestreamScope.where(ctx.actor, 's.base_id'), hostId, limit);
   return rows.map(toView);
 }
 
-export async function listStreams(db: Db, actor: Actor, input: z.output<typeof streamListInput>) {
+export async function listStreams(ctx: ServiceContext, input: z.output<typeof streamListInput>) {
   const f = input.filter ?? {};
-  assertBaseFilter(actor, f.baseId);
-  const where = (eb: any) => {
-    const c = [inActorBases(actor, 's.base_id')(eb)];
-    if (f.baseId !== undefined) c.push(eb('s.base_id', '=', f.baseId));
-    if (f.hostId !== undefined) c.push(eb('s.host_id', '=', f.hostId));
-    if (f.platform) c.push(eb('s.platform', '=', f.platform));
-    if (f.from) c.push(eb('s.started_at', '>=', shanghaiInstant(f.from, '00:00')));
-    if (f.to) c.push(eb('s.started_at', '<', shanghaiInstant(addDays(f.to, 1), '00:00')));
-    if (f.farmProducts !== undefined) c.push(eb('s.farm_products', '=', f.farmProducts));
-    return eb.and(c);
-  };
-  const total = await db.selectFrom('livestream_streams as s').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow();
+  livestreamScope.assertFilter(ctx.actor, f.baseId);
+  const matching = matchingStreams(ctx.db, livestreamScope.where(ctx.actor, 's.base_id'), f);
+  const total = await countStreams(matching);
   const sort = input.sort ?? { key: 'startedAt' as const, order: 'desc' as const };
-  const column = { startedAt: sql`s.started_at`, gmv: sql`s.gmv_fen`, viewers: sql`s.viewers`, duration: sql`s.duration_seconds` } as const;
-  const rows = await streamRows(db)
-    .where(where)
-    .orderBy(sql`${column[sort.key]} ${sql.raw(sort.order === 'asc' ? 'asc' : 'desc')} nulls last`)
+  const rows = await withStreamColumns(matching)
+    .orderBy(sql`${STREAM_SORT[sort.key]} ${sql.raw(sort.order === 'asc' ? 'asc' : 'desc')} nulls last`)
     .orderBy('s.id', 'desc')
     .limit(input.pageSize)
     .offset(offsetOf(input))
     .execute();
-  return { items: rows.map(toView), total: Number(total.n) };
+  return { items: rows.map(toView), total };
 }
 
 /** A stream as its export rows show it: minutes and yuan, as people read them. */
@@ -107,16 +79,16 @@ export function toExportRow(stream: StreamView) {
   return { ...stream, durationMinutes: Math.round(stream.durationSeconds / 60), gmvYuan: stream.gmvFen === null ? null : stream.gmvFen / 100 };
 }
 
-async function getStream(db: Kysely<Database>, id: number): Promise<StreamView> {
-  const row = await streamRows(db).where('s.id', '=', id).executeTakeFirst();
+/** A stream just written (scope checked by the write). */
+async function getStream(ctx: ServiceContext, id: number): Promise<StreamView> {
+  const row = await streamById(ctx.db, id);
   if (!row) throw notFound('LIVESTREAM_STREAM_NOT_FOUND');
   return toView(row);
 }
 
-/** One stream, if it is at one of the actor's bases (livestream.scope.ts: rowInActorBases). */
-export async function getStreamFor(db: Db, actor: Actor, id: number): Promise<StreamView> {
-  const row = await streamRows(db).where('s.id', '=', id).executeTakeFirst();
-  return toView(rowInActorBases(actor, row, (s) => s.base_id, 'LIVESTREAM_STREAM_NOT_FOUND'));
+/** One stream, if it is at one of the actor's bases (livestream.scope.ts). */
+export async function getStreamFor(ctx: ServiceContext, id: number): Promise<StreamView> {
+  return toView(livestreamScope.stream(ctx.actor, await streamById(ctx.db, id)));
 }
 
 /**
@@ -155,37 +127,21 @@ function streamColumns(input: z.output<typeof streamFields>) {
  * stream belongs to the host's base at the time. A new row is audited with it; a repeat, which
  * writes nothing, is not.
  */
-export async function createStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof createStreamInput>): Promise<z.infer<typeof createStreamOutput>> {
+export async function createStream(ctx: ServiceContext, input: z.output<typeof createStreamInput>): Promise<z.infer<typeof createStreamOutput>> {
+  const { actor, who } = ctx;
   const columns = streamColumns(input);
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const host = await hostForWrite(trx, actor, input.hostId);
-    const inserted = await trx
-      .insertInto('livestream_streams')
-      .values({ ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id })
-      .onConflict((oc) => oc.columns(['host_id', 'platform', 'started_at']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const host = livestreamScope.host(actor, await lockHost(trx, input.hostId));
+    const inserted = await insertStreamOnce(trx, { ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id });
     if (inserted) {
       await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
       return { status: 'created' as const, id: Number(inserted.id) };
     }
-    const existing = await trx
-      .selectFrom('livestream_streams')
-      .select('id')
-      .where('host_id', '=', input.hostId)
-      .where('platform', '=', input.platform)
-      .where('started_at', '=', columns.started_at)
-      .executeTakeFirstOrThrow();
+    const existing = await streamIdAt(trx, input.hostId, input.platform, columns.started_at);
     return { status: 'exists' as const, id: Number(existing.id) };
   });
-  if (result.status === 'created') await enqueueLivestreamRecompute(deps, firstMonthOf(columns.started_at));
-  return { status: result.status, stream: await getStream(deps.db, result.id) };
-}
-
-/** The stream row, locked, if it is at one of the actor's bases. */
-async function streamForWrite(trx: Kysely<Database>, actor: Actor, id: number) {
-  const row = await trx.selectFrom('livestream_streams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  return rowInActorBases(actor, row, (s) => s.base_id, 'LIVESTREAM_STREAM_NOT_FOUND');
+  if (result.status === 'created') await enqueueLivestreamRecompute(ctx, firstMonthOf(columns.started_at));
+  return { status: result.status, stream: await getStream(ctx, result.id) };
 }
 
 const duplicate = (error: unknown) => {
@@ -193,33 +149,29 @@ const duplicate = (error: unknown) => {
   throw error;
 };
 
-export async function updateStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof updateStreamInput>): Promise<StreamView> {
+export async function updateStream(ctx: ServiceContext, input: z.output<typeof updateStreamInput>): Promise<StreamView> {
+  const { actor, who } = ctx;
   const columns = streamColumns(input);
-  const moved = await deps.db.transaction().execute(async (trx) => {
-    const before = await streamForWrite(trx, actor, input.id);
+  const moved = await ctx.db.transaction().execute(async (trx) => {
+    const before = livestreamScope.stream(actor, await lockStream(trx, input.id));
     // another host: checked like a new entry, and the stream goes to that host's base
-    const baseId = input.hostId === before.host_id ? before.base_id : (await hostForWrite(trx, actor, input.hostId)).base_id;
-    const after = await trx
-      .updateTable('livestream_streams')
-      .set({ ...columns, base_id: baseId, updated_at: new Date() })
-      .where('id', '=', input.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-      .catch(duplicate);
+    const baseId = input.hostId === before.host_id ? before.base_id : livestreamScope.host(actor, await lockHost(trx, input.hostId)).base_id;
+    const after = await updateStreamRow(trx, input.id, { ...columns, base_id: baseId }).catch(duplicate);
     await recordAudit(trx, who, { entity: 'livestream_stream', entityId: input.id, action: 'update', before, after });
     return firstMonthOf(before.started_at, after.started_at);
   });
-  await enqueueLivestreamRecompute(deps, moved);
-  return getStream(deps.db, input.id);
+  await enqueueLivestreamRecompute(ctx, moved);
+  return getStream(ctx, input.id);
 }
 
-export async function deleteStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof deleteStreamInput>): Promise<{ id: number }> {
-  const since = await deps.db.transaction().execute(async (trx) => {
-    const before = await streamForWrite(trx, actor, input.id);
-    await trx.deleteFrom('livestream_streams').where('id', '=', input.id).execute();
+export async function deleteStream(ctx: ServiceContext, input: z.output<typeof deleteStreamInput>): Promise<{ id: number }> {
+  const { actor, who } = ctx;
+  const since = await ctx.db.transaction().execute(async (trx) => {
+    const before = livestreamScope.stream(actor, await lockStream(trx, input.id));
+    await deleteStreamRow(trx, input.id);
     await recordAudit(trx, who, { entity: 'livestream_stream', entityId: input.id, action: 'delete', before });
     return firstMonthOf(before.started_at);
   });
-  await enqueueLivestreamRecompute(deps, since);
+  await enqueueLivestreamRecompute(ctx, since);
   return { id: input.id };
 }

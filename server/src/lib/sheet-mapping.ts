@@ -79,16 +79,22 @@ export async function readMappedSheet<F extends string>(
   userId: number,
   kind: string,
   columns: SheetColumns<F>,
-  input: { fileBase64: string; mapping?: ColumnMapping<F> },
+  input: { fileBase64: string; mapping?: ColumnMapping<F>; sheet?: string },
   required: readonly F[],
 ): Promise<{ sheet: ReadSheet; mapping: ColumnMapping<F>; missing: F[] }> {
   const chosen = new Set(Object.values(input.mapping ?? {}).map((h) => normaliseText(String(h))));
-  const sheet = await readSheet(input.fileBase64, (h) => columns.knows(h) || chosen.has(h));
+  const sheet = await readSheet(input.fileBase64, (h) => columns.knows(h) || chosen.has(h), input.sheet);
   const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<F>) : null;
   const mapping = sent ?? (await rememberedMapping<F>(db, userId, kind, sheet.headers)) ?? columns.guess(sheet.headers);
   const missing = required.filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
   return { sheet, mapping, missing };
 }
+
+/** Which sheet of a workbook to read (by its tab name); absent: the first with a header we know. */
+export const sheetChoiceInput = { sheet: z.string().min(1).max(100).optional() };
+/** A workbook's visible sheets in tab order, and the one read (null for a CSV): a picker when several. */
+export const sheetChoiceOutput = { sheets: z.array(z.string()), sheet: z.string().nullable() };
+export const sheetChoiceOf = (sheet: { sheets: string[]; sheet: string | null }) => ({ sheets: sheet.sheets, sheet: sheet.sheet });
 
 /** How many problems a file has, in all and per column (null: the row as a whole). */
 export function problemCounts(problems: readonly { field: string | null }[]) {

@@ -39,6 +39,11 @@ function streamRows(db: Kysely<Database>) {
       's.gmv_fen',
       's.farm_products',
       's.main_products',
+      's.conversion_rate',
+      's.click_rate',
+      's.click_conversion_rate',
+      's.interaction_rate',
+      's.follow_rate',
       's.source',
       's.created_at',
     ]);
@@ -65,6 +70,11 @@ function toView(row: StreamRow): StreamView {
     gmvFen: num(row.gmv_fen),
     farmProducts: row.farm_products,
     mainProducts: row.main_products,
+    conversionRate: row.conversion_rate,
+    clickRate: row.click_rate,
+    clickConversionRate: row.click_conversion_rate,
+    interactionRate: row.interaction_rate,
+    followRate: row.follow_rate,
     source: row.source,
     createdAt: new Date(row.created_at).toISOString(),
   };

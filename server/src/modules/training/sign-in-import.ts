@@ -10,7 +10,7 @@ import { maskMobile } from '../../lib/list';
 import type { Logger } from '../../lib/logger';
 import { appSecret } from '../../lib/secrets';
 import { normaliseText, parseDay, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rememberMapping, sheetChoiceOf, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
 import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -312,6 +312,7 @@ export async function previewSignInImport(db: Db, actor: Actor, lang: Lang, inpu
   return {
     headers: sheet.headers,
     headerRow: sheet.headerRow,
+    ...sheetChoiceOf(sheet),
     mapping,
     missing,
     sessions: sessions.map((s) => ({ id: s.id, date: s.session_date, startsAt: s.starts_at.slice(0, 5) })),

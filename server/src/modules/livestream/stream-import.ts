@@ -4,10 +4,9 @@ import type { Db } from '../../db/create-db';
 import type { Database, LivestreamPlatform } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { badRequest } from '../../lib/app-error';
-import { toXlsx } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, sheetChoiceOf, refuseProblems, rememberedMapping, rememberMapping, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetChoiceOf, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
 import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -211,18 +210,10 @@ async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform
   return found;
 }
 
-/**
- * Read the file and settle its mapping as lib/sheet-mapping.ts's readMappedSheet does: the one the
- * user sent, else the one they used last time for this preset, else the guess.
- */
-async function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
-  const columns = columnsOf(preset);
-  const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<StreamField>) : null;
-  const chosen = new Set(Object.values(sent ?? {}));
-  const sheet = await readExportSheet(input.fileBase64, input.fileName, (h) => columns.knows(h) || chosen.has(h), input.sheet);
-  const mapping = sent ?? (await rememberedMapping<StreamField>(db, userId, mappingKind(preset), sheet.headers)) ?? columns.guess(sheet.headers);
-  const missing = (['startedAt'] as const).filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
-  return { sheet, mapping, missing };
+/** Read the file (.xlsx or .csv) and settle its mapping: the one the user sent, else the one used last time for this preset, else the guess. */
+function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
+  const read = (knows: (header: string) => boolean) => readExportSheet(input.fileBase64, input.fileName, knows, input.sheet);
+  return readMappedSheet<StreamField>(db, userId, mappingKind(preset), columnsOf(preset), input, ['startedAt'], read);
 }
 
 const mappingKind = (preset: StreamImportPreset) => `livestream.streams.${preset}`;
@@ -437,22 +428,6 @@ export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, inpu
   };
 }
 
-/** The rejected rows as the platform wrote them, and why, to fix and import again. */
-async function rejectsWorkbook(headers: readonly string[], rows: readonly ParsedRow[], lang: Lang) {
-  const problemColumn = translate(lang, 'SIGN_IN_REJECTS_COLUMN');
-  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: problemColumn }];
-  const data = rows.map((r) => ({
-    ...Object.fromEntries(
-      headers.map((h, i) => {
-        const v = r.row.cells[h];
-        return [`c${i}`, v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : String(v)];
-      }),
-    ),
-    problem: r.problems.map((p) => p.message).join('；'),
-  }));
-  return toXlsx(data, columns, { sheetName: problemColumn, filenameStem: 'livestream-import-rejects' });
-}
-
 /**
  * Write the file's sessions: all_or_nothing refuses a file with any problem and writes nothing;
  * skip_invalid writes the good rows (one transaction) and returns the rest as Excel.
@@ -519,7 +494,13 @@ export async function commitStreamImport(
   if (written.inserted > 0) await enqueueLivestreamRecompute(deps, firstMonthOf(...toWrite.map((r) => r.startedAt!)));
   return {
     ...written,
-    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang) : null,
+    rejects:
+      input.mode === 'skip_invalid' && rejected.length
+        ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang, {
+            filenameStem: 'livestream-import-rejects',
+            dateText: (v) => v.toISOString().slice(0, 19).replace('T', ' '),
+          })
+        : null,
   };
 }
 

@@ -439,6 +439,12 @@ export interface LivestreamStreamsTable {
   gmv_fen: number | null;
   farm_products: ColumnType<boolean, boolean | undefined, boolean>;
   main_products: string | null;
+  /** Rates of a platform export, as fractions (migration 0011); null when not imported. */
+  conversion_rate: ColumnType<number | null, number | null | undefined, number | null>;
+  click_rate: ColumnType<number | null, number | null | undefined, number | null>;
+  click_conversion_rate: ColumnType<number | null, number | null | undefined, number | null>;
+  interaction_rate: ColumnType<number | null, number | null | undefined, number | null>;
+  follow_rate: ColumnType<number | null, number | null | undefined, number | null>;
   source: ColumnType<StreamSource, StreamSource | undefined, StreamSource>;
   recorded_by: number | null;
   created_at: CreatedAt;

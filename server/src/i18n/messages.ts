@@ -75,6 +75,7 @@ const zhCN = {
   IMPORT_CELL_TOO_LONG: '有单元格的文字超过 {max} 字（Excel 单元格的上限），未读取。',
   IMPORT_FILE_TOO_COMPLEX: '读取该文件超出了限制（{seconds} 秒或 {mb} MB 内存），未读取。请拆分文件，或在 Excel 中另存为新的 .xlsx 后再试。',
   IMPORT_BUSY: '服务器正在读取其他人上传的文件，请稍后再试。',
+  IMPORT_SHEET_NOT_FOUND: '文件中没有名为“{sheet}”的工作表。',
   COURSE_NOT_FOUND: '培训班不存在。',
   COURSE_REGION_INVALID: '培训班须属于一个乡镇或本县，{regionCode} 不是。',
   COURSE_DATES_INVALID: '计划结束日期不能早于开始日期。',
@@ -155,6 +156,7 @@ const zhCN = {
   STREAM_IMPORT_GMV_UNIT_UNCERTAIN: '视频号导出的成交金额单位未说明（元或分），已按元导入（¥{yuan}），请与视频号助手核对。',
   STREAM_IMPORT_DUPLICATE_ROW: '与第 {row} 行是同一场直播。',
   STREAM_IMPORT_ALREADY: '这场直播已导入过。',
+  STREAM_IMPORT_RATE_IGNORED: '“{column}”的值“{value}”不是可识别的比率，未导入该项。',
   // ---- livestream: metrics
   LIVESTREAM_METRICS_HOST_NOT_FOUND: '主播不存在。',
   LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: '生效日期 {date} 早于现行规则的生效日期 {current}：新版本只能从 {current} 或之后生效。',
@@ -232,6 +234,7 @@ const en: Record<MessageKey, string> = {
   IMPORT_CELL_TOO_LONG: 'A cell holds more than {max} characters (Excel\'s own limit); the file was not read.',
   IMPORT_FILE_TOO_COMPLEX: 'Reading the file went past its limits ({seconds} s or {mb} MB of memory); it was not read. Split it, or save it again as a new .xlsx in Excel.',
   IMPORT_BUSY: 'The server is reading other uploaded files: please try again in a moment.',
+  IMPORT_SHEET_NOT_FOUND: 'The file has no sheet named "{sheet}".',
   COURSE_NOT_FOUND: 'No such course.',
   COURSE_REGION_INVALID: 'A course belongs to a town or to the county; {regionCode} is neither.',
   COURSE_DATES_INVALID: 'The planned end cannot be before the planned start.',
@@ -312,6 +315,7 @@ const en: Record<MessageKey, string> = {
   STREAM_IMPORT_GMV_UNIT_UNCERTAIN: 'WeChat Channels does not say whether its sales amount is in yuan or fen; imported as yuan (¥{yuan}). Check it against 视频号助手.',
   STREAM_IMPORT_DUPLICATE_ROW: 'The same session as row {row}.',
   STREAM_IMPORT_ALREADY: 'This session was imported before.',
+  STREAM_IMPORT_RATE_IGNORED: '"{column}": "{value}" is not a rate we can read; that figure was left out.',
   // ---- livestream: metrics
   LIVESTREAM_METRICS_HOST_NOT_FOUND: 'No such host.',
   LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: 'The effective date {date} is before that of the rule in force ({current}): a new version may take effect on {current} or later.',

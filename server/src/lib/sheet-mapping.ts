@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/types';
+import { translate, type Lang } from '../i18n/messages';
 import { AppError } from './app-error';
+import { toXlsx } from './excel';
 import { normaliseText, readSheet, type ReadSheet, type SheetRow } from './sheet';
 import { PREVIEW_MAX_LISTED } from './upload-limits';
 
@@ -73,22 +75,30 @@ export async function rememberMapping(trx: Kysely<Database>, userId: number, kin
 /**
  * Read a workbook and settle its mapping: the one the user sent, else the one they used last time
  * for this kind, else a guess. `missing` lists required fields without a column in this file.
+ * `read` reads the file (by default an xlsx; the platform streams take a CSV too).
  */
 export async function readMappedSheet<F extends string>(
   db: Kysely<Database>,
   userId: number,
   kind: string,
   columns: SheetColumns<F>,
-  input: { fileBase64: string; mapping?: ColumnMapping<F> },
+  input: { fileBase64: string; mapping?: ColumnMapping<F>; sheet?: string },
   required: readonly F[],
+  read: (knows: (header: string) => boolean) => Promise<ReadSheet> = (knows) => readSheet(input.fileBase64, knows, input.sheet),
 ): Promise<{ sheet: ReadSheet; mapping: ColumnMapping<F>; missing: F[] }> {
   const chosen = new Set(Object.values(input.mapping ?? {}).map((h) => normaliseText(String(h))));
-  const sheet = await readSheet(input.fileBase64, (h) => columns.knows(h) || chosen.has(h));
+  const sheet = await read((h) => columns.knows(h) || chosen.has(h));
   const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<F>) : null;
   const mapping = sent ?? (await rememberedMapping<F>(db, userId, kind, sheet.headers)) ?? columns.guess(sheet.headers);
   const missing = required.filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
   return { sheet, mapping, missing };
 }
+
+/** Which sheet of a workbook to read (by its tab name); absent: the first with a header we know. */
+export const sheetChoiceInput = { sheet: z.string().min(1).max(100).optional() };
+/** A workbook's visible sheets in tab order, and the one read (null for a CSV): a picker when several. */
+export const sheetChoiceOutput = { sheets: z.array(z.string()), sheet: z.string().nullable() };
+export const sheetChoiceOf = (sheet: { sheets: string[]; sheet: string | null }) => ({ sheets: sheet.sheets, sheet: sheet.sheet });
 
 /** How many problems a file has, in all and per column (null: the row as a whole). */
 export function problemCounts(problems: readonly { field: string | null }[]) {
@@ -110,6 +120,30 @@ export const problemCountsOutput = {
  */
 export function summariseProblems<P extends { row: number; field: string | null }>(problems: readonly P[]) {
   return { problems: problems.toSorted((a, b) => a.row - b.row).slice(0, PREVIEW_MAX_LISTED), ...problemCounts(problems) };
+}
+
+/**
+ * Skip-and-report: the rejected rows as the user's file had them (its headers, in its order) and
+ * a 问题 column saying why, to fix and import again. `dateText` writes a date cell as text.
+ */
+export async function rejectsWorkbook(
+  headers: readonly string[],
+  rows: readonly { row: SheetRow; problems: readonly { message: string }[] }[],
+  lang: Lang,
+  options: { filenameStem: string; dateText: (value: Date) => string },
+) {
+  const problemColumn = translate(lang, 'SIGN_IN_REJECTS_COLUMN');
+  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: problemColumn }];
+  const data = rows.map((r) => ({
+    ...Object.fromEntries(
+      headers.map((h, i) => {
+        const v = r.row.cells[h];
+        return [`c${i}`, v instanceof Date ? options.dateText(v) : typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : String(v)];
+      }),
+    ),
+    problem: r.problems.map((p) => p.message).join('；'),
+  }));
+  return toXlsx(data, columns, { sheetName: problemColumn, filenameStem: options.filenameStem });
 }
 
 /** All-or-nothing: a file with any problem is refused whole, naming (up to 20 of) its rows. */

@@ -214,13 +214,18 @@ const EXCEL_MAX_ROWS = 1_048_576;
 
 const partPath = (target) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/\/\.\//g, '/');
 
+/** The first rows of a worksheet, among which its header is looked for (sheet.ts HEADER_SEARCH_ROWS). */
+const HEAD_ROWS = 15;
+
 /**
- * The rows of the workbook's first worksheet (the first tab), streamed. The zip is read here;
- * exceljs's own readers parse the parts (relations, workbook, styles for dates, the worksheet) —
- * its internal `_parse*` methods, pinned with exceljs at 4.4.0 — so nothing is inflated but the
- * parts we read, nothing goes to a temporary file, and every part counts against the budget.
+ * The rows of one worksheet of the workbook, streamed: the first (the first tab) when it has one,
+ * else the one `choose` picks, shown each visible worksheet's name and first rows. The zip is read
+ * here; exceljs's own readers parse the parts (relations, workbook, styles for dates, the
+ * worksheet) — its internal `_parse*` methods, pinned with exceljs at 4.4.0 — so nothing is
+ * inflated but the parts we read, nothing goes to a temporary file, and every part counts against
+ * the budget. `onSheets` hears the visible worksheets' names and the one read.
  */
-export async function* xlsxRows(bytes, budget) {
+export async function* xlsxRows(bytes, budget, choose = async () => 0, onSheets = () => {}) {
   const entries = zipEntries(bytes);
   const part = (name, sharedStrings = false) => {
     const entry = entries.get(name);
@@ -243,23 +248,46 @@ export async function* xlsxRows(bytes, budget) {
   const styles = stream(target('styles', 'styles.xml'));
   if (styles) await reader._parseStyles(styles);
 
-  // the first worksheet as the user sees the tabs: in the workbook's order, hidden ones and charts skipped
+  // the worksheets as the user sees the tabs: in the workbook's order, hidden ones and charts skipped
   const worksheets = (reader.model?.sheets ?? [])
     .filter(Boolean)
     .map((sheet) => ({ sheet, rel: relations.find((r) => r.Id === sheet.rId && String(r.Type).endsWith('/worksheet')) }))
     .filter((s) => s.rel);
-  const first = worksheets.find((s) => !s.sheet.state || s.sheet.state === 'visible') ?? worksheets[0];
-  const sheetPath = first ? partPath(first.rel.Target) : [...entries.keys()].find((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
-  const sheet = sheetPath && part(sheetPath);
-  if (!sheet) throw unreadable('no worksheet');
-  const [{ value: worksheet }] = reader._parseWorksheet(sheet, Number(sheetPath.match(/(\d+)\.xml$/)?.[1] ?? 1));
-  let elements = 0;
-  for await (const row of worksheet) {
-    // empty rows are not counted as rows, but each costs a little: no more of them than Excel allows
-    if (++elements > EXCEL_MAX_ROWS) throw unreadable(`more than ${figure(EXCEL_MAX_ROWS)} rows, Excel's own limit`);
-    const values = budget.row(row.number, row.values);
-    if (values) yield { number: row.number, values };
+  const visible = worksheets.filter((s) => !s.sheet.state || s.sheet.state === 'visible');
+  const tabs = visible.length ? visible : worksheets.slice(0, 1);
+  const rowsOf = async function* (sheetPath) {
+    const sheet = sheetPath && part(sheetPath);
+    if (!sheet) throw unreadable('no worksheet');
+    const [{ value: worksheet }] = reader._parseWorksheet(sheet, Number(sheetPath.match(/(\d+)\.xml$/)?.[1] ?? 1));
+    let elements = 0;
+    for await (const row of worksheet) {
+      // empty rows are not counted as rows, but each costs a little: no more of them than Excel allows
+      if (++elements > EXCEL_MAX_ROWS) throw unreadable(`more than ${figure(EXCEL_MAX_ROWS)} rows, Excel's own limit`);
+      const values = budget.row(row.number, row.values);
+      if (values) yield { number: row.number, values };
+    }
+  };
+
+  let index = 0;
+  if (tabs.length > 1) {
+    // several tabs: each one's first rows, for the caller to pick the sheet with a header it knows;
+    // those rows are read again with the chosen sheet, so they are not counted twice
+    const [rows, cells] = [budget.rows, budget.cells];
+    const heads = [];
+    for (const tab of tabs) {
+      const head = [];
+      for await (const row of rowsOf(partPath(tab.rel.Target))) {
+        if (row.number > HEAD_ROWS) break;
+        head.push(row);
+      }
+      heads.push({ name: String(tab.sheet.name ?? ''), head });
+    }
+    [budget.rows, budget.cells] = [rows, cells];
+    index = await choose(heads);
   }
+  const chosen = tabs[index];
+  onSheets({ names: tabs.map((t) => String(t.sheet.name ?? '')), sheet: chosen ? String(chosen.sheet.name ?? '') : null });
+  yield* rowsOf(chosen ? partPath(chosen.rel.Target) : [...entries.keys()].find((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)));
 }
 
 // ---- csv

@@ -9,8 +9,26 @@ export interface RawRow {
   values: unknown[];
 }
 
+/** A visible worksheet of a workbook with several: its name and first rows (to find its header). */
+export interface SheetHead {
+  name: string;
+  head: RawRow[];
+}
+
+/** What was read: the rows, the workbook's visible sheets and the one read (none for a CSV). */
+export interface UploadRows {
+  rows: RawRow[];
+  sheets: string[];
+  sheet: string | null;
+}
+
+/** Which sheet of a workbook with several to read (an index of `sheets`); throws to refuse the file. */
+export type ChooseSheet = (sheets: SheetHead[]) => number;
+
 type WorkerMessage =
   | { type: 'rows'; rows: RawRow[] }
+  | { type: 'heads'; sheets: SheetHead[] }
+  | { type: 'sheets'; names: string[]; sheet: string | null }
   | { type: 'done'; inflatedBytes: number }
   | { type: 'refused'; code: MessageKey; params: MessageParams };
 
@@ -78,19 +96,19 @@ function keepWorker(worker: Worker): void {
  * for other users, and a file that passes a limit of READ_LIMITS, or the worker's heap or time, is
  * refused with a message saying which.
  */
-export async function readUploadRows(bytes: Uint8Array, format: 'xlsx' | 'csv'): Promise<RawRow[]> {
+export async function readUploadRows(bytes: Uint8Array, format: 'xlsx' | 'csv', choose: ChooseSheet = () => 0): Promise<UploadRows> {
   await acquire();
   try {
-    return await parseInWorker(bytes, format);
+    return await parseInWorker(bytes, format, choose);
   } finally {
     release();
   }
 }
 
-function parseInWorker(bytes: Uint8Array, format: 'xlsx' | 'csv'): Promise<RawRow[]> {
+function parseInWorker(bytes: Uint8Array, format: 'xlsx' | 'csv', choose: ChooseSheet): Promise<UploadRows> {
   return new Promise((resolve, reject) => {
     const worker = takeWorker();
-    const rows: RawRow[] = [];
+    const read: UploadRows = { rows: [], sheets: [], sheet: null };
     const tooComplex = () => new AppError('IMPORT_FILE_TOO_COMPLEX', 'BAD_REQUEST', { seconds: PARSE_LIMITS.timeoutMs / 1000, mb: PARSE_LIMITS.heapMb });
     const settle = (error: Error | null, keep = false) => {
       clearTimeout(timer);
@@ -98,10 +116,17 @@ function parseInWorker(bytes: Uint8Array, format: 'xlsx' | 'csv'): Promise<RawRo
       if (keep) keepWorker(worker);
       else void worker.terminate();
       if (error) reject(error);
-      else resolve(rows);
+      else resolve(read);
     };
     const onMessage = (message: WorkerMessage) => {
-      if (message.type === 'rows') for (const row of message.rows) rows.push(row);
+      if (message.type === 'rows') for (const row of message.rows) read.rows.push(row);
+      else if (message.type === 'heads') {
+        try {
+          worker.postMessage({ type: 'pick', index: choose(message.sheets) });
+        } catch (err) {
+          settle(err instanceof Error ? err : new Error(String(err))); // the worker waits: it is not kept
+        }
+      } else if (message.type === 'sheets') [read.sheets, read.sheet] = [message.names, message.sheet];
       else if (message.type === 'done') settle(null, true);
       else settle(new AppError(message.code, 'BAD_REQUEST', message.params));
     };

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, badRequest } from './app-error';
-import { readUploadRows, type RawRow } from './sheet-worker-pool';
+import { readUploadRows, type RawRow, type SheetHead } from './sheet-worker-pool';
 import { toHalfWidth } from './text';
 import { decodeUpload, isZip } from './upload-limits';
 
@@ -24,6 +24,9 @@ export interface ReadSheet {
   headers: string[];
   headerRow: number;
   rows: SheetRow[];
+  /** A workbook's visible sheets, in tab order, and the one read (a CSV has none). */
+  sheets: string[];
+  sheet: string | null;
 }
 
 /** Full-width digits and letters to half-width, （）to (), and no spaces: how headers and values are compared. */
@@ -35,6 +38,20 @@ export function normaliseText(value: string): string {
 const HEADER_SEARCH_ROWS = 15;
 
 const rowTexts = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string');
+
+/**
+ * The sheet of a workbook with several to read: the one the user named, else the first whose first
+ * rows name a header we know, else the first tab.
+ */
+export function chooseSheet(sheets: readonly SheetHead[], knownHeaders: (header: string) => boolean, wanted?: string): number {
+  if (wanted !== undefined) {
+    const named = sheets.findIndex((s) => normaliseText(s.name) === normaliseText(wanted));
+    if (named < 0) throw badRequest('IMPORT_SHEET_NOT_FOUND', { sheet: wanted });
+    return named;
+  }
+  const known = sheets.findIndex((s) => s.head.some((row) => rowTexts(row.values).some((v) => knownHeaders(normaliseText(v)))));
+  return Math.max(known, 0);
+}
 
 /**
  * The header row: the one (among the first 15) that names the most of `knownHeaders`, or, naming
@@ -56,7 +73,7 @@ function findHeaderRow(head: { number: number; values: unknown[] }[], knownHeade
  * Rows of any source (an xlsx, a CSV) as a sheet: the header found among the first rows, each
  * later row as cells by header text, blank rows dropped.
  */
-export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<RawRow>, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<RawRow>, knownHeaders: (header: string) => boolean): Promise<Omit<ReadSheet, 'sheets' | 'sheet'>> {
   const head: RawRow[] = [];
   let headerRow = 0;
   const headers: string[] = [];
@@ -102,17 +119,19 @@ export async function sheetFromRows(source: AsyncIterable<RawRow> | Iterable<Raw
 }
 
 /**
- * Read the first worksheet of an xlsx (base64) as a sheet, off the event loop and within the
- * limits of upload-limits.ts. An empty file or one that is not a zip is refused at once.
+ * Read one worksheet of an xlsx (base64) as a sheet, off the event loop and within the limits of
+ * upload-limits.ts: the one named `sheet`, else (see chooseSheet) the first with a header we know.
+ * An empty file or one that is not a zip is refused at once.
  */
-export async function readSheet(base64: string, knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
-  return readSheetFile(decodeUpload(base64), 'xlsx', knownHeaders);
+export async function readSheet(base64: string, knownHeaders: (header: string) => boolean, sheet?: string): Promise<ReadSheet> {
+  return readSheetFile(decodeUpload(base64), 'xlsx', knownHeaders, sheet);
 }
 
-/** An uploaded file's bytes (see decodeUpload) as a sheet: an xlsx's first worksheet, or a CSV. */
-export async function readSheetFile(bytes: Uint8Array, format: 'xlsx' | 'csv', knownHeaders: (header: string) => boolean): Promise<ReadSheet> {
+/** An uploaded file's bytes (see decodeUpload) as a sheet: one worksheet of an xlsx, or a CSV. */
+export async function readSheetFile(bytes: Uint8Array, format: 'xlsx' | 'csv', knownHeaders: (header: string) => boolean, sheet?: string): Promise<ReadSheet> {
   if (format === 'xlsx' && !isZip(bytes)) throw badRequest('IMPORT_FILE_UNREADABLE', { detail: 'not an xlsx file' });
-  return sheetFromRows(await readUploadRows(bytes, format), knownHeaders);
+  const read = await readUploadRows(bytes, format, (sheets) => chooseSheet(sheets, knownHeaders, sheet));
+  return { ...(await sheetFromRows(read.rows, knownHeaders)), sheets: read.sheets, sheet: read.sheet };
 }
 
 /** Excel serials count days from 1899-12-30. */

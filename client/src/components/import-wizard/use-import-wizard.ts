@@ -22,6 +22,9 @@ export interface ImportRowBase {
 export interface ImportPreviewBase<F extends string> {
   headerRow: number;
   headers: string[];
+  /** A workbook's visible sheets and the one read (none for a CSV): a picker when there are several. */
+  sheets?: string[];
+  sheet?: string | null;
   mapping: Partial<Record<F, string>>;
   missing: F[];
   totals: { ok: number; problem: number };
@@ -47,6 +50,8 @@ export interface WizardRequest<F extends string> {
   file: PickedFile;
   /** Sent only once the user has changed a column; otherwise the server's remembered mapping or guess. */
   mapping?: Partial<Record<F, string>>;
+  /** The sheet the user picked; otherwise the server reads the first with a header it knows. */
+  sheet?: string;
 }
 
 export interface ImportWizardOptions<F extends string, P extends ImportPreviewBase<F>, R extends ImportResultBase> {
@@ -87,6 +92,8 @@ export interface ImportWizard<F extends string, P extends ImportPreviewBase<F>, 
   preview: Ref<P | null>;
   mapping: Partial<Record<F, string>>;
   setMapping(field: F, header: string | undefined): void;
+  /** Read another sheet of the workbook (its columns are guessed again). */
+  setSheet(name: string): void;
   only: Ref<ImportOnly>;
   setOnly(value: ImportOnly): void;
   page: Ref<number>;
@@ -125,6 +132,7 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
   /** Field → header, as shown in the selects; sent once the user has changed one. */
   const mapping = reactive<Partial<Record<F, string>>>({}) as Partial<Record<F, string>>;
   const mappingTouched = ref(false);
+  const sheet = ref<string | null>(null);
   const only = ref<ImportOnly>('all');
   const page = ref(1);
   const mode = ref<ImportMode>('skip_invalid');
@@ -132,6 +140,7 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
 
   const request = (): WizardRequest<F> => ({
     file: file.value!,
+    ...(sheet.value !== null ? { sheet: sheet.value } : {}),
     ...(mappingTouched.value ? { mapping: Object.fromEntries(Object.entries(mapping).filter(([, h]) => h)) as Partial<Record<F, string>> } : {}),
   });
   const clearMapping = () => {
@@ -177,6 +186,7 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
     file.value = preview.value = result.value = readError.value = null;
     clearMapping();
     mappingTouched.value = false;
+    sheet.value = null;
     options.onClear?.();
     only.value = 'all';
     page.value = 1;
@@ -194,6 +204,10 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
     mapping[field] = header || undefined;
     mappingTouched.value = true;
     restart();
+  }
+  function setSheet(name: string): void {
+    sheet.value = name;
+    restart({ guessMapping: true }); // another sheet, other columns
   }
   function setOnly(value: ImportOnly): void {
     only.value = value;
@@ -231,6 +245,7 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
     preview,
     mapping,
     setMapping,
+    setSheet,
     only,
     setOnly,
     page,

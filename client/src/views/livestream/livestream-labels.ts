@@ -65,3 +65,13 @@ export function durationParts(seconds: number): { h: number; m: number } {
   const minutes = Math.round(seconds / 60);
   return { h: Math.floor(minutes / 60), m: minutes % 60 };
 }
+
+/** The rates of a stream, in the order they are shown (stored only from an imported export). */
+export const STREAM_RATES = ['conversionRate', 'clickRate', 'clickConversionRate', 'interactionRate', 'followRate'] as const satisfies readonly (keyof Stream)[];
+
+/** A stream's rates as words ('成交 0.68% · 点击 24.92%'), percentages with two decimals; '' when it has none. */
+export function streamRatesText(stream: Pick<Stream, (typeof STREAM_RATES)[number]>, t: (key: string) => string): string {
+  return STREAM_RATES.filter((k) => stream[k] !== null)
+    .map((k) => `${t(`livestream.streams.rates.${k}`)} ${(stream[k]! * 100).toFixed(2)}%`)
+    .join(' · ');
+}

@@ -26,6 +26,11 @@ export const STREAM_FIELDS = [
   'buyers',
   'gmv',
   'mainProducts',
+  'conversionRate',
+  'clickRate',
+  'clickConversionRate',
+  'interactionRate',
+  'followRate',
 ] as const satisfies readonly StreamField[];
 export const PRESETS = ['taobao', 'douyin', 'wechat_channels', 'custom'] as const satisfies readonly Preset[];
 /** The platforms, those with a header preset first. */
@@ -53,7 +58,7 @@ export function useLivestreamImport() {
   const hosts = useQuery({ queryKey: [HOSTS_KEY], queryFn: () => trpc.livestream.import.hosts.query({}) });
   const hostOptions = computed(() => hosts.data.value?.items ?? []);
 
-  const base = ({ file, mapping }: WizardRequest<StreamField>) => ({
+  const base = ({ file, mapping, sheet }: WizardRequest<StreamField>) => ({
     fileBase64: file.base64,
     fileName: file.name,
     platform: platform.value,
@@ -61,6 +66,7 @@ export function useLivestreamImport() {
     ...(hostId.value !== null ? { hostId: hostId.value } : {}),
     ...(platform.value === 'wechat_channels' || yearTouched.value ? { exportYear: exportYear.value } : {}),
     ...(mapping ? { mapping: mapping as NonNullable<PreviewInput['mapping']> } : {}),
+    ...(sheet ? { sheet } : {}),
   });
 
   const wizard = useImportWizard<StreamField, Preview, CommitResult>({

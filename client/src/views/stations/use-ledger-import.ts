@@ -33,12 +33,15 @@ export function useLedgerImport(station: () => { id: number | null; label: strin
   const preview = ref<Preview | null>(null);
   const mapping = reactive<Record<string, string | undefined>>({});
   const mappingChanged = ref(false);
+  /** The sheet the user picked in a workbook of several; otherwise the server's choice. */
+  const sheet = ref<string | null>(null);
   const done = ref<{ rows: number; written: number; unchanged: number } | null>(null);
 
   const input = (withMapping: boolean): ImportInput => ({
     fileBase64: file.value!.base64,
     ...(forStation.value && station().id !== null ? { stationId: station().id! } : {}),
     ...(withMapping ? { mapping: Object.fromEntries(Object.entries(mapping).filter(([, h]) => h)) as Mapping } : {}),
+    ...(sheet.value !== null ? { sheet: sheet.value } : {}),
   });
 
   const check = useMutation({
@@ -67,7 +70,7 @@ export function useLedgerImport(station: () => { id: number | null; label: strin
       toast('error', t('ledger.import.tooLarge'));
       return;
     }
-    preview.value = done.value = null;
+    preview.value = done.value = sheet.value = null;
     check.reset();
     commit.reset();
     file.value = { name: raw.name, base64: await readBase64(raw) };
@@ -77,6 +80,12 @@ export function useLedgerImport(station: () => { id: number | null; label: strin
   function setMapping(field: string, header: string | undefined): void {
     mapping[field] = header || undefined;
     mappingChanged.value = true;
+  }
+
+  /** Another sheet, other columns: guessed again. */
+  function pickSheet(name: string): void {
+    sheet.value = name;
+    check.mutate(false);
   }
 
   const canCommit = computed(
@@ -96,6 +105,7 @@ export function useLedgerImport(station: () => { id: number | null; label: strin
     mappingChanged,
     setMapping,
     pick,
+    pickSheet,
     recheck: () => check.mutate(true),
     checking: check.isPending,
     commit: () => commit.mutate(),

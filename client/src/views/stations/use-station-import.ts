@@ -23,10 +23,13 @@ export function useStationImport(onImported: (created: number) => void) {
   const fileName = ref('');
   const fileBase64 = ref<string | null>(null);
   const readError = ref<string | null>(null);
+  /** The sheet the user picked in a workbook of several; otherwise the server's choice. */
+  const sheet = ref<string | null>(null);
+  const request = (base64: string) => ({ fileBase64: base64, ...(sheet.value !== null ? { sheet: sheet.value } : {}) });
 
-  const preview = useMutation({ mutationFn: (base64: string) => trpc.stations.import.preview.mutate({ fileBase64: base64 }) });
+  const preview = useMutation({ mutationFn: (base64: string) => trpc.stations.import.preview.mutate(request(base64)) });
   const commit = useMutation({
-    mutationFn: (base64: string) => trpc.stations.import.commit.mutate({ fileBase64: base64 }),
+    mutationFn: (base64: string) => trpc.stations.import.commit.mutate(request(base64)),
     onSuccess: (result) => onImported(result.validRows),
   });
 
@@ -35,6 +38,7 @@ export function useStationImport(onImported: (created: number) => void) {
     commit.reset();
     readError.value = null;
     fileBase64.value = null;
+    sheet.value = null;
     fileName.value = file?.name ?? '';
     if (!file) return;
     if (!/\.xlsx$/i.test(file.name)) {
@@ -59,6 +63,11 @@ export function useStationImport(onImported: (created: number) => void) {
     if (fileBase64.value && preview.data.value && !commit.data.value) preview.mutate(fileBase64.value);
   });
 
+  function pickSheet(name: string): void {
+    sheet.value = name;
+    if (fileBase64.value && !commit.data.value) preview.mutate(fileBase64.value);
+  }
+
   const result = computed<ImportResult | undefined>(() => commit.data.value ?? preview.data.value);
   const committed = computed(() => commit.data.value !== undefined);
   const canCommit = computed(
@@ -80,6 +89,7 @@ export function useStationImport(onImported: (created: number) => void) {
     fieldLabel,
     fileName,
     choose,
+    pickSheet,
     result,
     committed,
     canCommit,

@@ -35,12 +35,13 @@ export function useTrainingImport() {
   /** Import rows whose name differs from the one registered with their mobile, as that trainee. */
   const confirmNames = ref(false);
 
-  const base = ({ file, mapping }: WizardRequest<SignInField>) => ({
+  const base = ({ file, mapping, sheet }: WizardRequest<SignInField>) => ({
     courseId: courseId.value,
     fileBase64: file.base64,
     ...(sessionId.value !== null ? { sessionId: sessionId.value } : {}),
     confirmNames: confirmNames.value,
     ...(mapping ? { mapping: mapping as NonNullable<PreviewInput['mapping']> } : {}),
+    ...(sheet ? { sheet } : {}),
   });
 
   const wizard = useImportWizard<SignInField, Preview, CommitResult>({

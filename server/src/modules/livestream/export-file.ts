@@ -12,9 +12,9 @@ import { decodeUpload, isZip } from '../../lib/upload-limits';
 export { decodeCsv, parseCsv } from '../../lib/sheet-read.mjs';
 
 /** An export file (.xlsx, or .csv/.txt/.tsv in any of the encodings above) as header and rows. */
-export async function readExportSheet(fileBase64: string, fileName: string, knows: (header: string) => boolean): Promise<ReadSheet> {
+export async function readExportSheet(fileBase64: string, fileName: string, knows: (header: string) => boolean, sheet?: string): Promise<ReadSheet> {
   const bytes = decodeUpload(fileBase64);
-  if (isZip(bytes)) return readSheetFile(bytes, 'xlsx', knows);
+  if (isZip(bytes)) return readSheetFile(bytes, 'xlsx', knows, sheet);
   if (/\.xlsx?$/i.test(fileName)) {
     throw badRequest('IMPORT_FILE_UNREADABLE', { detail: /\.xls$/i.test(fileName) ? '.xls: save it as .xlsx' : 'not an xlsx file' });
   }

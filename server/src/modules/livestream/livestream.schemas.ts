@@ -139,6 +139,12 @@ export const streamView = z.object({
   gmvFen: z.number().nullable(),
   farmProducts: z.boolean(),
   mainProducts: z.string().nullable(),
+  /** Rates of an imported platform export, as fractions (null: not in the file, or typed in). */
+  conversionRate: z.number().nullable(),
+  clickRate: z.number().nullable(),
+  clickConversionRate: z.number().nullable(),
+  interactionRate: z.number().nullable(),
+  followRate: z.number().nullable(),
   source: z.enum(STREAM_SOURCES),
   createdAt: z.string(),
 });

@@ -3,7 +3,7 @@ import { LIVESTREAM_PLATFORMS } from '../../db/types';
 import { exportOutput } from '../../lib/excel';
 import { listOutput } from '../../lib/list';
 import { idSchema, pageSchema, yearSchema } from '../../lib/schema';
-import { problemCountsOutput } from '../../lib/sheet-mapping';
+import { problemCountsOutput, sheetChoiceInput, sheetChoiceOutput } from '../../lib/sheet-mapping';
 import { uploadBase64 } from '../../lib/upload-limits';
 
 /** Our fields of a platform's session export (直播场次); other columns are left alone. */
@@ -20,8 +20,17 @@ export const STREAM_FIELDS = [
   'buyers',
   'gmv',
   'mainProducts',
+  'conversionRate',
+  'clickRate',
+  'clickConversionRate',
+  'interactionRate',
+  'followRate',
 ] as const;
 export type StreamField = (typeof STREAM_FIELDS)[number];
+
+/** The rate fields, stored as fractions (0.0068 for '0.68%'); see stream-values.ts parseRate. */
+export const STREAM_RATE_FIELDS = ['conversionRate', 'clickRate', 'clickConversionRate', 'interactionRate', 'followRate'] as const satisfies readonly StreamField[];
+export type StreamRateField = (typeof STREAM_RATE_FIELDS)[number];
 
 /** Header presets: the column names of each platform's export; `custom` knows them all and the user maps. */
 export const STREAM_IMPORT_PRESETS = ['taobao', 'douyin', 'wechat_channels', 'custom'] as const;
@@ -41,6 +50,7 @@ export const streamImportInput = z.object({
   hostId: idSchema.optional(),
   /** The year of an export whose times have none (视频号 '03月28日 20:42'). */
   exportYear: yearSchema.optional(),
+  ...sheetChoiceInput,
 });
 
 export const streamImportPreviewInput = streamImportInput.extend({
@@ -70,6 +80,12 @@ export const streamImportRowView = z.object({
   orders: z.number().nullable(),
   buyers: z.number().nullable(),
   gmvFen: z.number().nullable(),
+  /** Rates as fractions (null: no such column, or blank). */
+  conversionRate: z.number().nullable(),
+  clickRate: z.number().nullable(),
+  clickConversionRate: z.number().nullable(),
+  interactionRate: z.number().nullable(),
+  followRate: z.number().nullable(),
   /** Why the row is rejected. */
   problems: z.array(note),
   /** Said about a row that is imported anyway: an estimated range, an uncertain money unit, a repeat. */
@@ -90,6 +106,7 @@ export const streamImportPreviewOutput = z.object({
   preset: z.enum(STREAM_IMPORT_PRESETS),
   headers: z.array(z.string()),
   headerRow: z.number(),
+  ...sheetChoiceOutput,
   mapping: z.partialRecord(z.enum(STREAM_FIELDS), z.string()),
   /** Required fields with no column. */
   missing: z.array(z.enum(STREAM_FIELDS)),

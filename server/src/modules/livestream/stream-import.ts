@@ -4,10 +4,9 @@ import type { Db } from '../../db/create-db';
 import type { Database, LivestreamPlatform } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { badRequest } from '../../lib/app-error';
-import { toXlsx } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, refuseProblems, rememberedMapping, rememberMapping, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetChoiceOf, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
 import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -15,9 +14,12 @@ import type { Actor } from '../auth/actor';
 import { readExportSheet } from './export-file';
 import { inActorBases, rowInActorBases } from './livestream.scope';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
+import { STREAM_FIELD_LABELS, STREAM_KNOWN_OTHER_COLUMNS, STREAM_PLAIN_SYNONYMS, STREAM_PRESET_SYNONYMS, type StreamSynonyms } from './stream-presets';
 import {
   STREAM_FIELDS,
+  STREAM_RATE_FIELDS,
   type StreamField,
+  type StreamRateField,
   type StreamImportPreset,
   type streamImportCommitInput,
   type streamImportCommitOutput,
@@ -39,6 +41,7 @@ import {
   parseCount,
   parseDurationSeconds,
   parseMoneyFen,
+  parseRate,
   parseStreamTime,
   startOutOfRange,
 } from './stream-values';
@@ -61,88 +64,24 @@ const CHUNK = 5_000;
 /** The column's check: 48 hours. */
 const MAX_DURATION_SECONDS = 172_800;
 
-type Synonyms = Partial<Record<StreamField, readonly string[]>>;
-
-/**
- * Each export's column names per field, the preferred first. Money concepts never merge: 直播间成交金额
- * (Douyin GMV) and 直播间用户支付金额 (what users paid) are different columns, and only the first is
- * guessed as GMV; the user may map the other by hand.
- */
-const PRESET_SYNONYMS: Record<Exclude<StreamImportPreset, 'custom'>, Synonyms> = {
-  douyin: {
-    accountId: ['主播抖音号', '抖音号', '抖音号or火山号', '达人抖音号'],
-    accountName: ['主播昵称', '达人昵称'],
-    startedAt: ['直播开始时间', '开播时间', '直播时间'],
-    endedAt: ['直播结束时间', '下播时间'],
-    duration: ['直播时长(分钟)', '直播时长'],
-    viewers: ['直播间观看人数', '累计观看人数', '观看人数'],
-    peakViewers: ['最高在线人数', '在线人数峰值'],
-    newFollowers: ['新增粉丝数'],
-    orders: ['直播间成交订单数', '成交订单数'],
-    buyers: ['直播间成交人数', '成交人数'],
-    gmv: ['直播间成交金额', '成交金额'],
-  },
-  taobao: {
-    accountId: ['主播ID', '主播账号', '账号ID', '淘宝直播账号'],
-    accountName: ['主播昵称', '主播名称', '账号名称'],
-    startedAt: ['开播时间', '直播时间', '直播开始时间'],
-    endedAt: ['结束时间', '直播结束时间'],
-    duration: ['直播时长', '开播时长(分钟)', '开播时长', '直播时长(分钟)'],
-    viewers: ['直播间访问人数', '直播间浏览人数', '直播间观看人数', '观看人数'],
-    peakViewers: ['最高在线人数', '在线人数峰值', '峰值在线'],
-    newFollowers: ['新增粉丝数', '新增粉丝量', '直播间新增粉丝数'],
-    orders: ['种草成交笔数', '成交笔数'],
-    buyers: ['种草成交人数', '成交人数'],
-    gmv: ['种草成交金额', '种草成交金额(元)', '成交金额', '成交金额(元)'],
-    mainProducts: ['主推商品'],
-  },
-  wechat_channels: {
-    accountId: ['视频号ID', '视频号账号'],
-    accountName: ['视频号名称', '主播昵称'],
-    startedAt: ['直播信息', '开播时间', '直播开始时间', '直播时间'],
-    endedAt: ['结束时间', '直播结束时间'],
-    duration: ['直播时长', '开播时长', '开播时长(秒)'],
-    viewers: ['观看人数', '累计看播人数', '累计观看人数'],
-    peakViewers: ['最高在线', '最高在线人数'],
-    newFollowers: ['新增关注', '新增关注人数', '新增粉丝数'],
-    orders: ['成交订单数', '成交笔数'],
-    buyers: ['成交人数'],
-    gmv: ['成交金额'],
-  },
-};
-
 /** A user's own sheet: every export's names, and plain ones. */
-const CUSTOM_SYNONYMS: Synonyms = (() => {
-  const plain: Synonyms = {
-    accountId: ['账号', '账号ID', '平台账号'],
-    accountName: ['主播', '主播姓名', '昵称'],
-    startedAt: ['开始时间', '开播日期'],
-    endedAt: ['下播时间'],
-    duration: ['时长', '直播时长(秒)', '直播时长(小时)'],
-    viewers: ['观众数', '直播观众数', '观看人数(UV)', 'UV'],
-    peakViewers: ['峰值在线', '在线峰值'],
-    newFollowers: ['涨粉', '新增粉丝'],
-    orders: ['订单数', '成交单数'],
-    buyers: ['购买人数', '下单人数'],
-    gmv: ['GMV', '销售额', '成交额', '带货金额'],
-    mainProducts: ['主推商品', '主要商品', '商品'],
-  };
+const CUSTOM_SYNONYMS: StreamSynonyms = (() => {
   const out: Record<string, string[]> = {};
-  for (const synonyms of [...Object.values(PRESET_SYNONYMS), plain]) {
+  for (const synonyms of [...Object.values(STREAM_PRESET_SYNONYMS), STREAM_PLAIN_SYNONYMS]) {
     for (const [field, words] of Object.entries(synonyms)) out[field] = [...new Set([...(out[field] ?? []), ...words])];
   }
-  return out as Synonyms;
+  return out as StreamSynonyms;
 })();
 
-/** Columns of the exports we know but do not import: they help find the header row. */
-const KNOWN_OTHERS = ['主播头像', '直播标题', '场次ID', '直播间曝光人数', '直播间观看次数', '直播间浏览次数', '平均在线人数', '人均观看时长(分钟)', '总热度', '评论次数', '直播间用户支付金额', '商品点击人数'];
+/** Every name a field is known by: its labels and every alias of every preset. */
+const knownNames = (field: StreamField): readonly string[] => [STREAM_FIELD_LABELS[field]['zh-CN'], STREAM_FIELD_LABELS[field].en, ...(CUSTOM_SYNONYMS[field] ?? [])];
 
 /** Headers compared folded: half-width, no spaces, lower case; a (人数)/(次数)/(分钟) suffix is kept. */
 const fold = (header: string) => normaliseText(header).toLowerCase();
 
 function columnsOf(preset: StreamImportPreset): SheetColumns<StreamField> {
-  const synonyms = preset === 'custom' ? CUSTOM_SYNONYMS : PRESET_SYNONYMS[preset];
-  const known = new Set([...Object.values(CUSTOM_SYNONYMS).flat(), ...KNOWN_OTHERS].map(fold));
+  const synonyms = preset === 'custom' ? CUSTOM_SYNONYMS : STREAM_PRESET_SYNONYMS[preset];
+  const known = new Set([...STREAM_FIELDS.flatMap(knownNames), ...STREAM_KNOWN_OTHER_COLUMNS].map(fold));
   return {
     knows: (header) => known.has(fold(header)),
     guess(headers) {
@@ -157,6 +96,17 @@ function columnsOf(preset: StreamImportPreset): SheetColumns<StreamField> {
             used.add(header);
             break;
           }
+        }
+      }
+      // a header identical to a field's name (a label, or an alias of any preset) is that field's
+      // whatever the preset: a Douyin file with a 主推商品 column keeps it
+      for (const field of STREAM_FIELDS) {
+        if (mapping[field]) continue;
+        const names = new Set(knownNames(field).map(fold));
+        const header = headers.find((h) => !used.has(h) && names.has(fold(h)));
+        if (header) {
+          mapping[field] = header;
+          used.add(header);
         }
       }
       return mapping;
@@ -196,6 +146,7 @@ interface ParsedRow {
   buyers: number | null;
   gmvFen: number | null;
   mainProducts: string | null;
+  rates: Record<StreamRateField, number | null>;
   problems: Note[];
   notes: Note[];
 }
@@ -259,18 +210,10 @@ async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform
   return found;
 }
 
-/**
- * Read the file and settle its mapping as lib/sheet-mapping.ts's readMappedSheet does: the one the
- * user sent, else the one they used last time for this preset, else the guess.
- */
-async function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
-  const columns = columnsOf(preset);
-  const sent = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).map(([f, h]) => [f, normaliseText(String(h))])) as ColumnMapping<StreamField>) : null;
-  const chosen = new Set(Object.values(sent ?? {}));
-  const sheet = await readExportSheet(input.fileBase64, input.fileName, (h) => columns.knows(h) || chosen.has(h));
-  const mapping = sent ?? (await rememberedMapping<StreamField>(db, userId, mappingKind(preset), sheet.headers)) ?? columns.guess(sheet.headers);
-  const missing = (['startedAt'] as const).filter((f) => !mapping[f] || !sheet.headers.includes(mapping[f]!));
-  return { sheet, mapping, missing };
+/** Read the file (.xlsx or .csv) and settle its mapping: the one the user sent, else the one used last time for this preset, else the guess. */
+function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
+  const read = (knows: (header: string) => boolean) => readExportSheet(input.fileBase64, input.fileName, knows, input.sheet);
+  return readMappedSheet<StreamField>(db, userId, mappingKind(preset), columnsOf(preset), input, ['startedAt'], read);
 }
 
 const mappingKind = (preset: StreamImportPreset) => `livestream.streams.${preset}`;
@@ -313,6 +256,7 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
       buyers: null,
       gmvFen: null,
       mainProducts: null,
+      rates: { conversionRate: null, clickRate: null, clickConversionRate: null, interactionRate: null, followRate: null },
       problems: [],
       notes: [],
     };
@@ -370,6 +314,13 @@ async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
     else {
       parsed.gmvFen = gmv;
       if (gmv !== null && gmvUncertain) note(parsed.notes, 'gmv', 'STREAM_IMPORT_GMV_UNIT_UNCERTAIN', { value: cellText(value(row, 'gmv')), yuan: (gmv / 100).toFixed(2) });
+    }
+    // '3.2%' or a fraction 0.032 (a 率 column without % is one); a rate above 100% is no rate. An
+    // unreadable rate is left out with a note, never a reason to reject the session
+    for (const field of STREAM_RATE_FIELDS) {
+      const rate = parseRate(value(row, field));
+      if (rate === INVALID || (rate !== null && rate > 1)) note(parsed.notes, field, 'STREAM_IMPORT_RATE_IGNORED', { column: mapping[field]!, value: cellText(value(row, field)) });
+      else parsed.rates[field] = rate;
     }
     const products = cellText(value(row, 'mainProducts'));
     if (products) parsed.mainProducts = products.slice(0, 200);
@@ -452,6 +403,7 @@ function rowView(r: ParsedRow): RowView {
     orders: r.orders,
     buyers: r.buyers,
     gmvFen: r.gmvFen,
+    ...r.rates,
     problems: r.problems,
     notes: r.notes,
   };
@@ -465,6 +417,7 @@ export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, inpu
     preset,
     headers: sheet.headers,
     headerRow: sheet.headerRow,
+    ...sheetChoiceOf(sheet),
     mapping,
     missing,
     hostNeeded,
@@ -473,22 +426,6 @@ export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, inpu
     ...problemCounts(rows.flatMap((r) => r.problems)),
     rows: { items: listed.slice(from, from + input.pageSize).map(rowView), total: listed.length },
   };
-}
-
-/** The rejected rows as the platform wrote them, and why, to fix and import again. */
-async function rejectsWorkbook(headers: readonly string[], rows: readonly ParsedRow[], lang: Lang) {
-  const problemColumn = translate(lang, 'SIGN_IN_REJECTS_COLUMN');
-  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: problemColumn }];
-  const data = rows.map((r) => ({
-    ...Object.fromEntries(
-      headers.map((h, i) => {
-        const v = r.row.cells[h];
-        return [`c${i}`, v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : String(v)];
-      }),
-    ),
-    problem: r.problems.map((p) => p.message).join('；'),
-  }));
-  return toXlsx(data, columns, { sheetName: problemColumn, filenameStem: 'livestream-import-rejects' });
 }
 
 /**
@@ -515,14 +452,17 @@ export async function commitStreamImport(
       const part = toWrite.slice(i, i + CHUNK);
       const column = <T>(pick: (r: ParsedRow) => T) => part.map(pick);
       const { rows: added } = await sql<{ id: string }>`
-        insert into livestream_streams (host_id, base_id, platform, started_at, duration_seconds, viewers, peak_viewers, new_followers, orders, buyers, gmv_fen, main_products, source, recorded_by)
-        select h, b, ${input.platform}::text, s, d, v, pv, nf, o, bu, g, mp, 'import', ${who.id}::int
+        insert into livestream_streams (host_id, base_id, platform, started_at, duration_seconds, viewers, peak_viewers, new_followers, orders, buyers, gmv_fen, main_products,
+          conversion_rate, click_rate, click_conversion_rate, interaction_rate, follow_rate, source, recorded_by)
+        select h, b, ${input.platform}::text, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr, 'import', ${who.id}::int
         from unnest(
           ${column((r) => r.host!.id)}::int[], ${column((r) => r.host!.baseId)}::int[], ${column((r) => r.startedAt!.toISOString())}::timestamptz[],
           ${column((r) => r.durationSeconds)}::int[], ${column((r) => r.viewers)}::int[], ${column((r) => r.peakViewers)}::int[],
           ${column((r) => r.newFollowers)}::int[], ${column((r) => r.orders)}::int[], ${column((r) => r.buyers)}::int[],
-          ${column((r) => (r.gmvFen === null ? null : String(r.gmvFen)))}::bigint[], ${column((r) => r.mainProducts)}::text[]
-        ) as u(h, b, s, d, v, pv, nf, o, bu, g, mp)
+          ${column((r) => (r.gmvFen === null ? null : String(r.gmvFen)))}::bigint[], ${column((r) => r.mainProducts)}::text[],
+          ${column((r) => r.rates.conversionRate)}::float8[], ${column((r) => r.rates.clickRate)}::float8[], ${column((r) => r.rates.clickConversionRate)}::float8[],
+          ${column((r) => r.rates.interactionRate)}::float8[], ${column((r) => r.rates.followRate)}::float8[]
+        ) as u(h, b, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr)
         on conflict (host_id, platform, started_at) do nothing
         returning id`.execute(trx);
       inserted += added.length;
@@ -554,7 +494,13 @@ export async function commitStreamImport(
   if (written.inserted > 0) await enqueueLivestreamRecompute(deps, firstMonthOf(...toWrite.map((r) => r.startedAt!)));
   return {
     ...written,
-    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang) : null,
+    rejects:
+      input.mode === 'skip_invalid' && rejected.length
+        ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang, {
+            filenameStem: 'livestream-import-rejects',
+            dateText: (v) => v.toISOString().slice(0, 19).replace('T', ' '),
+          })
+        : null,
   };
 }
 

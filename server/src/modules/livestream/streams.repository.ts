@@ -34,6 +34,11 @@ export function withStreamColumns(query: Streams) {
       's.gmv_fen',
       's.farm_products',
       's.main_products',
+      's.conversion_rate',
+      's.click_rate',
+      's.click_conversion_rate',
+      's.interaction_rate',
+      's.follow_rate',
       's.source',
       's.created_at',
     ]);

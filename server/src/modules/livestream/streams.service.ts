@@ -48,6 +48,11 @@ function toView(row: StreamRow): StreamView {
     gmvFen: num(row.gmv_fen),
     farmProducts: row.farm_products,
     mainProducts: row.main_products,
+    conversionRate: row.conversion_rate,
+    clickRate: row.click_rate,
+    clickConversionRate: row.click_conversion_rate,
+    interactionRate: row.interaction_rate,
+    followRate: row.follow_rate,
     source: row.source,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -6,7 +6,17 @@ import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { idSchema } from '../../lib/schema';
 import { normaliseText, parseCount, parseDay, parseYuanToFen, type SheetRow } from '../../lib/sheet';
-import { mappedCell, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, summariseProblems, type ImportProblem as SheetProblem } from '../../lib/sheet-mapping';
+import {
+  mappedCell,
+  readMappedSheet,
+  refuseProblems,
+  rememberMapping,
+  sheetChoiceInput,
+  sheetChoiceOf,
+  sheetColumns,
+  summariseProblems,
+  type ImportProblem as SheetProblem,
+} from '../../lib/sheet-mapping';
 import { uploadBase64 } from '../../lib/upload-limits';
 import { translate, type Lang } from '../../i18n/messages';
 import type { AuditWho } from '../audit/audit.service';
@@ -53,6 +63,7 @@ export const ledgerImportInput = z.object({
   stationId: idSchema.optional(),
   /** Our field → the header text in the file; absent: the remembered mapping, else a guess. */
   mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(60)).optional(),
+  ...sheetChoiceInput,
 });
 
 export type ImportProblem = SheetProblem<ImportField>;
@@ -127,6 +138,7 @@ export async function previewLedgerImport(db: Db, actor: Actor, lang: Lang, inpu
   return {
     headers: sheet.headers,
     headerRow: sheet.headerRow,
+    ...sheetChoiceOf(sheet),
     mapping,
     missing,
     totalRows: sheet.rows.length,

@@ -5,7 +5,7 @@ import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import type { Logger } from '../../lib/logger';
 import { normaliseText, parseDay, readSheet, type SheetRow } from '../../lib/sheet';
-import { refuseProblems, sheetColumns, summariseProblems } from '../../lib/sheet-mapping';
+import { refuseProblems, sheetChoiceInput, sheetChoiceOf, sheetColumns, summariseProblems } from '../../lib/sheet-mapping';
 import { PREVIEW_MAX_LISTED, uploadBase64 } from '../../lib/upload-limits';
 import { translate, type Lang } from '../../i18n/messages';
 import { inLanguage } from '../../lib/schema';
@@ -51,7 +51,7 @@ const SERVICE_WORDS: Record<string, StationService> = {
   创业孵化: 'incubation', 孵化: 'incubation', 其他: 'other',
 };
 
-export const stationImportInput = z.object({ fileBase64: uploadBase64 });
+export const stationImportInput = z.object({ fileBase64: uploadBase64, ...sheetChoiceInput });
 
 export interface StationImportResult {
   totalRows: number;
@@ -67,8 +67,15 @@ function enumOf<T extends string>(raw: string, words: Record<string, T>, codes: 
   return words[raw] ?? (codes.includes(raw as T) ? (raw as T) : null);
 }
 
-async function runImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, fileBase64: string, commit: boolean): Promise<StationImportResult & { regions: string[] }> {
-  const sheet = await readSheet(fileBase64, columns.knows);
+async function runImport(
+  db: Db,
+  actor: Actor,
+  who: AuditWho,
+  lang: Lang,
+  input: z.output<typeof stationImportInput>,
+  commit: boolean,
+): Promise<StationImportResult & { regions: string[]; sheets: string[]; sheet: string | null }> {
+  const sheet = await readSheet(input.fileBase64, columns.knows, input.sheet);
   const column = columns.guess(sheet.headers);
   const value = (row: SheetRow, field: Field) => (column[field] ? row.cells[column[field]!] : null);
   const problems: StationImportResult['problems'] = [];
@@ -135,7 +142,7 @@ async function runImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, fileBa
     await trx.rollback().execute().catch(() => {});
     throw err;
   }
-  return { totalRows: sheet.rows.length, validRows: created.length, problems, created, regions };
+  return { totalRows: sheet.rows.length, validRows: created.length, problems, created, regions, ...sheetChoiceOf(sheet) };
 }
 
 /** What an import answers: the first problems and created rows, beside the counts of all. */
@@ -144,7 +151,7 @@ function answer({ regions, ...result }: Awaited<ReturnType<typeof runImport>>) {
 }
 
 export async function previewStationImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, input: z.output<typeof stationImportInput>) {
-  return answer(await runImport(db, actor, who, lang, input.fileBase64, false));
+  return answer(await runImport(db, actor, who, lang, input, false));
 }
 
 export async function commitStationImport(
@@ -154,7 +161,7 @@ export async function commitStationImport(
   lang: Lang,
   input: z.output<typeof stationImportInput>,
 ) {
-  const result = await runImport(deps.db, actor, who, lang, input.fileBase64, true);
+  const result = await runImport(deps.db, actor, who, lang, input, true);
   refuseProblems(result.problems);
   for (const region of new Set(result.regions)) await enqueueRecompute(deps, region);
   return answer(result);

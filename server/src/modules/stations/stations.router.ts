@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { daySchema, idSchema, monthSchema } from '../../lib/schema';
-import { problemCountsOutput } from '../../lib/sheet-mapping';
+import { problemCountsOutput, sheetChoiceOutput } from '../../lib/sheet-mapping';
 import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
@@ -42,6 +42,7 @@ const stationImportOutput = z.object({
   ...problemCountsOutput,
   /** The first 200 stations created; validRows says how many. */
   created: z.array(z.object({ row: z.number(), code: z.string(), name: z.string() })),
+  ...sheetChoiceOutput,
 });
 
 export const stationsRouter = router({
@@ -114,6 +115,7 @@ export const stationsRouter = router({
           z.object({
             headers: z.array(z.string()),
             headerRow: z.number(),
+            ...sheetChoiceOutput,
             mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string()),
             missing: z.array(z.enum(IMPORT_FIELDS)),
             totalRows: z.number(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { exportOutput } from '../../lib/excel';
 import { listOutput } from '../../lib/list';
 import { idSchema, pageSchema } from '../../lib/schema';
-import { problemCountsOutput } from '../../lib/sheet-mapping';
+import { problemCountsOutput, sheetChoiceInput, sheetChoiceOutput } from '../../lib/sheet-mapping';
 import { uploadBase64 } from '../../lib/upload-limits';
 
 /** Our fields of a sign-in sheet (签到表); 序号 and 签名 columns are recognised and left alone. */
@@ -22,6 +22,7 @@ export const signInImportInput = z.object({
    * with this, they are checked in as that trainee (the person is one trainee in the county).
    */
   confirmNames: z.boolean().default(false),
+  ...sheetChoiceInput,
 });
 
 export const signInPreviewInput = signInImportInput.extend({
@@ -67,6 +68,7 @@ export const signInTotals = z.object({
 export const signInPreviewOutput = z.object({
   headers: z.array(z.string()),
   headerRow: z.number(),
+  ...sheetChoiceOutput,
   mapping: z.partialRecord(z.enum(SIGN_IN_FIELDS), z.string()),
   /** Required fields with no column: map them (or choose a session for the date) first. */
   missing: z.array(z.enum(SIGN_IN_FIELDS)),

@@ -5,12 +5,11 @@ import type { Database } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { AppError, badRequest } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
-import { toXlsx } from '../../lib/excel';
 import { maskMobile } from '../../lib/list';
 import type { Logger } from '../../lib/logger';
 import { appSecret } from '../../lib/secrets';
 import { normaliseText, parseDay, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rememberMapping, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
+import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetChoiceOf, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
 import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
 import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -312,6 +311,7 @@ export async function previewSignInImport(db: Db, actor: Actor, lang: Lang, inpu
   return {
     headers: sheet.headers,
     headerRow: sheet.headerRow,
+    ...sheetChoiceOf(sheet),
     mapping,
     missing,
     sessions: sessions.map((s) => ({ id: s.id, date: s.session_date, startsAt: s.starts_at.slice(0, 5) })),
@@ -319,21 +319,6 @@ export async function previewSignInImport(db: Db, actor: Actor, lang: Lang, inpu
     ...problemCounts(rows.flatMap((r) => r.problems)),
     rows: { items: listed.slice(from, from + input.pageSize).map((r) => rowView(r, mapping)), total: listed.length },
   };
-}
-
-/** The rejected rows as the user typed them, and why, for them to fix and import again. */
-async function rejectsWorkbook(headers: readonly string[], rows: readonly ParsedRow[], lang: Lang) {
-  const columnsOut = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: translate(lang, 'SIGN_IN_REJECTS_COLUMN') }];
-  const data = rows.map((r) => ({
-    ...Object.fromEntries(
-      headers.map((h, i) => {
-        const v = r.row.cells[h];
-        return [`c${i}`, v instanceof Date ? cellText(v) : typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : String(v)];
-      }),
-    ),
-    problem: r.problems.map((p) => p.message).join('；'),
-  }));
-  return toXlsx(data, columnsOut, { sheetName: translate(lang, 'SIGN_IN_REJECTS_COLUMN'), filenameStem: 'sign-in-rejects' });
 }
 
 /**
@@ -426,6 +411,9 @@ export async function commitSignInImport(
   const rejected = rows.filter((r) => r.status === 'problem');
   return {
     ...written,
-    rejects: input.mode === 'skip_invalid' && rejected.length ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang) : null,
+    rejects:
+      input.mode === 'skip_invalid' && rejected.length
+        ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang, { filenameStem: 'sign-in-rejects', dateText: cellText })
+        : null,
   };
 }

@@ -34,13 +34,3 @@ export const livestreamScope = {
     baseScope.row(actor, row, (h) => h.base_id, missing),
   stream: <R extends { base_id: number }>(actor: Actor, row: R | undefined): R => baseScope.row(actor, row, (s) => s.base_id, 'LIVESTREAM_STREAM_NOT_FOUND'),
 };
-
-// ---- the names the stream import still uses (stream-import.ts, being rewritten elsewhere) ----------
-
-/** @deprecated livestreamScope.where */
-export const inActorBases = livestreamScope.where;
-
-/** @deprecated livestreamScope.host / .stream / .base */
-export function rowInActorBases<R>(actor: Actor, row: R | undefined, baseIdOf: (row: R) => number, missing: MessageKey): R {
-  return baseScope.row(actor, row, baseIdOf, missing);
-}

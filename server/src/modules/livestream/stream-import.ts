@@ -12,7 +12,7 @@ import { translate, type Lang, type MessageKey, type MessageParams } from '../..
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { readExportSheet } from './export-file';
-import { inActorBases, rowInActorBases } from './livestream.scope';
+import { livestreamScope } from './livestream.scope';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import { STREAM_FIELD_LABELS, STREAM_KNOWN_OTHER_COLUMNS, STREAM_PLAIN_SYNONYMS, STREAM_PRESET_SYNONYMS, type StreamSynonyms } from './stream-presets';
 import {
@@ -178,13 +178,13 @@ function hostsInScope(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('livestream_hosts as h')
     .innerJoin('livestream_bases as b', 'b.id', 'h.base_id')
-    .where(inActorBases(actor, 'h.base_id'));
+    .where(livestreamScope.where(actor, 'h.base_id'));
 }
 
 async function chosenHost(db: Db, actor: Actor, hostId: number | undefined): Promise<Host | null> {
   if (hostId === undefined) return null;
   const found = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
-  const host = rowInActorBases(actor, found, (h) => h.base_id, 'STREAM_IMPORT_HOST_NOT_FOUND');
+  const host = livestreamScope.host(actor, found, 'STREAM_IMPORT_HOST_NOT_FOUND');
   return { id: host.id, name: host.name, baseId: host.base_id };
 }
 
@@ -203,7 +203,7 @@ async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform
       .select(['a.account_id', 'h.id', 'h.name', 'h.base_id'])
       .where('a.platform', '=', platform)
       .where('a.account_id', '=', (eb) => eb.fn.any(eb.val(part)))
-      .where(inActorBases(actor, 'h.base_id'))
+      .where(livestreamScope.where(actor, 'h.base_id'))
       .execute();
     for (const r of rows) found.set(r.account_id, { id: r.id, name: r.name, baseId: r.base_id });
   }

@@ -37,6 +37,7 @@ import { createUserWithPasswordHash } from '@cuntong/server/modules/auth/users.s
 import { DEMO_PASSWORD, seedDemo } from '@cuntong/seeds/demo';
 import { benchDatabase, runLoadProcess } from './bench-support';
 import { freePort } from '../support/net';
+import { depsOver, serviceContext } from '../support/service-context';
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -180,7 +181,7 @@ async function explainLists(databaseUrl: string) {
   const actor: Actor = { id: staff.id, loginName: staff.login_name, displayName: staff.display_name, role: staff.role, scopes: { regions: [], stations: [], bases: [] } };
   const lists: [string, () => Promise<unknown>][] = [
     ['hosts sorted by last stream', () => listHosts(db, actor, hostListInput.parse({ sort: { key: 'lastStream', order: 'desc' } }))],
-    ['trainees', () => listTrainees(db, actor, traineeListInput.parse({}))],
+    ['trainees', () => listTrainees(serviceContext(depsOver(db), actor), traineeListInput.parse({}))],
   ];
   for (const [name, list] of lists) {
     statements.length = 0;

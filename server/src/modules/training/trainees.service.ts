@@ -1,16 +1,20 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import { TRAINEE_TAGS, type Database, type TraineeTag } from '../../db/types';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
+import { isUniqueViolation } from '../../lib/pg-error';
 import { appSecret } from '../../lib/secrets';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
+import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
+import { isUnscoped } from '../auth/scope';
+import type { ServiceContext } from '../service-context';
+import { regionLevel } from './courses.repository';
 import { requiredSessionsSql } from './completion';
 import { listOutcomes } from './outcomes.service';
+import { ID_CARD_KEY } from './registration.service';
+import { sessionFor } from './sessions.service';
 import { traineeIdentity } from './trainee-identity';
 import type {
   duplicatesInput,
@@ -22,10 +26,10 @@ import type {
   traineeProfile,
   updateTraineeInput,
 } from './trainees.schemas';
-import { assertTrainingRegion, inActorRegions, mobileInFull, traineeOwned, traineeVisible } from './training.scope';
-import { enqueueTrainingRecompute, ID_CARD_KEY, isUniqueViolation, mobileEndsWith, traineeRows, toTraineeView } from './training.service';
-
-type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
+import { mobileEndsWith, searchRows, toTraineeView, traineeRows } from './trainees.repository';
+import { courseScope, inRegion, mobileInFull, traineeOwned, traineeVisible } from './training.scope';
+import type { traineeSearchInput } from './training.schemas';
+import { enqueueTrainingRecompute } from './training.recompute';
 type ListItem = z.infer<typeof traineeListItem>;
 
 // ---- query pieces --------------------------------------------------------------------------------
@@ -52,7 +56,7 @@ function listRows(db: Kysely<Database>, actor: Actor) {
             (e) => e.fn.max('cs.session_date').as('last_day'),
           ])
           .whereRef('a.trainee_id', '=', 't.id')
-          .where(sql<SqlBool>`(${owned} or ${inActorRegions(actor, 'c.region_code')})`)
+          .where(sql<SqlBool>`(${owned} or ${courseScope.where(actor, 'c.region_code')})`)
           .as('att'),
       (join) => join.onTrue(),
     )
@@ -75,7 +79,7 @@ function attendedSessions(actor: Actor): RawBuilder<number> {
   if (isUnscoped(actor)) return all;
   const ours = sql<number>`(select count(*) from attendance a
     join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
-    where a.trainee_id = t.id and ${inActorRegions(actor, 'c.region_code')})`;
+    where a.trainee_id = t.id and ${courseScope.where(actor, 'c.region_code')})`;
   return sql<number>`case when ${traineeOwned(actor, { merged: true })} then ${all} else ${ours} end`;
 }
 
@@ -114,8 +118,8 @@ function listFilter(actor: Actor, filter: NonNullable<z.output<typeof traineeLis
     }
   }
   if (filter.regionCode) {
-    assertTrainingRegion(actor, filter.regionCode);
-    conditions.push(sql<SqlBool>`t.village_code like ${`${regionPrefix(filter.regionCode)}%`}`);
+    courseScope.assert(actor, filter.regionCode);
+    conditions.push(inRegion('t.village_code', filter.regionCode));
   }
   if (filter.tag) conditions.push(sql<SqlBool>`(${filter.tag} = any(t.tags) and ${owned})`);
   if (filter.hasOutcome !== undefined) {
@@ -124,7 +128,7 @@ function listFilter(actor: Actor, filter: NonNullable<z.output<typeof traineeLis
   if (filter.courseId !== undefined) {
     conditions.push(sql<SqlBool>`exists (
       select 1 from attendance a join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
-      where a.trainee_id = t.id and cs.course_id = ${filter.courseId} and (${owned} or ${inActorRegions(actor, 'c.region_code')}))`);
+      where a.trainee_id = t.id and cs.course_id = ${filter.courseId} and (${owned} or ${courseScope.where(actor, 'c.region_code')}))`);
   }
   return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`true`;
 }
@@ -146,7 +150,8 @@ async function lockedTrainee(trx: Kysely<Database>, actor: Actor, id: number, op
 
 // ---- list, export, profile -----------------------------------------------------------------------
 
-export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof traineeListInput>) {
+export async function listTrainees(ctx: ServiceContext, input: z.output<typeof traineeListInput>) {
+  const { db, actor } = ctx;
   const trainees = db.selectFrom('trainees as t').where(traineeVisible(actor)).where(listFilter(actor, input.filter ?? {}));
   const total = await trainees.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const sort = input.sort ?? { key: 'createdAt' as const, order: 'desc' as const };
@@ -163,7 +168,8 @@ export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof 
  * A trainee's profile. Of a trainee the actor does not own (from elsewhere, who came to their
  * course): name, masked mobile, and the actor's own courses they attended — nothing else.
  */
-export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promise<z.infer<typeof traineeProfile>> {
+export async function getTraineeProfile(ctx: ServiceContext, id: number): Promise<z.infer<typeof traineeProfile>> {
+  const { db, actor } = ctx;
   const row = await traineeRows(db, actor)
     .select(['t.version', 't.created_at', 't.merged_into_id'])
     .where('t.id', '=', id)
@@ -200,7 +206,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
             .where('a.trainee_id', '=', id),
         ),
       )
-      .$if(!owned, (q) => q.where(inActorRegions(actor, 'c.region_code')))
+      .$if(!owned, (q) => q.where(courseScope.where(actor, 'c.region_code')))
       .orderBy('sc.first_day', 'desc')
       .orderBy('c.id', 'desc')
       .execute(),
@@ -212,7 +218,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
       .orderBy('cs.session_date')
       .orderBy('cs.starts_at')
       .execute(),
-    row.merged_into_id === null && owned ? listOutcomes(db, actor, id) : Promise.resolve([]),
+    row.merged_into_id === null && owned ? listOutcomes(ctx, id) : Promise.resolve([]),
   ]);
 
   return {
@@ -262,17 +268,17 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
  * village only if their first course was one of the actor's (training.scope.ts) — whatever the
  * update, a trainee from elsewhere stays out of reach.
  */
-export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof updateTraineeInput>) {
+export async function updateTrainee(ctx: ServiceContext, input: z.output<typeof updateTraineeInput>) {
+  const { db, actor, who } = ctx;
   const idKey = input.idCard?.trim() ? await appSecret(db, ID_CARD_KEY) : null;
   await db.transaction().execute(async (trx) => {
     const before = await lockedTrainee(trx, actor, input.id);
     if (before.version !== input.version) throw conflict('TRAINEE_VERSION_CONFLICT');
     const identity = traineeIdentity({ name: input.name, mobile: before.mobile, idCard: idKey ? input.idCard : null }, { today: shanghaiToday(), idKey: idKey ?? Buffer.alloc(0) });
     if (input.villageCode !== before.village_code && input.villageCode !== null) {
-      const village = await trx.selectFrom('regions').select('level').where('code', '=', input.villageCode).executeTakeFirst();
-      if (village?.level !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
+      if ((await regionLevel(trx, input.villageCode)) !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
       // a coordinator does not move a person out of their towns
-      if (!actorCoversRegion(actor, input.villageCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+      courseScope.assert(actor, input.villageCode);
     }
     const after = await trx
       .updateTable('trainees')
@@ -305,7 +311,7 @@ export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: 
       after: auditView(after),
     });
   });
-  return getTraineeProfile(db, actor, input.id);
+  return getTraineeProfile(ctx, input.id);
 }
 
 // ---- duplicates and merge ------------------------------------------------------------------------
@@ -318,15 +324,16 @@ const MAX_DUPLICATE_GROUPS = 200;
  * (ignoring spaces and case) in the same village under different mobiles. Each group lists its
  * members oldest first.
  */
-export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
-  if (input.regionCode) assertTrainingRegion(actor, input.regionCode);
-  const inRegion = input.regionCode ? sql<SqlBool>`t.village_code like ${`${regionPrefix(input.regionCode)}%`}` : sql<SqlBool>`true`;
+export async function findDuplicates(ctx: ServiceContext, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
+  const { db, actor } = ctx;
+  if (input.regionCode) courseScope.assert(actor, input.regionCode);
+  const underRegion = input.regionCode ? inRegion('t.village_code', input.regionCode) : sql<SqlBool>`true`;
   const keys = await db
     .selectFrom('trainees as t')
     .select(['t.village_code', normalisedName.as('norm')])
     .where(traineeOwned(actor))
     .where('t.village_code', 'is not', null)
-    .where(inRegion)
+    .where(underRegion)
     .groupBy(['t.village_code', normalisedName])
     .having((eb) => eb.fn.count('t.mobile').distinct(), '>', 1)
     .orderBy('t.village_code')
@@ -362,9 +369,10 @@ export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeo
  * or tags the kept one lacks are taken over, and the merged trainee stays as a record pointing to
  * the kept one, so its mobile still checks in as that person. Audited with both before-states.
  */
-export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof mergeTraineesInput>): Promise<z.infer<typeof mergeTraineesOutput>> {
+export async function mergeTrainees(ctx: ServiceContext, input: z.output<typeof mergeTraineesInput>): Promise<z.infer<typeof mergeTraineesOutput>> {
+  const { actor, who } = ctx;
   if (input.keepId === input.mergeId) throw badRequest('TRAINEE_MERGE_SELF');
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     // lock both in id order, so two merges of the same pair queue rather than deadlock
     const [first, second] = [Math.min(input.keepId, input.mergeId), Math.max(input.keepId, input.mergeId)];
     const a = await lockedTrainee(trx, actor, first, { merged: true });
@@ -435,6 +443,19 @@ export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, inp
     await recordAudit(trx, who, { entity: 'trainee', entityId: merge.id, action: 'merged_into', before: auditView(merge), after: { mergedIntoId: keep.id } });
     return summary;
   });
-  await enqueueTrainingRecompute(deps);
+  await enqueueTrainingRecompute(ctx);
   return result;
+}
+
+// ---- check-in search -----------------------------------------------------------------------------
+
+/**
+ * Check-in search: part of the name, pinyin initials, or the mobile's last digits, among trainees
+ * the actor may see. Each result carries what tells namesakes apart: the masked mobile (its last
+ * four digits) and, of a trainee the actor owns, the village.
+ */
+export async function searchTrainees(ctx: ServiceContext, input: z.output<typeof traineeSearchInput>) {
+  if (input.sessionId !== undefined) await sessionFor(ctx.db, ctx.actor, input.sessionId);
+  const rows = await searchRows(ctx.db, ctx.actor, { q: input.q.replace(/\s+/g, ''), sessionId: input.sessionId, limit: input.limit });
+  return rows.map((row) => ({ ...toTraineeView(row), checkedIn: Boolean(row.checked_in) }));
 }

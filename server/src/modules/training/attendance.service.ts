@@ -11,7 +11,7 @@ import { checkInDecision, windowOf } from './check-in-window';
 import { findOrRegisterTrainee, ID_CARD_KEY } from './registration.service';
 import { sessionFor } from './sessions.service';
 import { maskName, sameName } from './trainee-identity';
-import { toTraineeView, traineeRows, type TraineeRow } from './trainees.repository';
+import { registeredName, toTraineeView, traineeRows, type TraineeRow } from './trainees.repository';
 import { courseScope, missingCourseRow } from './training.scope';
 import type { checkInInput, checkInOutput } from './training.schemas';
 import { enqueueTrainingRecompute } from './training.recompute';
@@ -76,8 +76,8 @@ async function walkIn(ctx: ServiceContext, input: Extract<CheckInInput, { walkIn
   return db.transaction().execute(async (trx): Promise<CheckInResult> => {
     const found = await findOrRegisterTrainee(trx, who, input.walkIn, shanghaiToday(now), idKey);
     if (!found.created && !input.confirmName) {
-      const registered = await trx.selectFrom('trainees').select('name').where('id', '=', found.id).executeTakeFirstOrThrow();
-      if (!sameName(registered.name, found.identity.name)) return { status: 'confirm_name', maskedName: maskName(registered.name) };
+      const registered = await registeredName(trx, found.id);
+      if (!sameName(registered, found.identity.name)) return { status: 'confirm_name', maskedName: maskName(registered) };
     }
     const attended = await attendSession(trx, who, { sessionId: session.id, traineeId: found.id, method: 'search', lateEntry });
     const trainee = await traineeRows(trx, actor).where('t.id', '=', found.id).executeTakeFirstOrThrow();

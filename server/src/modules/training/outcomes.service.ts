@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import type { ServiceContext } from '../service-context';
+import { insertOutcome, outcomeRows } from './outcomes.repository';
 import { assertTraineeOwned } from './training.scope';
 import { enqueueTrainingRecompute } from './training.recompute';
 import type { outcomeView, recordOutcomeInput } from './training.schemas';
@@ -17,20 +18,7 @@ export async function recordOutcome(ctx: ServiceContext, input: z.output<typeof 
   await assertTraineeOwned(ctx.db, actor, input.traineeId);
   if (input.occurredOn > shanghaiToday()) throw badRequest('OUTCOME_DATE_IN_FUTURE', { date: input.occurredOn });
   const id = await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('training_outcomes')
-      .values({
-        trainee_id: input.traineeId,
-        kind: input.kind,
-        occurred_on: input.occurredOn,
-        platform: input.platform,
-        shop_url: input.shopUrl,
-        amount_fen: input.amountFen,
-        evidence: input.evidence,
-        recorded_by: who.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertOutcome(trx, input, who.id);
     await recordAudit(trx, who, { entity: 'training_outcome', entityId: row.id, action: 'create', after: row });
     return row.id;
   });
@@ -43,15 +31,7 @@ export async function recordOutcome(ctx: ServiceContext, input: z.output<typeof 
 export async function listOutcomes(ctx: ServiceContext, traineeId: number): Promise<z.infer<typeof outcomeView>[]> {
   const { db, actor } = ctx;
   await assertTraineeOwned(db, actor, traineeId);
-  const rows = await db
-    .selectFrom('training_outcomes as o')
-    .leftJoin('users as u', 'u.id', 'o.recorded_by')
-    .selectAll('o')
-    .select('u.display_name as recorded_by_name')
-    .where('o.trainee_id', '=', traineeId)
-    .orderBy('o.occurred_on')
-    .orderBy('o.id')
-    .execute();
+  const rows = await outcomeRows(db, traineeId);
   return rows.map((r) => ({
     id: r.id,
     traineeId: r.trainee_id,

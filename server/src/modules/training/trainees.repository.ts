@@ -1,10 +1,12 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/types';
 import { likePattern, maskMobile } from '../../lib/list';
 import type { Actor } from '../auth/actor';
+import { isUnscoped } from '../auth/scope';
 import type { TraineeIdentity } from './trainee-identity';
-import { traineeOwned, traineeVisible } from './training.scope';
+import { courseScope, inRegion, traineeOwned, traineeVisible } from './training.scope';
+import type { traineeListInput } from './trainees.schemas';
 import type { traineeFields, traineeView } from './training.schemas';
 
 type TraineeView = z.infer<typeof traineeView>;
@@ -88,6 +90,11 @@ export function rosterRows(db: Kysely<Database>, actor: Actor, courseId: number,
     .execute();
 }
 
+/** The name a trainee is registered under. */
+export async function registeredName(db: Kysely<Database>, id: number): Promise<string> {
+  return (await db.selectFrom('trainees').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
+}
+
 /** Of these ids, the trainees the actor may see. */
 export function visibleTraineeIds(db: Kysely<Database>, actor: Actor, ids: readonly number[]) {
   return db.selectFrom('trainees as t').select('t.id').where('t.id', 'in', ids).where(traineeVisible(actor)).execute();
@@ -120,4 +127,115 @@ export function insertTrainee(trx: Kysely<Database>, identity: TraineeIdentity, 
  */
 export function traineeByMobile(trx: Kysely<Database>, mobile: string) {
   return trx.selectFrom('trainees').select(['id', 'merged_into_id']).where('mobile', '=', mobile).forKeyShare().executeTakeFirstOrThrow();
+}
+
+// ---- the trainee list ----------------------------------------------------------------------------
+
+/** A name as people are told apart: no spaces, lower case (张 小红 = 张小红, Li Na = lina). */
+export const normalisedName = sql<string>`lower(regexp_replace(t.name, '[[:space:]]+', '', 'g'))`;
+
+/**
+ * Trainees with what they have done: courses and sessions attended, outcomes recorded. Of a
+ * trainee the actor does not own, only what they did in the actor's own courses is counted.
+ */
+export function listRows(db: Kysely<Database>, actor: Actor) {
+  const owned = traineeOwned(actor, { merged: true });
+  return traineeRows(db, actor)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('attendance as a')
+          .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
+          .innerJoin('courses as c', 'c.id', 'cs.course_id')
+          .select([
+            (e) => e.fn.countAll<number>().as('sessions'),
+            sql<number>`count(distinct cs.course_id)`.as('courses'),
+            (e) => e.fn.max('cs.session_date').as('last_day'),
+          ])
+          .whereRef('a.trainee_id', '=', 't.id')
+          .where(sql<SqlBool>`(${owned} or ${courseScope.where(actor, 'c.region_code')})`)
+          .as('att'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'att.sessions as attendance_count',
+      'att.courses as course_count',
+      'att.last_day as last_attended_on',
+      't.created_at',
+      sql<number>`case when ${owned} then (select count(*) from training_outcomes o where o.trainee_id = t.id) else 0 end`.as('outcome_count'),
+    ]);
+}
+
+/**
+ * The sessions listRows counts for trainee `t`, as a sort key: all of them for a trainee the actor
+ * owns (from the attendance index alone), only those of the actor's own courses for another's — or
+ * sorting by it would rank a visitor by what they did in other towns.
+ */
+export function attendedSessions(actor: Actor): RawBuilder<number> {
+  const all = sql<number>`(select count(*) from attendance a where a.trainee_id = t.id)`;
+  if (isUnscoped(actor)) return all;
+  const ours = sql<number>`(select count(*) from attendance a
+    join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
+    where a.trainee_id = t.id and ${courseScope.where(actor, 'c.region_code')})`;
+  return sql<number>`case when ${traineeOwned(actor, { merged: true })} then ${all} else ${ours} end`;
+}
+
+export type ListRow = Awaited<ReturnType<ReturnType<typeof listRows>['executeTakeFirstOrThrow']>>;
+
+/**
+ * The list's filter as one condition on `t`. `q` reads like check-in search: digits are the
+ * mobile's last digits (a mobile merged into this trainee counts too), latin letters pinyin
+ * initials, anything else part of the name. What only an owned trainee's profile shows (tags,
+ * outcomes, other mobiles, other towns' courses) filters only owned trainees, so a filter cannot
+ * tell the actor anything about the others. The caller checks a region filter is one of the actor's regions.
+ */
+export function listFilter(actor: Actor, filter: NonNullable<z.output<typeof traineeListInput>['filter']>): RawBuilder<SqlBool> {
+  const owned = traineeOwned(actor, { merged: true });
+  const conditions: RawBuilder<SqlBool>[] = [];
+  const q = (filter.q ?? '').replace(/\s+/g, '');
+  if (q) {
+    if (/^\d+$/.test(q)) {
+      const mergedMobile = sql<SqlBool>`exists (select 1 from trainees m where m.merged_into_id = t.id and m.mobile like ${`%${q}`})`;
+      conditions.push(sql<SqlBool>`(${mobileEndsWith(actor, q)} or (${mergedMobile} and ${owned}))`);
+    } else if (/^[a-z]+$/i.test(q)) {
+      conditions.push(sql<SqlBool>`(t.name_initials like ${`${q.toLowerCase()}%`} or t.name ilike ${likePattern(q)})`);
+    } else {
+      conditions.push(sql<SqlBool>`t.name like ${likePattern(q)}`);
+    }
+  }
+  if (filter.regionCode) conditions.push(inRegion('t.village_code', filter.regionCode));
+  if (filter.tag) conditions.push(sql<SqlBool>`(${filter.tag} = any(t.tags) and ${owned})`);
+  if (filter.hasOutcome !== undefined) {
+    conditions.push(sql<SqlBool>`(exists (select 1 from training_outcomes o where o.trainee_id = t.id) = ${filter.hasOutcome} and ${owned})`);
+  }
+  if (filter.courseId !== undefined) {
+    conditions.push(sql<SqlBool>`exists (
+      select 1 from attendance a join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
+      where a.trainee_id = t.id and cs.course_id = ${filter.courseId} and (${owned} or ${courseScope.where(actor, 'c.region_code')}))`);
+  }
+  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`true`;
+}
+
+/** The trainee row, locked FOR UPDATE, if the actor owns it (merged ones too when asked). */
+export function lockOwnedTrainee(trx: Kysely<Database>, actor: Actor, id: number, options: { merged?: boolean } = {}) {
+  return trx.selectFrom('trainees as t').selectAll('t').where('t.id', '=', id).where(traineeOwned(actor, options)).forUpdate().executeTakeFirst();
+}
+
+/**
+ * A merge's moves, from trainee `fromId` to `toId`: every attendance (where both attended a
+ * session, the earlier check-in is the row kept, on `toId`) and every outcome. Counts what moved.
+ */
+export async function moveAttendanceAndOutcomes(trx: Kysely<Database>, fromId: number, toId: number) {
+  await sql`
+    update attendance k set method = m.method, recorded_by = m.recorded_by, checked_in_at = m.checked_in_at
+    from attendance m
+    where k.trainee_id = ${toId} and m.trainee_id = ${fromId} and m.session_id = k.session_id and m.checked_in_at < k.checked_in_at`.execute(trx);
+  const overlapping = await trx
+    .deleteFrom('attendance')
+    .where('trainee_id', '=', fromId)
+    .where('session_id', 'in', (eb) => eb.selectFrom('attendance').select('session_id').where('trainee_id', '=', toId))
+    .executeTakeFirst();
+  const moved = await trx.updateTable('attendance').set({ trainee_id: toId }).where('trainee_id', '=', fromId).executeTakeFirst();
+  const outcomes = await trx.updateTable('training_outcomes').set({ trainee_id: toId }).where('trainee_id', '=', fromId).executeTakeFirst();
+  return { moved: Number(moved.numUpdatedRows), overlapping: Number(overlapping.numDeletedRows), outcomes: Number(outcomes.numUpdatedRows) };
 }

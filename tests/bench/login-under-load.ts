@@ -181,7 +181,7 @@ async function explainLists(databaseUrl: string) {
   const actor: Actor = { id: staff.id, loginName: staff.login_name, displayName: staff.display_name, role: staff.role, scopes: { regions: [], stations: [], bases: [] } };
   const lists: [string, () => Promise<unknown>][] = [
     ['hosts sorted by last stream', () => listHosts(serviceContext(depsOver(db), actor), hostListInput.parse({ sort: { key: 'lastStream', order: 'desc' } }))],
-    ['trainees', () => listTrainees(db, actor, traineeListInput.parse({}))],
+    ['trainees', () => listTrainees(serviceContext(depsOver(db), actor), traineeListInput.parse({}))],
   ];
   for (const [name, list] of lists) {
     statements.length = 0;

@@ -3,6 +3,7 @@ import type { DbHandle } from '@cuntong/server/db/create-db';
 import { DEMO_COUNTY_CODE, seedDemo } from '@cuntong/seeds/demo';
 import { findDuplicates } from '@cuntong/server/modules/training/trainees.service';
 import { createTestDb } from '../support/db';
+import { depsOver, serviceContext } from '../support/service-context';
 
 const TODAY = '2026-11-28';
 const HONGXU = '370481101000';
@@ -47,7 +48,7 @@ describe('demo seed: a year of training', () => {
 
   it("gives the demo coordinator's towns pairs of possible duplicates to merge", async () => {
     const coordinator = { id: 0, loginName: 'demo.trainer', displayName: '张敏', role: 'training_coordinator' as const, scopes: { regions: [HONGXU, '370481102000'], stations: [], bases: [] } };
-    const { groups } = await findDuplicates(handle.db, coordinator, {});
+    const { groups } = await findDuplicates(serviceContext(depsOver(handle.db), coordinator), {});
     const seeded = groups.filter((g) => g.members.some((m) => m.mobile.startsWith('136')));
     expect(seeded).toHaveLength(8);
     for (const group of seeded) {

@@ -12,6 +12,7 @@ import { sheetXlsx } from '../support/hostile-xlsx';
 import { refusal } from '../support/refusal';
 import { addVillages, HONGXU } from '../stations/fixture';
 import { courseInput, sessionNowInput, traineeOf } from './course-fixture';
+import { serviceContext } from '../support/service-context';
 
 /**
  * 签到时间 (issue 10, item 17): one versioned window for every live check-in — search, walk-in, QR —
@@ -36,7 +37,7 @@ describe('training: the check-in window, late entries and the audit of every che
   const at = (time: string, day = DAY) => new Date(shanghaiInstant(day, time).getTime() + (time.length > 5 ? Number(time.slice(6)) * 1000 : 0));
   const person = () => ({ name: `学员${++serial}`, mobile: `1390000${String(serial).padStart(4, '0')}`, villageCode: null, tags: [] });
   /** A trainee registered earlier (checked in late to another session), to check in by search. */
-  const known = async () => traineeOf(await checkIn(h.deps, actor, who, { sessionId: registration.id, walkIn: person(), late: true, confirmName: false })).id;
+  const known = async () => traineeOf(await checkIn(serviceContext(h.deps, actor, { who }), { sessionId: registration.id, walkIn: person(), late: true, confirmName: false })).id;
   const rows = (sessionId: number) => h.db.selectFrom('attendance').selectAll().where('session_id', '=', sessionId).orderBy('trainee_id').execute();
   const audits = (sessionId: number) =>
     h.db.selectFrom('audit_log').selectAll().where('entity', '=', 'course_session').where('entity_id', '=', String(sessionId)).where('action', 'like', 'attendance.%').orderBy('id').execute();
@@ -67,7 +68,7 @@ describe('training: the check-in window, late entries and the audit of every che
 
   it('search check-in: refused a minute before the window opens and a minute after it closes; taken in its first and last minute', async () => {
     const [early, first, last, late] = [await known(), await known(), await known(), await known()];
-    const search = (traineeId: number, now: Date) => checkIn(h.deps, actor, who, { sessionId: afternoon.id, traineeId, late: false }, now);
+    const search = (traineeId: number, now: Date) => checkIn(serviceContext(h.deps, actor, { who }), { sessionId: afternoon.id, traineeId, late: false }, now);
 
     expect(await refused(search(early, at('12:59')))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'CHECK_IN_NOT_OPEN', params: { date: DAY, opens: '13:00', closes: '18:00' }, message: '签到尚未开始：2026-11-20 13:00 开始签到（至 18:00）。' });
     expect(await search(first, at('13:00'))).toMatchObject({ status: 'checked_in', lateEntry: false });
@@ -85,7 +86,7 @@ describe('training: the check-in window, late entries and the audit of every che
   });
 
   it('walk-in and QR self check-in keep the same window', async () => {
-    const walkIn = (now: Date) => checkIn(h.deps, actor, who, { sessionId: afternoon.id, walkIn: person(), late: false, confirmName: false }, now);
+    const walkIn = (now: Date) => checkIn(serviceContext(h.deps, actor, { who }), { sessionId: afternoon.id, walkIn: person(), late: false, confirmName: false }, now);
     expect(await refused(walkIn(at('12:59')))).toMatchObject({ appCode: 'CHECK_IN_NOT_OPEN' });
     expect(await refused(walkIn(at('18:01')))).toMatchObject({ appCode: 'CHECK_IN_CLOSED' });
     expect(await walkIn(at('18:00'))).toMatchObject({ status: 'checked_in' });
@@ -116,14 +117,14 @@ describe('training: the check-in window, late entries and the audit of every che
 
   it('a late entry is recorded only when asked for, only for a session that has started, marked and audited as such', async () => {
     const traineeId = await known();
-    const late = (sessionId: number, now?: Date) => checkIn(h.deps, actor, who, { sessionId, traineeId, late: true }, now);
+    const late = (sessionId: number, now?: Date) => checkIn(serviceContext(h.deps, actor, { who }), { sessionId, traineeId, late: true }, now);
     // not for a session still to come, nor before the session has started
     expect(await refused(late(tomorrow.id))).toMatchObject({ appCode: 'SESSION_NOT_STARTED', params: { date: addDays(shanghaiToday(), 1), time: '09:00' } });
     expect(await refused(late(afternoon.id, at('12:59')))).toMatchObject({ appCode: 'SESSION_NOT_STARTED' });
     expect(await rows(tomorrow.id)).toEqual([]);
     // within the window it is an ordinary check-in
     const other = await known();
-    expect(await checkIn(h.deps, actor, who, { sessionId: afternoon.id, traineeId: other, late: true }, at('13:10'))).toMatchObject({ status: 'checked_in', lateEntry: false });
+    expect(await checkIn(serviceContext(h.deps, actor, { who }), { sessionId: afternoon.id, traineeId: other, late: true }, at('13:10'))).toMatchObject({ status: 'checked_in', lateEntry: false });
     // after it has closed: a late entry
     const answer = await late(afternoon.id, at('20:00'));
     expect(answer).toMatchObject({ status: 'checked_in', lateEntry: true, method: 'search' });
@@ -169,7 +170,7 @@ describe('training: the check-in window, late entries and the audit of every che
     expect(before.checkInWindow).toEqual({ opens: '13:00', closes: '18:00', state: 'not_open', started: false });
     expect(after.checkInWindow).toEqual({ opens: '13:20', closes: '17:35', state: 'not_open', started: false });
     const traineeId = await known();
-    const search = (sessionId: number, now: Date) => checkIn(h.deps, actor, who, { sessionId, traineeId, late: false }, now);
+    const search = (sessionId: number, now: Date) => checkIn(serviceContext(h.deps, actor, { who }), { sessionId, traineeId, late: false }, now);
     expect(await refused(search(after.id, at('13:19', d3)))).toMatchObject({ appCode: 'CHECK_IN_NOT_OPEN', params: { opens: '13:20' } });
     expect(await search(after.id, at('13:20', d3))).toMatchObject({ status: 'checked_in' });
     expect(await refused(search(before.id, at('12:59', d2)))).toMatchObject({ appCode: 'CHECK_IN_NOT_OPEN', params: { opens: '13:00' } });

@@ -6,6 +6,7 @@ import { computeTrainingMetrics } from '@cuntong/server/modules/training/trainin
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { addVillages, COUNTY, HONGXU, NANSHAHE } from '../stations/fixture';
 import { conversionFixture, XIGANG } from './conversion-fixture';
+import { serviceContext } from '../support/service-context';
 
 /**
  * A year with known answers (window W = 180 days, rule version 1):
@@ -127,7 +128,7 @@ describe('training conversion: cuts, funnel, progress, spot check', () => {
     expect(yearClock(2027, '2026-12-31')).toEqual({ daysInYear: 365, elapsedDays: 0 });
     expect(paceOf(0, 1500, { daysInYear: 365, elapsedDays: 0 })).toEqual({ pace: 0, projection: 0, status: 'on_pace' });
 
-    const p = await trainingProgress(h.db, staffActor, 2026, '2026-07-02');
+    const p = await trainingProgress(serviceContext(h.deps, staffActor), 2026, '2026-07-02');
     expect(p).toMatchObject({ year: 2026, today: '2026-07-02', elapsedDays: 183, daysInYear: 365, projectionMethod: 'run_rate' });
     // 8 person-times (A 3, B 2, C 2, D 1); pace 1500 × 183 / 365 = 752; run-rate 8 × 365 / 183 = 16
     expect(p.headline).toEqual({ regionCode: COUNTY, regionName: '滕州市', level: 'county', personTimes: 8, target: 1500, pace: 752, projection: 16, status: 'behind' });
@@ -143,7 +144,7 @@ describe('training conversion: cuts, funnel, progress, spot check', () => {
     expect(p.months).toHaveLength(12);
 
     // the coordinator's headline is their two towns together; no county, no third town
-    const c = await trainingProgress(h.db, coordinatorActor, 2026, '2026-07-02');
+    const c = await trainingProgress(serviceContext(h.deps, coordinatorActor), 2026, '2026-07-02');
     expect(c.headline).toMatchObject({ level: 'scope', personTimes: 7, target: null });
     expect(c.rows.map((r) => r.regionCode).sort()).toEqual([HONGXU, NANSHAHE]);
     expect(c.months.find((m) => m.month === '2026-04')?.personTimes).toBe(0); // D's month is 西岗's

@@ -6,6 +6,7 @@ import { computeTrainingMetrics } from '@cuntong/server/modules/training/trainin
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { addVillages, HONGXU, NANSHAHE } from '../stations/fixture';
 import { conversionFixture, XIGANG } from './conversion-fixture';
+import { serviceContext } from '../support/service-context';
 
 /**
  * Trainees by days since their latest completed course (today is Shanghai's): the stages are
@@ -91,7 +92,7 @@ describe('training follow-up list (回访)', () => {
     }
     const refused = await trpcHttp(h.app, 'training.conversion.followUp.list', { cookie, input: { filter: { stage: 30, region: XIGANG } } });
     expect(refused.body.error?.data.appCode).toBe('FORBIDDEN_SCOPE');
-    const narrowed = await listFollowUps(h.db, coordinatorActor, { page: 1, pageSize: 20, filter: { stage: 90, region: NANSHAHE } });
+    const narrowed = await listFollowUps(serviceContext(h.deps, coordinatorActor), { page: 1, pageSize: 20, filter: { stage: 90, region: NANSHAHE } });
     expect(names(narrowed.items)).toEqual(['学员d100']);
   });
 

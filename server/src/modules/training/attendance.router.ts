@@ -11,7 +11,7 @@ import { trainingStaff } from './training.procedures';
 
 /** 签到: taking attendance — one trainee at a time, from a paper list, or from a sign-in sheet. */
 export const attendanceRouter = router({
-  checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, ctx.actor, auditWho(ctx), input)),
+  checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, input)),
   import: router({
     /** Dry run of a sign-in sheet: the mapping, every row's result (a page of them), totals. Writes nothing. */
     preview: trainingStaff
@@ -28,7 +28,7 @@ export const attendanceRouter = router({
   roster: trainingStaff
     .input(z.object({ sessionId: idSchema }))
     .output(traineeSearchOutput)
-    .query(({ ctx, input }) => courseRoster(ctx.db, ctx.actor, input.sessionId)),
+    .query(({ ctx, input }) => courseRoster(ctx, input.sessionId)),
   /** Mark many from a paper list at once (method 'bulk'); marking again writes nothing. */
-  bulkMark: trainingStaff.input(bulkMarkInput).output(bulkMarkOutput).mutation(({ ctx, input }) => bulkMark(ctx, ctx.actor, auditWho(ctx), input)),
+  bulkMark: trainingStaff.input(bulkMarkInput).output(bulkMarkOutput).mutation(({ ctx, input }) => bulkMark(ctx, input)),
 });

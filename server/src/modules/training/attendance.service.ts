@@ -1,20 +1,21 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import type { AttendanceMethod, Database } from '../../db/types';
 import { badRequest, forbidden, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { appSecret } from '../../lib/secrets';
 import { recordAudit, type AuditEntry, type AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
-import { checkInAllowedSql, checkInDecision, lateEntrySql, sessionWindow, windowOf } from './check-in-window';
+import type { ServiceContext } from '../service-context';
+import { checkInKnown, insertAttendance, readAttendance } from './attendance.repository';
+import { checkInDecision, windowOf } from './check-in-window';
+import { findOrRegisterTrainee, ID_CARD_KEY } from './registration.service';
+import { sessionFor } from './sessions.service';
 import { maskName, sameName } from './trainee-identity';
-import { inActorRegions, missingCourseRow, traineeVisible } from './training.scope';
+import { registeredName, toTraineeView, traineeRows, type TraineeRow } from './trainees.repository';
+import { courseScope, missingCourseRow } from './training.scope';
 import type { checkInInput, checkInOutput } from './training.schemas';
-import { enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY, sessionFor, toTraineeView, traineeRows, type TraineeRow } from './training.service';
+import { enqueueTrainingRecompute } from './training.recompute';
 
-type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
-type Trx = Kysely<Database>;
 type CheckInInput = z.output<typeof checkInInput>;
 type CheckInResult = z.infer<typeof checkInOutput>;
 type Attended = { checked_in_at: Date | string; method: AttendanceMethod; late_entry: boolean };
@@ -26,9 +27,9 @@ type Attended = { checked_in_at: Date | string; method: AttendanceMethod; late_e
  * session's check-in window (check-in-window.ts), or explicitly as a late entry. Each check-in that
  * writes a row leaves one audit row; a repeat leaves none.
  */
-export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: CheckInInput, now = new Date()): Promise<CheckInResult> {
-  const result = 'walkIn' in input ? await walkIn(deps.db, actor, who, input, now) : await attendKnown(deps.db, actor, who, input, now);
-  if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
+export async function checkIn(ctx: ServiceContext, input: CheckInInput, now = new Date()): Promise<CheckInResult> {
+  const result = 'walkIn' in input ? await walkIn(ctx, input, now) : await attendKnown(ctx, input, now);
+  if (result.status === 'checked_in') await enqueueTrainingRecompute(ctx);
   return result;
 }
 
@@ -42,66 +43,13 @@ function checkInAudit(a: { sessionId: number; traineeId: number; method: Attenda
   };
 }
 
-/**
- * A known trainee's check-in in one statement, so a hall of phones costs the database one round
- * trip each: the session, whether the actor may work on it and whether its window takes a check-in
- * now; the trainee if the actor may see them; the idempotent insert; its audit row; and the row
- * already there. Refusals are told apart from what came back.
- */
-async function attendKnown(db: Db, actor: Actor, who: AuditWho, input: Extract<CheckInInput, { traineeId: number }>, now: Date): Promise<CheckInResult> {
+/** A known trainee's check-in: one statement (attendance.repository.ts), its refusals told apart here. */
+async function attendKnown(ctx: ServiceContext, input: Extract<CheckInInput, { traineeId: number }>, now: Date): Promise<CheckInResult> {
+  const { db, actor } = ctx;
   const { sessionId, traineeId, late } = input;
-  // FOR KEY SHARE (the lock the attendance row's foreign key takes anyway): a merge of this trainee,
-  // which locks it FOR UPDATE, is waited for and the row read again as committed — merged, it is no
-  // longer a trainee to check in, and no attendance lands on a merged record behind the merge's back.
-  const visibleTrainee = traineeRows(db, actor).where('t.id', '=', traineeId).where(traineeVisible(actor)).forKeyShare('t');
-  const { rows } = await sql<
-    TraineeRow & {
-      s_id: number | null;
-      s_in_scope: boolean | null;
-      s_status: string | null;
-      s_allowed: boolean | null;
-      s_starts: Date | null;
-      s_opens: Date | null;
-      s_closes: Date | null;
-      ins_at: Date | null;
-      ins_method: AttendanceMethod | null;
-      ins_late: boolean | null;
-      had_at: Date | null;
-      had_method: AttendanceMethod | null;
-      had_late: boolean | null;
-    }
-  >`
-    with s as (
-      select cs.id, c.status, ${inActorRegions(actor, 'c.region_code')} as in_scope,
-        w.starts, w.opens, w.closes, ${checkInAllowedSql(now, late)} as allowed, ${lateEntrySql(now)} as late_entry
-      from course_sessions cs
-        join courses c on c.id = cs.course_id
-        left join ${sessionWindow} w on true
-      where cs.id = ${sessionId}),
-    t as (${visibleTrainee}),
-    ins as (
-      insert into attendance (session_id, trainee_id, method, recorded_by, late_entry)
-      select s.id, t.id, 'search', ${who.id}::int, s.late_entry from s, t where s.in_scope and s.status <> 'cancelled' and s.allowed
-      on conflict (session_id, trainee_id) do nothing
-      returning session_id, trainee_id, checked_in_at, method, late_entry),
-    audit as (
-      insert into audit_log (actor_user_id, actor_login, ip, entity, entity_id, action, after)
-      select ${who.id}::int, ${who.loginName}::text, ${who.ip}::text, 'course_session', ins.session_id::text,
-        case when ins.late_entry then 'attendance.late_entry' else 'attendance.check_in' end,
-        jsonb_build_object('traineeId', ins.trainee_id, 'method', ins.method, 'lateEntry', ins.late_entry)
-      from ins)
-    select s.id as s_id, s.in_scope as s_in_scope, s.status as s_status, s.allowed as s_allowed,
-      s.starts as s_starts, s.opens as s_opens, s.closes as s_closes, t.*,
-      ins.checked_in_at as ins_at, ins.method as ins_method, ins.late_entry as ins_late,
-      a.checked_in_at as had_at, a.method as had_method, a.late_entry as had_late
-    from (select 1) as one
-      left join s on true
-      left join t on true
-      left join ins on true
-      left join attendance a on a.session_id = ${sessionId} and a.trainee_id = ${traineeId}`.execute(db);
-  const row = rows[0]!;
+  const row = await checkInKnown(db, actor, ctx.who, { sessionId, traineeId, late }, now);
   if (row.s_id === null) throw missingCourseRow(actor, 'SESSION_NOT_FOUND');
-  if (!row.s_in_scope) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+  if (!row.s_in_scope) throw forbidden('FORBIDDEN_SCOPE', { kind: courseScope.kind });
   if (row.s_status === 'cancelled') throw badRequest('COURSE_CANCELLED');
   if (row.id === null) throw notFound('TRAINEE_NOT_FOUND');
   if (row.ins_at) return checkInResult(true, { checked_in_at: row.ins_at, method: row.ins_method!, late_entry: Boolean(row.ins_late) }, row);
@@ -119,7 +67,8 @@ async function attendKnown(db: Db, actor: Actor, who: AuditWho, input: Extract<C
  * spaces and case) is not checked in until the coordinator confirms; until then they learn only a
  * masked form of the registered name, and after it only what they typed.
  */
-async function walkIn(db: Db, actor: Actor, who: AuditWho, input: Extract<CheckInInput, { walkIn: unknown }>, now: Date): Promise<CheckInResult> {
+async function walkIn(ctx: ServiceContext, input: Extract<CheckInInput, { walkIn: unknown }>, now: Date): Promise<CheckInResult> {
+  const { db, actor, who } = ctx;
   const session = await sessionFor(db, actor, input.sessionId);
   if (session.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
   const { lateEntry } = checkInDecision(windowOf(session), now, input.late);
@@ -127,8 +76,8 @@ async function walkIn(db: Db, actor: Actor, who: AuditWho, input: Extract<CheckI
   return db.transaction().execute(async (trx): Promise<CheckInResult> => {
     const found = await findOrRegisterTrainee(trx, who, input.walkIn, shanghaiToday(now), idKey);
     if (!found.created && !input.confirmName) {
-      const registered = await trx.selectFrom('trainees').select('name').where('id', '=', found.id).executeTakeFirstOrThrow();
-      if (!sameName(registered.name, found.identity.name)) return { status: 'confirm_name', maskedName: maskName(registered.name) };
+      const registered = await registeredName(trx, found.id);
+      if (!sameName(registered, found.identity.name)) return { status: 'confirm_name', maskedName: maskName(registered) };
     }
     const attended = await attendSession(trx, who, { sessionId: session.id, traineeId: found.id, method: 'search', lateEntry });
     const trainee = await traineeRows(trx, actor).where('t.id', '=', found.id).executeTakeFirstOrThrow();
@@ -150,17 +99,8 @@ function checkInResult(inserted: boolean, row: Attended, trainee: TraineeRow): C
  * One attendance row per (session, trainee), audited when written: a repeat writes nothing and
  * reads the first one back. The caller has checked the session's window (or that it took place).
  */
-export async function attendSession(trx: Trx, who: AuditWho, a: { sessionId: number; traineeId: number; method: AttendanceMethod; lateEntry: boolean }) {
-  const inserted = await trx
-    .insertInto('attendance')
-    .values({ session_id: a.sessionId, trainee_id: a.traineeId, method: a.method, recorded_by: who.id, late_entry: a.lateEntry })
-    .onConflict((oc) => oc.columns(['session_id', 'trainee_id']).doNothing())
-    .returning(['checked_in_at', 'method', 'late_entry'])
-    .executeTakeFirst();
+export async function attendSession(trx: Kysely<Database>, who: AuditWho, a: { sessionId: number; traineeId: number; method: AttendanceMethod; lateEntry: boolean }) {
+  const [inserted] = await insertAttendance(trx, { method: a.method, recordedBy: who.id, rows: [a] }).execute();
   if (inserted) await recordAudit(trx, who, checkInAudit(a));
   return { inserted: Boolean(inserted), row: inserted ?? (await readAttendance(trx, a.sessionId, a.traineeId)) };
-}
-
-function readAttendance(db: Kysely<Database>, sessionId: number, traineeId: number) {
-  return db.selectFrom('attendance').select(['checked_in_at', 'method', 'late_entry']).where('session_id', '=', sessionId).where('trainee_id', '=', traineeId).executeTakeFirstOrThrow();
 }

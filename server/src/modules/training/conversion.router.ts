@@ -19,42 +19,42 @@ import { trainingStaff } from './training.procedures';
 
 /** 培训转化: progress against the year's target, conversion and its funnel, follow-up and spot-check lists. */
 export const conversionRouter = router({
-  progress: trainingStaff.input(progressInput).output(progressOutput).query(({ ctx, input }) => trainingProgress(ctx.db, ctx.actor, input.year)),
+  progress: trainingStaff.input(progressInput).output(progressOutput).query(({ ctx, input }) => trainingProgress(ctx, input.year)),
   progressExport: trainingStaff
     .input(progressExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const progress = await trainingProgress(ctx.db, ctx.actor, input.list.year);
+      const progress = await trainingProgress(ctx, input.list.year);
       return toXlsx(progress.rows, input.columns, { sheetName: input.sheetName, filenameStem: `training-progress-${input.list.year}` });
     }),
-  summary: trainingStaff.input(summaryInput).output(summaryOutput).query(({ ctx, input }) => conversionSummary(ctx.db, ctx.actor, input)),
+  summary: trainingStaff.input(summaryInput).output(summaryOutput).query(({ ctx, input }) => conversionSummary(ctx, input)),
   /** One cut's table (by course, topic, trainer, town or cohort month) as a spreadsheet. */
   cutExport: trainingStaff
     .input(cutExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const summary = await conversionSummary(ctx.db, ctx.actor, input.list);
+      const summary = await conversionSummary(ctx, input.list);
       return toXlsx(summary.cuts[input.list.cut], input.columns, { sheetName: input.sheetName, filenameStem: `conversion-${input.list.cut}-${input.list.year}` });
     }),
   followUp: router({
-    list: trainingStaff.input(followUpInput).output(followUpOutput).query(({ ctx, input }) => listFollowUps(ctx.db, ctx.actor, input)),
+    list: trainingStaff.input(followUpInput).output(followUpOutput).query(({ ctx, input }) => listFollowUps(ctx, input)),
     /** The call list: the same rows and mobile rule, with empty 回访结果 and 备注 columns. */
     export: trainingStaff
       .input(followUpExportInput)
       .output(exportOutput)
       .mutation(async ({ ctx, input }) => {
-        const rows = await collectAll((page, pageSize) => listFollowUps(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+        const rows = await collectAll((page, pageSize) => listFollowUps(ctx, { ...input.list, page, pageSize }));
         const calls = rows.map((r) => ({ ...r, callResult: null, note: null }));
         return toXlsx(calls, input.columns, { sheetName: input.sheetName, filenameStem: `follow-up-${input.list.filter?.stage ?? 30}` });
       }),
   }),
   spotCheck: router({
-    sample: trainingStaff.input(spotCheckInput).output(spotCheckOutput).query(({ ctx, input }) => spotCheck(ctx.db, ctx.actor, input)),
+    sample: trainingStaff.input(spotCheckInput).output(spotCheckOutput).query(({ ctx, input }) => spotCheck(ctx, input)),
     export: trainingStaff
       .input(spotCheckExportInput)
       .output(exportOutput)
       .mutation(async ({ ctx, input }) => {
-        const sample = await spotCheck(ctx.db, ctx.actor, input.list);
+        const sample = await spotCheck(ctx, input.list);
         return toXlsx(sample.items, input.columns, { sheetName: input.sheetName, filenameStem: `spot-check-${input.list.seed.replace(/[^\w-]/g, '_')}` });
       }),
   }),

@@ -1,15 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import { OUTCOME_KINDS, type Database } from '../../db/types';
 import { badRequest } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
 import { maskMobile, offsetOf } from '../../lib/list';
 import type { Actor } from '../auth/actor';
-import { assertRegionScope, isUnscoped, regionPrefix } from '../auth/scope';
+import { isUnscoped, regionPrefix } from '../auth/scope';
+import type { ServiceContext } from '../service-context';
 import { ruleAt } from '../rules/rules.service';
 import { CONVERSION_RULE, type ConversionRule } from './training.metrics';
-import { inActorRegions, traineeOwned } from './training.scope';
+import { courseScope, inRegion, traineeOwned } from './training.scope';
 import {
   FOLLOW_UP_STAGES,
   SUMMARY_CUTS,
@@ -41,7 +41,7 @@ type CutRow = z.infer<typeof cutRow>;
 /** The regions whose figures make up the user's view: their scope, or every county for the bureau. */
 async function viewRegions(db: Trx, actor: Actor, year: number, region?: string): Promise<string[]> {
   if (region) {
-    assertRegionScope(actor, region);
+    courseScope.assert(actor, region);
     return [region];
   }
   if (!isUnscoped(actor)) return [...actor.scopes.regions];
@@ -78,7 +78,8 @@ export function paceOf(personTimes: number, target: number | null, clock: { days
   return { pace, projection, status };
 }
 
-export async function trainingProgress(db: Db, actor: Actor, year: number, today = shanghaiToday()): Promise<z.infer<typeof progressOutput>> {
+export async function trainingProgress(ctx: ServiceContext, year: number, today = shanghaiToday()): Promise<z.infer<typeof progressOutput>> {
+  const { db, actor } = ctx;
   const clock = yearClock(year, today);
   const tops = await viewRegions(db, actor, year);
   const empty = { year, today, ...clock, projectionMethod: 'run_rate' as const, headline: null, rows: [], months: [], computedAt: null };
@@ -91,7 +92,7 @@ export async function trainingProgress(db: Db, actor: Actor, year: number, today
     .where((eb) =>
       eb.or([
         eb('code', 'in', tops),
-        ...tops.filter((c) => regionPrefix(c).length === 6).map((c) => eb.and([eb('level', '=', 'town'), eb('code', 'like', `${regionPrefix(c)}%`)])),
+        ...tops.filter((c) => regionPrefix(c).length === 6).map((c) => eb.and([eb('level', '=', 'town'), inRegion('code', c)])),
       ]),
     )
     .orderBy('code')
@@ -147,7 +148,8 @@ export async function trainingProgress(db: Db, actor: Actor, year: number, today
 
 const rateOf = (converted: number, completed: number) => (completed ? Math.round((converted / completed) * 10_000) / 10_000 : null);
 
-export async function conversionSummary(db: Db, actor: Actor, input: z.output<typeof summaryInput>): Promise<z.infer<typeof summaryOutput>> {
+export async function conversionSummary(ctx: ServiceContext, input: z.output<typeof summaryInput>): Promise<z.infer<typeof summaryOutput>> {
+  const { db, actor } = ctx;
   const rule = await ruleAt<ConversionRule>(db, CONVERSION_RULE, shanghaiToday());
   const codes = await viewRegions(db, actor, input.year, input.region);
   const stats = codes.length
@@ -245,8 +247,8 @@ function latestCompletions(db: Trx, actor: Actor, by: 'home' | 'course', region:
     .innerJoin('trainees as t', 't.id', 'l.trainee_id')
     .innerJoin('regions as cr', 'cr.code', 'l.region_code')
     .leftJoin('regions as v', 'v.code', 't.village_code')
-    .where(by === 'home' ? traineeOwned(actor) : inActorRegions(actor, 'c.region_code'))
-    .$if(!!region, (q) => q.where('l.region_code', 'like', `${regionPrefix(region!)}%`));
+    .where(by === 'home' ? traineeOwned(actor) : courseScope.where(actor, 'c.region_code'))
+    .$if(!!region, (q) => q.where(inRegion('l.region_code', region!)));
 }
 
 /** Mobiles in full only to a training coordinator (the list holds only their own trainees); masked to all others. */
@@ -258,9 +260,10 @@ const showsFullMobile = (actor: Actor) => actor.role === 'training_coordinator';
  * home is in their towns (training.scope.ts), whichever town's course they completed; `region`
  * narrows by the course's region.
  */
-export async function listFollowUps(db: Db, actor: Actor, input: z.output<typeof followUpInput>, today = shanghaiToday()) {
+export async function listFollowUps(ctx: ServiceContext, input: z.output<typeof followUpInput>, today = shanghaiToday()) {
+  const { db, actor } = ctx;
   const f = input.filter ?? { stage: 30 as const };
-  if (f.region) assertRegionScope(actor, f.region);
+  if (f.region) courseScope.assert(actor, f.region);
   const [lo, hi] = FOLLOW_UP_STAGES[f.stage];
   const base = latestCompletions(db, actor, 'home', f.region)
     .where('l.completed_on', '<=', addDays(today, -lo))
@@ -300,9 +303,10 @@ export async function listFollowUps(db: Db, actor: Actor, input: z.output<typeof
  * trainees are ordered by md5(seed || ':' || id), which any PostgreSQL (and PGlite) computes alike.
  * Each trainee is listed with their latest course of the period, and belongs to that course's town.
  */
-export async function spotCheck(db: Db, actor: Actor, input: z.output<typeof spotCheckInput>): Promise<z.infer<typeof spotCheckOutput>> {
+export async function spotCheck(ctx: ServiceContext, input: z.output<typeof spotCheckInput>): Promise<z.infer<typeof spotCheckOutput>> {
+  const { db, actor } = ctx;
   if (input.to < input.from || daysBetween(input.from, input.to) > 366 * 3) throw badRequest('TRAINING_PERIOD_INVALID', { from: input.from, to: input.to });
-  if (input.region) assertRegionScope(actor, input.region);
+  if (input.region) courseScope.assert(actor, input.region);
   const base = latestCompletions(db, actor, 'course', input.region, input);
   const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base

@@ -2,18 +2,19 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
-import type { JobQueue } from '../../jobs/queue';
 import { AppError, badRequest, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
-import type { Logger } from '../../lib/logger';
 import { normaliseMobile } from '../../lib/mobile';
 import { appSecret } from '../../lib/secrets';
 import type { AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
 import { ruleAt } from '../rules/rules.service';
+import type { ServiceContext, ServiceDeps } from '../service-context';
 import { attendSession } from './attendance.service';
 import { CHECK_IN_WINDOW_RULE, checkInDecision, windowOf, type CheckInWindowRule } from './check-in-window';
-import { enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY, sessionFor, sessionWithCourse } from './training.service';
+import { findOrRegisterTrainee, ID_CARD_KEY } from './registration.service';
+import { sessionWithCourse } from './sessions.repository';
+import { sessionFor } from './sessions.service';
+import { enqueueTrainingRecompute } from './training.recompute';
 import type { qrCheckInInput } from './training.schemas';
 
 /** The QR code's token times live in the version of the check-in window rule (check-in-window.ts): one versioned rule. */
@@ -27,8 +28,6 @@ export interface QrRule extends CheckInWindowRule {
 const QR_KEY = 'training.qr_token';
 /** Attempts allowed in ten minutes: per address (a hall shares one Wi-Fi), and per mobile. */
 export const QR_LIMITS = { perIp: 300, perMobile: 5, windowMinutes: 10 } as const;
-
-type Deps = { db: Db; queue: JobQueue; log: Logger };
 
 function sign(key: Buffer, sessionId: number, slot: number): string {
   return crypto.createHmac('sha256', key).update(`${sessionId}.${slot}`).digest('base64url').slice(0, 22);
@@ -60,8 +59,9 @@ export async function purgeQrAttempts(db: Db): Promise<void> {
 }
 
 /** For the projector: the current token of a session the actor runs, and when to fetch the next. */
-export async function currentQrToken(db: Db, actor: Actor, sessionId: number, now = Date.now()) {
-  await sessionFor(db, actor, sessionId);
+export async function currentQrToken(ctx: ServiceContext, sessionId: number, now = Date.now()) {
+  const { db } = ctx;
+  await sessionFor(db, ctx.actor, sessionId);
   const rule = (await ruleAt<QrRule>(db, QR_RULE, shanghaiToday(new Date(now)))).params;
   const { token, expiresAt } = qrToken(await appSecret(db, QR_KEY), sessionId, rule, now);
   return { token, expiresAt: expiresAt.toISOString(), refreshInMs: Math.max(1000, expiresAt.getTime() - now) };
@@ -73,7 +73,7 @@ export async function currentQrToken(db: Db, actor: Actor, sessionId: number, no
  * course it checked in to, and nothing about the person already on file. Audited as by 'qr' from
  * the phone's address (no user).
  */
-export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof qrCheckInInput>, now = Date.now()) {
+export async function qrCheckIn(deps: ServiceDeps, ip: string, input: z.output<typeof qrCheckInInput>, now = Date.now()) {
   const { db } = deps;
   const mobile = normaliseMobile(input.mobile);
   await db.insertInto('qr_check_in_attempts').values({ ip, mobile }).execute();

@@ -18,6 +18,7 @@ import { regionPrefix } from '../auth/scope';
 import { hasStarted, sessionWindow, windowOf } from './check-in-window';
 import { maskName, sameName, traineeIdentity, type TraineeIdentity } from './trainee-identity';
 import { courseFor, enqueueTrainingRecompute, ID_CARD_KEY } from './training.service';
+import { insertAttendance } from './attendance.repository';
 import {
   type SignInField,
   type signInCommitInput,
@@ -371,11 +372,7 @@ export async function commitSignInImport(
     const pairs = toWrite.filter((r) => r.status === 'ok');
     const checkedIn = new Map<number, number[]>();
     for (const part of chunks(pairs, CHUNK)) {
-      const { rows: inserted } = await sql<{ session_id: number; trainee_id: number }>`
-        insert into attendance (session_id, trainee_id, method, recorded_by)
-        select s, t, 'import', ${who.id}::int from unnest(${part.map((r) => r.sessionId!)}::int[], ${part.map((r) => r.traineeId!)}::int[]) as u(s, t)
-        on conflict (session_id, trainee_id) do nothing
-        returning session_id, trainee_id`.execute(trx);
+      const inserted = await insertAttendance(trx, { method: 'import', recordedBy: who.id, rows: part.map((r) => ({ sessionId: r.sessionId!, traineeId: r.traineeId! })) }).execute();
       for (const a of inserted) {
         const ids = checkedIn.get(a.session_id) ?? [];
         if (!ids.length) checkedIn.set(a.session_id, ids);

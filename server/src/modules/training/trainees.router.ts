@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { traineeSearchInput, traineeSearchOutput } from './training.schemas';
-import { searchTrainees } from './training.service';
 import { trainingStaff } from './training.procedures';
 import {
   duplicatesInput,
@@ -17,22 +15,22 @@ import {
   traineeProfile,
   updateTraineeInput,
 } from './trainees.schemas';
-import { findDuplicates, getTraineeProfile, listTrainees, mergeTrainees, updateTrainee } from './trainees.service';
+import { findDuplicates, getTraineeProfile, listTrainees, mergeTrainees, searchTrainees, updateTrainee } from './trainees.service';
 
 /** 学员: one person across all courses. */
 export const traineesRouter = router({
-  search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx.db, ctx.actor, input)),
-  list: trainingStaff.input(traineeListInput).output(traineeListOutput).query(({ ctx, input }) => listTrainees(ctx.db, ctx.actor, input)),
+  search: trainingStaff.input(traineeSearchInput).output(traineeSearchOutput).query(({ ctx, input }) => searchTrainees(ctx, input)),
+  list: trainingStaff.input(traineeListInput).output(traineeListOutput).query(({ ctx, input }) => listTrainees(ctx, input)),
   export: trainingStaff
     .input(traineeExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listTrainees(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      const rows = await collectAll((page, pageSize) => listTrainees(ctx, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'trainees' });
     }),
-  get: trainingStaff.input(z.object({ id: idSchema })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx.db, ctx.actor, input.id)),
-  update: trainingStaff.input(updateTraineeInput).output(traineeProfile).mutation(({ ctx, input }) => updateTrainee(ctx.db, ctx.actor, auditWho(ctx), input)),
+  get: trainingStaff.input(z.object({ id: idSchema })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx, input.id)),
+  update: trainingStaff.input(updateTraineeInput).output(traineeProfile).mutation(({ ctx, input }) => updateTrainee(ctx, input)),
   /** Possible duplicates (same name, same village, another mobile), grouped. */
-  duplicates: trainingStaff.input(duplicatesInput).output(duplicatesOutput).query(({ ctx, input }) => findDuplicates(ctx.db, ctx.actor, input)),
-  merge: trainingStaff.input(mergeTraineesInput).output(mergeTraineesOutput).mutation(({ ctx, input }) => mergeTrainees(ctx, ctx.actor, auditWho(ctx), input)),
+  duplicates: trainingStaff.input(duplicatesInput).output(duplicatesOutput).query(({ ctx, input }) => findDuplicates(ctx, input)),
+  merge: trainingStaff.input(mergeTraineesInput).output(mergeTraineesOutput).mutation(({ ctx, input }) => mergeTrainees(ctx, input)),
 });

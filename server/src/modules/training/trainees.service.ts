@@ -1,16 +1,19 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import { TRAINEE_TAGS, type Database, type TraineeTag } from '../../db/types';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
-import { likePattern, maskMobile, offsetOf } from '../../lib/list';
+import { maskMobile, offsetOf } from '../../lib/list';
+import { isUniqueViolation } from '../../lib/pg-error';
 import { appSecret } from '../../lib/secrets';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
+import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { actorCoversRegion, isUnscoped, regionPrefix } from '../auth/scope';
+import type { ServiceContext } from '../service-context';
+import { regionLevel } from './courses.repository';
 import { requiredSessionsSql } from './completion';
 import { listOutcomes } from './outcomes.service';
+import { ID_CARD_KEY } from './registration.service';
+import { sessionFor } from './sessions.service';
 import { traineeIdentity } from './trainee-identity';
 import type {
   duplicatesInput,
@@ -22,64 +25,12 @@ import type {
   traineeProfile,
   updateTraineeInput,
 } from './trainees.schemas';
-import { assertTrainingRegion, inActorRegions, mobileInFull, traineeOwned, traineeVisible } from './training.scope';
-import { enqueueTrainingRecompute, ID_CARD_KEY, isUniqueViolation, mobileEndsWith, traineeRows, toTraineeView } from './training.service';
+import { attendedSessions, listFilter, listRows, lockOwnedTrainee, moveAttendanceAndOutcomes, normalisedName, searchRows, toTraineeView, traineeRows, type ListRow } from './trainees.repository';
+import { courseScope, inRegion, mobileInFull, traineeOwned, traineeVisible } from './training.scope';
+import type { traineeSearchInput } from './training.schemas';
+import { enqueueTrainingRecompute } from './training.recompute';
 
-type Deps = Parameters<typeof enqueueTrainingRecompute>[0];
 type ListItem = z.infer<typeof traineeListItem>;
-
-// ---- query pieces --------------------------------------------------------------------------------
-
-/** A name as people are told apart: no spaces, lower case (张 小红 = 张小红, Li Na = lina). */
-const normalisedName = sql<string>`lower(regexp_replace(t.name, '[[:space:]]+', '', 'g'))`;
-
-/**
- * Trainees with what they have done: courses and sessions attended, outcomes recorded. Of a
- * trainee the actor does not own, only what they did in the actor's own courses is counted.
- */
-function listRows(db: Kysely<Database>, actor: Actor) {
-  const owned = traineeOwned(actor, { merged: true });
-  return traineeRows(db, actor)
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('attendance as a')
-          .innerJoin('course_sessions as cs', 'cs.id', 'a.session_id')
-          .innerJoin('courses as c', 'c.id', 'cs.course_id')
-          .select([
-            (e) => e.fn.countAll<number>().as('sessions'),
-            sql<number>`count(distinct cs.course_id)`.as('courses'),
-            (e) => e.fn.max('cs.session_date').as('last_day'),
-          ])
-          .whereRef('a.trainee_id', '=', 't.id')
-          .where(sql<SqlBool>`(${owned} or ${inActorRegions(actor, 'c.region_code')})`)
-          .as('att'),
-      (join) => join.onTrue(),
-    )
-    .select([
-      'att.sessions as attendance_count',
-      'att.courses as course_count',
-      'att.last_day as last_attended_on',
-      't.created_at',
-      sql<number>`case when ${owned} then (select count(*) from training_outcomes o where o.trainee_id = t.id) else 0 end`.as('outcome_count'),
-    ]);
-}
-
-/**
- * The sessions listRows counts for trainee `t`, as a sort key: all of them for a trainee the actor
- * owns (from the attendance index alone), only those of the actor's own courses for another's — or
- * sorting by it would rank a visitor by what they did in other towns.
- */
-function attendedSessions(actor: Actor): RawBuilder<number> {
-  const all = sql<number>`(select count(*) from attendance a where a.trainee_id = t.id)`;
-  if (isUnscoped(actor)) return all;
-  const ours = sql<number>`(select count(*) from attendance a
-    join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
-    where a.trainee_id = t.id and ${inActorRegions(actor, 'c.region_code')})`;
-  return sql<number>`case when ${traineeOwned(actor, { merged: true })} then ${all} else ${ours} end`;
-}
-
-type ListRow = Awaited<ReturnType<ReturnType<typeof listRows>['executeTakeFirstOrThrow']>>;
 
 function toListItem(row: ListRow): ListItem {
   return {
@@ -92,43 +43,6 @@ function toListItem(row: ListRow): ListItem {
   };
 }
 
-/**
- * The list's filter as one condition on `t`. `q` reads like check-in search: digits are the
- * mobile's last digits (a mobile merged into this trainee counts too), latin letters pinyin
- * initials, anything else part of the name. What only an owned trainee's profile shows (tags,
- * outcomes, other mobiles, other towns' courses) filters only owned trainees, so a filter cannot
- * tell the actor anything about the others; a region filter must be one of the actor's regions.
- */
-function listFilter(actor: Actor, filter: NonNullable<z.output<typeof traineeListInput>['filter']>): RawBuilder<SqlBool> {
-  const owned = traineeOwned(actor, { merged: true });
-  const conditions: RawBuilder<SqlBool>[] = [];
-  const q = (filter.q ?? '').replace(/\s+/g, '');
-  if (q) {
-    if (/^\d+$/.test(q)) {
-      const mergedMobile = sql<SqlBool>`exists (select 1 from trainees m where m.merged_into_id = t.id and m.mobile like ${`%${q}`})`;
-      conditions.push(sql<SqlBool>`(${mobileEndsWith(actor, q)} or (${mergedMobile} and ${owned}))`);
-    } else if (/^[a-z]+$/i.test(q)) {
-      conditions.push(sql<SqlBool>`(t.name_initials like ${`${q.toLowerCase()}%`} or t.name ilike ${likePattern(q)})`);
-    } else {
-      conditions.push(sql<SqlBool>`t.name like ${likePattern(q)}`);
-    }
-  }
-  if (filter.regionCode) {
-    assertTrainingRegion(actor, filter.regionCode);
-    conditions.push(sql<SqlBool>`t.village_code like ${`${regionPrefix(filter.regionCode)}%`}`);
-  }
-  if (filter.tag) conditions.push(sql<SqlBool>`(${filter.tag} = any(t.tags) and ${owned})`);
-  if (filter.hasOutcome !== undefined) {
-    conditions.push(sql<SqlBool>`(exists (select 1 from training_outcomes o where o.trainee_id = t.id) = ${filter.hasOutcome} and ${owned})`);
-  }
-  if (filter.courseId !== undefined) {
-    conditions.push(sql<SqlBool>`exists (
-      select 1 from attendance a join course_sessions cs on cs.id = a.session_id join courses c on c.id = cs.course_id
-      where a.trainee_id = t.id and cs.course_id = ${filter.courseId} and (${owned} or ${inActorRegions(actor, 'c.region_code')}))`);
-  }
-  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`true`;
-}
-
 /** What the audit log keeps of a trainee: never the full mobile, the ID number or its hash. */
 function auditView(row: { name: string; mobile: string; id_card_last4: string | null; village_code: string | null; tags: TraineeTag[]; version: number }) {
   return { name: row.name, mobile: maskMobile(row.mobile), idCardLast4: row.id_card_last4, villageCode: row.village_code, tags: row.tags, version: row.version };
@@ -139,14 +53,17 @@ function auditView(row: { name: string; mobile: string; id_card_last4: string | 
  * their own towns are the actor's to edit or merge. Else NOT_FOUND, as for one they cannot see.
  */
 async function lockedTrainee(trx: Kysely<Database>, actor: Actor, id: number, options: { merged?: boolean } = {}) {
-  const row = await trx.selectFrom('trainees as t').selectAll('t').where('t.id', '=', id).where(traineeOwned(actor, options)).forUpdate().executeTakeFirst();
+  const row = await lockOwnedTrainee(trx, actor, id, options);
   if (!row) throw notFound('TRAINEE_NOT_FOUND');
   return row;
 }
 
 // ---- list, export, profile -----------------------------------------------------------------------
 
-export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof traineeListInput>) {
+export async function listTrainees(ctx: ServiceContext, input: z.output<typeof traineeListInput>) {
+  const { db, actor } = ctx;
+  // a region filter must be one of the actor's regions
+  if (input.filter?.regionCode) courseScope.assert(actor, input.filter.regionCode);
   const trainees = db.selectFrom('trainees as t').where(traineeVisible(actor)).where(listFilter(actor, input.filter ?? {}));
   const total = await trainees.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const sort = input.sort ?? { key: 'createdAt' as const, order: 'desc' as const };
@@ -163,7 +80,8 @@ export async function listTrainees(db: Db, actor: Actor, input: z.output<typeof 
  * A trainee's profile. Of a trainee the actor does not own (from elsewhere, who came to their
  * course): name, masked mobile, and the actor's own courses they attended — nothing else.
  */
-export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promise<z.infer<typeof traineeProfile>> {
+export async function getTraineeProfile(ctx: ServiceContext, id: number): Promise<z.infer<typeof traineeProfile>> {
+  const { db, actor } = ctx;
   const row = await traineeRows(db, actor)
     .select(['t.version', 't.created_at', 't.merged_into_id'])
     .where('t.id', '=', id)
@@ -200,7 +118,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
             .where('a.trainee_id', '=', id),
         ),
       )
-      .$if(!owned, (q) => q.where(inActorRegions(actor, 'c.region_code')))
+      .$if(!owned, (q) => q.where(courseScope.where(actor, 'c.region_code')))
       .orderBy('sc.first_day', 'desc')
       .orderBy('c.id', 'desc')
       .execute(),
@@ -212,7 +130,7 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
       .orderBy('cs.session_date')
       .orderBy('cs.starts_at')
       .execute(),
-    row.merged_into_id === null && owned ? listOutcomes(db, actor, id) : Promise.resolve([]),
+    row.merged_into_id === null && owned ? listOutcomes(ctx, id) : Promise.resolve([]),
   ]);
 
   return {
@@ -262,17 +180,17 @@ export async function getTraineeProfile(db: Db, actor: Actor, id: number): Promi
  * village only if their first course was one of the actor's (training.scope.ts) — whatever the
  * update, a trainee from elsewhere stays out of reach.
  */
-export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: z.output<typeof updateTraineeInput>) {
+export async function updateTrainee(ctx: ServiceContext, input: z.output<typeof updateTraineeInput>) {
+  const { db, actor, who } = ctx;
   const idKey = input.idCard?.trim() ? await appSecret(db, ID_CARD_KEY) : null;
   await db.transaction().execute(async (trx) => {
     const before = await lockedTrainee(trx, actor, input.id);
     if (before.version !== input.version) throw conflict('TRAINEE_VERSION_CONFLICT');
     const identity = traineeIdentity({ name: input.name, mobile: before.mobile, idCard: idKey ? input.idCard : null }, { today: shanghaiToday(), idKey: idKey ?? Buffer.alloc(0) });
     if (input.villageCode !== before.village_code && input.villageCode !== null) {
-      const village = await trx.selectFrom('regions').select('level').where('code', '=', input.villageCode).executeTakeFirst();
-      if (village?.level !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
+      if ((await regionLevel(trx, input.villageCode)) !== 'village') throw badRequest('TRAINEE_VILLAGE_INVALID', { code: input.villageCode });
       // a coordinator does not move a person out of their towns
-      if (!actorCoversRegion(actor, input.villageCode)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'region' });
+      courseScope.assert(actor, input.villageCode);
     }
     const after = await trx
       .updateTable('trainees')
@@ -305,7 +223,7 @@ export async function updateTrainee(db: Db, actor: Actor, who: AuditWho, input: 
       after: auditView(after),
     });
   });
-  return getTraineeProfile(db, actor, input.id);
+  return getTraineeProfile(ctx, input.id);
 }
 
 // ---- duplicates and merge ------------------------------------------------------------------------
@@ -318,15 +236,16 @@ const MAX_DUPLICATE_GROUPS = 200;
  * (ignoring spaces and case) in the same village under different mobiles. Each group lists its
  * members oldest first.
  */
-export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
-  if (input.regionCode) assertTrainingRegion(actor, input.regionCode);
-  const inRegion = input.regionCode ? sql<SqlBool>`t.village_code like ${`${regionPrefix(input.regionCode)}%`}` : sql<SqlBool>`true`;
+export async function findDuplicates(ctx: ServiceContext, input: z.output<typeof duplicatesInput>): Promise<z.infer<typeof duplicatesOutput>> {
+  const { db, actor } = ctx;
+  if (input.regionCode) courseScope.assert(actor, input.regionCode);
+  const underRegion = input.regionCode ? inRegion('t.village_code', input.regionCode) : sql<SqlBool>`true`;
   const keys = await db
     .selectFrom('trainees as t')
     .select(['t.village_code', normalisedName.as('norm')])
     .where(traineeOwned(actor))
     .where('t.village_code', 'is not', null)
-    .where(inRegion)
+    .where(underRegion)
     .groupBy(['t.village_code', normalisedName])
     .having((eb) => eb.fn.count('t.mobile').distinct(), '>', 1)
     .orderBy('t.village_code')
@@ -362,9 +281,10 @@ export async function findDuplicates(db: Db, actor: Actor, input: z.output<typeo
  * or tags the kept one lacks are taken over, and the merged trainee stays as a record pointing to
  * the kept one, so its mobile still checks in as that person. Audited with both before-states.
  */
-export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof mergeTraineesInput>): Promise<z.infer<typeof mergeTraineesOutput>> {
+export async function mergeTrainees(ctx: ServiceContext, input: z.output<typeof mergeTraineesInput>): Promise<z.infer<typeof mergeTraineesOutput>> {
+  const { actor, who } = ctx;
   if (input.keepId === input.mergeId) throw badRequest('TRAINEE_MERGE_SELF');
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     // lock both in id order, so two merges of the same pair queue rather than deadlock
     const [first, second] = [Math.min(input.keepId, input.mergeId), Math.max(input.keepId, input.mergeId)];
     const a = await lockedTrainee(trx, actor, first, { merged: true });
@@ -374,18 +294,7 @@ export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, inp
     for (const t of [merge, keep]) if (t.merged_into_id !== null) throw conflict('TRAINEE_ALREADY_MERGED', { name: t.name });
     if (keep.id_card_hash && merge.id_card_hash && keep.id_card_hash !== merge.id_card_hash) throw badRequest('TRAINEE_MERGE_ID_CARDS_DIFFER');
 
-    // where both attended a session, the earlier check-in stays (on the kept trainee)
-    await sql`
-      update attendance k set method = m.method, recorded_by = m.recorded_by, checked_in_at = m.checked_in_at
-      from attendance m
-      where k.trainee_id = ${keep.id} and m.trainee_id = ${merge.id} and m.session_id = k.session_id and m.checked_in_at < k.checked_in_at`.execute(trx);
-    const overlapping = await trx
-      .deleteFrom('attendance')
-      .where('trainee_id', '=', merge.id)
-      .where('session_id', 'in', (eb) => eb.selectFrom('attendance').select('session_id').where('trainee_id', '=', keep.id))
-      .executeTakeFirst();
-    const moved = await trx.updateTable('attendance').set({ trainee_id: keep.id }).where('trainee_id', '=', merge.id).executeTakeFirst();
-    const outcomes = await trx.updateTable('training_outcomes').set({ trainee_id: keep.id }).where('trainee_id', '=', merge.id).executeTakeFirst();
+    const { moved, overlapping, outcomes } = await moveAttendanceAndOutcomes(trx, merge.id, keep.id);
 
     const takeIdCard = !keep.id_card_hash && merge.id_card_hash !== null;
     const now = new Date();
@@ -421,9 +330,9 @@ export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, inp
     const summary = {
       keepId: keep.id,
       mergedId: merge.id,
-      attendanceMoved: Number(moved.numUpdatedRows),
-      attendanceOverlapping: Number(overlapping.numDeletedRows),
-      outcomesMoved: Number(outcomes.numUpdatedRows),
+      attendanceMoved: moved,
+      attendanceOverlapping: overlapping,
+      outcomesMoved: outcomes,
     };
     await recordAudit(trx, who, {
       entity: 'trainee',
@@ -435,6 +344,19 @@ export async function mergeTrainees(deps: Deps, actor: Actor, who: AuditWho, inp
     await recordAudit(trx, who, { entity: 'trainee', entityId: merge.id, action: 'merged_into', before: auditView(merge), after: { mergedIntoId: keep.id } });
     return summary;
   });
-  await enqueueTrainingRecompute(deps);
+  await enqueueTrainingRecompute(ctx);
   return result;
+}
+
+// ---- check-in search -----------------------------------------------------------------------------
+
+/**
+ * Check-in search: part of the name, pinyin initials, or the mobile's last digits, among trainees
+ * the actor may see. Each result carries what tells namesakes apart: the masked mobile (its last
+ * four digits) and, of a trainee the actor owns, the village.
+ */
+export async function searchTrainees(ctx: ServiceContext, input: z.output<typeof traineeSearchInput>) {
+  if (input.sessionId !== undefined) await sessionFor(ctx.db, ctx.actor, input.sessionId);
+  const rows = await searchRows(ctx.db, ctx.actor, { q: input.q.replace(/\s+/g, ''), sessionId: input.sessionId, limit: input.limit });
+  return rows.map((row) => ({ ...toTraineeView(row), checkedIn: Boolean(row.checked_in) }));
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { publicProcedure, router } from '../../trpc/trpc';
 import { attendanceRouter } from './attendance.router';
 import { conversionRouter } from './conversion.router';
@@ -24,36 +23,37 @@ import {
   sessionView,
   updateCourseInput,
 } from './training.schemas';
-import { addSession, createCourse, getCourse, getSession, listCourses, listSessions, updateCourse } from './training.service';
+import { createCourse, getCourse, listCourses, updateCourse } from './courses.service';
+import { addSession, getSession, listSessions } from './sessions.service';
 
 export const trainingRouter = router({
   courses: router({
-    list: trainingStaff.input(courseListInput).output(courseListOutput).query(({ ctx, input }) => listCourses(ctx.db, ctx.actor, input)),
+    list: trainingStaff.input(courseListInput).output(courseListOutput).query(({ ctx, input }) => listCourses(ctx, input)),
     export: trainingStaff
       .input(courseExportInput)
       .output(exportOutput)
       .mutation(async ({ ctx, input }) => {
-        const rows = await collectAll((page, pageSize) => listCourses(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+        const rows = await collectAll((page, pageSize) => listCourses(ctx, { ...input.list, page, pageSize }));
         return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'training-courses' });
       }),
-    get: trainingStaff.input(z.object({ id: idSchema })).output(courseView).query(({ ctx, input }) => getCourse(ctx.db, ctx.actor, input.id)),
-    create: trainingStaff.input(createCourseInput).output(courseView).mutation(({ ctx, input }) => createCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
-    update: trainingStaff.input(updateCourseInput).output(courseView).mutation(({ ctx, input }) => updateCourse(ctx.db, ctx.actor, auditWho(ctx), input)),
+    get: trainingStaff.input(z.object({ id: idSchema })).output(courseView).query(({ ctx, input }) => getCourse(ctx, input.id)),
+    create: trainingStaff.input(createCourseInput).output(courseView).mutation(({ ctx, input }) => createCourse(ctx, input)),
+    update: trainingStaff.input(updateCourseInput).output(courseView).mutation(({ ctx, input }) => updateCourse(ctx, input)),
   }),
   sessions: router({
     /** One session with its attendance so far: the check-in and QR screens stand on the session alone. */
-    get: trainingStaff.input(z.object({ id: idSchema })).output(sessionView).query(({ ctx, input }) => getSession(ctx.db, ctx.actor, input.id)),
-    list: trainingStaff.input(z.object({ courseId: idSchema })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx.db, ctx.actor, input.courseId)),
-    add: trainingStaff.input(addSessionInput).output(sessionView).mutation(({ ctx, input }) => addSession(ctx.db, ctx.actor, auditWho(ctx), input)),
+    get: trainingStaff.input(z.object({ id: idSchema })).output(sessionView).query(({ ctx, input }) => getSession(ctx, input.id)),
+    list: trainingStaff.input(z.object({ courseId: idSchema })).output(z.array(sessionView)).query(({ ctx, input }) => listSessions(ctx, input.courseId)),
+    add: trainingStaff.input(addSessionInput).output(sessionView).mutation(({ ctx, input }) => addSession(ctx, input)),
   }),
   trainees: traineesRouter,
   outcomes: router({
-    list: trainingStaff.input(z.object({ traineeId: idSchema })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx.db, ctx.actor, input.traineeId)),
-    record: trainingStaff.input(recordOutcomeInput).output(outcomeView).mutation(({ ctx, input }) => recordOutcome(ctx, ctx.actor, auditWho(ctx), input)),
+    list: trainingStaff.input(z.object({ traineeId: idSchema })).output(z.array(outcomeView)).query(({ ctx, input }) => listOutcomes(ctx, input.traineeId)),
+    record: trainingStaff.input(recordOutcomeInput).output(outcomeView).mutation(({ ctx, input }) => recordOutcome(ctx, input)),
   }),
   qr: router({
     /** The projector's current token; the page asks again after `refreshInMs`. */
-    token: trainingStaff.input(z.object({ sessionId: idSchema })).output(qrTokenOutput).query(({ ctx, input }) => currentQrToken(ctx.db, ctx.actor, input.sessionId)),
+    token: trainingStaff.input(z.object({ sessionId: idSchema })).output(qrTokenOutput).query(({ ctx, input }) => currentQrToken(ctx, input.sessionId)),
     /** The trainee's own phone, not logged in: token, name and mobile. */
     checkIn: publicProcedure.input(qrCheckInInput).output(qrCheckInOutput).mutation(({ ctx, input }) => qrCheckIn(ctx, ctx.ip, input)),
   }),

@@ -3,7 +3,7 @@ import type { Database } from '../../db/types';
 import { notFound } from '../../lib/app-error';
 import type { MessageKey } from '../../i18n/messages';
 import type { Actor } from '../auth/actor';
-import { assertRegionScope, isUnscoped, missingRow, regionPrefix } from '../auth/scope';
+import { isUnscoped, missingRow, regionPrefix, regionScope, type ColumnRef } from '../auth/scope';
 
 /**
  * Row scope for training, in one place. Admin and staff see every course and every trainee. A
@@ -22,38 +22,31 @@ import { assertRegionScope, isUnscoped, missingRow, regionPrefix } from '../auth
  * of their first recorded attendance (the earliest check-in), and one with no attendance either
  * (a registration whose check-in never came) to the coordinator who registered them.
  *
- * Conditions are SQL on the usual aliases — a course as `c` (or any region-code column), a trainee
- * as `t` — so that a Kysely query (`.where(traineeOwned(actor))`) and the raw one-statement
- * check-in use the very same text.
+ * Conditions are typed SQL on the usual aliases — a course by any region-code column
+ * (`courseScope.where(actor, 'c.region_code')`), a trainee as `t` — so that a Kysely query
+ * (`.where(traineeOwned(actor))`) and the raw one-statement check-in use the very same text. Every
+ * region condition is the scope module's (auth/scope.ts); none is written out here.
  */
 
-/** The region-code column lies in one of the actor's regions (every region for admin and staff). */
-export function inActorRegions(actor: Actor, column: string): RawBuilder<SqlBool> {
-  if (isUnscoped(actor)) return sql<SqlBool>`true`;
-  const prefixes = actor.scopes.regions.map(regionPrefix);
-  if (!prefixes.length) return sql<SqlBool>`false`;
-  return sql<SqlBool>`(${sql.join(
-    prefixes.map((p) => sql`${sql.ref(column)} like ${`${p}%`}`),
-    sql` or `,
-  )})`;
+/** The region-code column lies under `code` (a filter the user chose, checked against their scope first). */
+export function inRegion(column: ColumnRef, code: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} like ${`${regionPrefix(code)}%`}`;
 }
 
-/** Refuse (FORBIDDEN_SCOPE, region) a course, session or filter region outside the actor's regions. */
-export const assertTrainingRegion = assertRegionScope;
+/** Courses and sessions by their course's region: FORBIDDEN_SCOPE outside the actor's regions (scope.ts). */
+export const courseScope = regionScope;
 
 /**
  * A course or session asked for by id (`row`, with its course's region), if it is in the actor's
  * regions. A coordinator hears the same for one that does not exist as for another town's
  * (FORBIDDEN_SCOPE), so ids cannot be probed for what exists elsewhere; the bureau hears `missing`.
  */
-export function rowInActorRegions<R extends { region_code: string }>(actor: Actor, row: R | undefined, missing: MessageKey): R {
-  if (row === undefined) throw missingCourseRow(actor, missing);
-  assertTrainingRegion(actor, row.region_code);
-  return row;
+export function courseRow<R extends { region_code: string }>(actor: Actor, row: R | undefined, missing: MessageKey): R {
+  return courseScope.row(actor, row, (r) => r.region_code, missing);
 }
 
-/** What rowInActorRegions answers for a course or session that does not exist. */
-export const missingCourseRow = (actor: Actor, missing: MessageKey) => missingRow(actor, 'region', missing);
+/** What courseRow answers for a course or session that does not exist. */
+export const missingCourseRow = (actor: Actor, missing: MessageKey) => missingRow(actor, courseScope.kind, missing);
 
 /** A merged trainee is a record pointing at the person kept, not a live trainee (unless asked for). */
 const live = (options: { merged?: boolean }) => (options.merged ? sql<SqlBool>`true` : sql<SqlBool>`t.merged_into_id is null`);
@@ -64,7 +57,7 @@ export function traineeOwned(actor: Actor, options: { merged?: boolean } = {}): 
   // the first course's region, null when there is no attendance (home_* aliases: this sits inside
   // queries that have their own a, cs and c)
   const firstCourseInRegions = sql<SqlBool>`(
-    select ${inActorRegions(actor, 'home.region_code')}
+    select ${regionScope.where(actor, 'home.region_code')}
     from (select home_c.region_code
           from attendance home_a
           join course_sessions home_cs on home_cs.id = home_a.session_id
@@ -73,7 +66,7 @@ export function traineeOwned(actor: Actor, options: { merged?: boolean } = {}): 
           order by home_a.checked_in_at, home_a.session_id
           limit 1) home)`;
   return sql<SqlBool>`(${live(options)} and case
-    when t.village_code is not null then ${inActorRegions(actor, 't.village_code')}
+    when t.village_code is not null then ${regionScope.where(actor, 't.village_code')}
     else coalesce(${firstCourseInRegions}, t.created_by = ${actor.id}) end)`;
 }
 
@@ -83,7 +76,7 @@ function attendedActorCourse(actor: Actor): RawBuilder<SqlBool> {
     select 1 from attendance seen_a
     join course_sessions seen_cs on seen_cs.id = seen_a.session_id
     join courses seen_c on seen_c.id = seen_cs.course_id
-    where seen_a.trainee_id = t.id and ${inActorRegions(actor, 'seen_c.region_code')})`;
+    where seen_a.trainee_id = t.id and ${regionScope.where(actor, 'seen_c.region_code')})`;
 }
 
 /** Trainee `t` is owned by the actor or attended one of their courses: someone they may see at all. */

@@ -17,7 +17,9 @@ import type { Actor } from '../auth/actor';
 import { regionPrefix } from '../auth/scope';
 import { hasStarted, sessionWindow, windowOf } from './check-in-window';
 import { maskName, sameName, traineeIdentity, type TraineeIdentity } from './trainee-identity';
-import { courseFor, enqueueTrainingRecompute, ID_CARD_KEY } from './training.service';
+import { courseFor } from './courses.service';
+import { ID_CARD_KEY } from './registration.service';
+import { enqueueTrainingRecompute } from './training.recompute';
 import { insertAttendance } from './attendance.repository';
 import {
   type SignInField,

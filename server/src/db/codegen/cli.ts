@@ -11,7 +11,7 @@ import { createDb } from '../create-db';
 import { migrateToLatest } from '../migrate';
 import { generateDbTypes } from './generate';
 
-export const TYPES_FILE = fileURLToPath(new URL('../types.ts', import.meta.url));
+const TYPES_FILE = fileURLToPath(new URL('../types.ts', import.meta.url));
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const scratch = `cuntong_dbtypes_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -39,6 +39,10 @@ try {
     await fs.writeFile(TYPES_FILE, text);
     console.log('db/types.ts written');
   }
+} catch (err) {
+  // a mapping that no longer fits the schema: say what, not where in the generator
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
 } finally {
   await admin.query(`drop database if exists ${scratch} with (force)`).catch((err: unknown) => console.error(`could not drop ${scratch}:`, err));
   await admin.end();

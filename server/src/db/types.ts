@@ -483,6 +483,15 @@ export interface LivestreamActiveStatsTable {
   computed_at: CreatedAt;
 }
 
+/** One write sent with a client-made idempotency key, and its first answer (a replay answers it again). */
+export interface ClientKeysTable {
+  user_id: number;
+  key: string;
+  kind: string;
+  result: Json;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   regions: RegionsTable;
   region_rollups: RegionRollupsTable;
@@ -516,6 +525,7 @@ export interface Database {
   livestream_streams: LivestreamStreamsTable;
   host_month_stats: HostMonthStatsTable;
   livestream_active_stats: LivestreamActiveStatsTable;
+  client_keys: ClientKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

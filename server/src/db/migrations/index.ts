@@ -9,6 +9,7 @@ import * as m0007 from './2026-11-30-0007-livestream-metrics';
 import * as m0008 from './2026-12-04-0008-login-throttle';
 import * as m0009 from './2026-12-04-0009-list-sort-indexes';
 import * as m0010 from './2026-12-04-0010-attendance-late-entry';
+import * as m0012 from './2026-12-04-0012-client-keys';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-0008-login-throttle': m0008,
   '2026-12-04-0009-list-sort-indexes': m0009,
   '2026-12-04-0010-attendance-late-entry': m0010,
+  '2026-12-04-0012-client-keys': m0012,
 };

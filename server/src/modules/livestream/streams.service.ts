@@ -4,6 +4,7 @@ import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { addDays, shanghaiInstant } from '../../lib/dates';
 import { badRequest, conflict, notFound } from '../../lib/app-error';
+import { onceByClientKey } from '../../lib/client-key';
 import { offsetOf } from '../../lib/list';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -157,29 +158,40 @@ function streamColumns(input: z.output<typeof streamFields>) {
  */
 export async function createStream(deps: HostDeps, actor: Actor, who: AuditWho, input: z.output<typeof createStreamInput>): Promise<z.infer<typeof createStreamOutput>> {
   const columns = streamColumns(input);
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const host = await hostForWrite(trx, actor, input.hostId);
-    const inserted = await trx
-      .insertInto('livestream_streams')
-      .values({ ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id })
-      .onConflict((oc) => oc.columns(['host_id', 'platform', 'started_at']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) {
-      await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
-      return { status: 'created' as const, id: Number(inserted.id) };
-    }
-    const existing = await trx
-      .selectFrom('livestream_streams')
-      .select('id')
-      .where('host_id', '=', input.hostId)
-      .where('platform', '=', input.platform)
-      .where('started_at', '=', columns.started_at)
-      .executeTakeFirstOrThrow();
-    return { status: 'exists' as const, id: Number(existing.id) };
-  });
-  if (result.status === 'created') await enqueueLivestreamRecompute(deps, firstMonthOf(columns.started_at));
+  // A replay of the outbox's key answers what the first send did, and enqueues nothing again.
+  const { value: result, replay } = await deps.db.transaction().execute((trx) =>
+    onceByClientKey(trx, actor, 'livestream.streams.create', input.clientKey, () => insertStream(trx, actor, who, input, columns)),
+  );
+  if (result.status === 'created' && !replay) await enqueueLivestreamRecompute(deps, firstMonthOf(columns.started_at));
   return { status: result.status, stream: await getStream(deps.db, result.id) };
+}
+
+async function insertStream(
+  trx: Kysely<Database>,
+  actor: Actor,
+  who: AuditWho,
+  input: z.output<typeof createStreamInput>,
+  columns: ReturnType<typeof streamColumns>,
+): Promise<{ status: 'created' | 'exists'; id: number }> {
+  const host = await hostForWrite(trx, actor, input.hostId);
+  const inserted = await trx
+    .insertInto('livestream_streams')
+    .values({ ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id })
+    .onConflict((oc) => oc.columns(['host_id', 'platform', 'started_at']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) {
+    await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
+    return { status: 'created' as const, id: Number(inserted.id) };
+  }
+  const existing = await trx
+    .selectFrom('livestream_streams')
+    .select('id')
+    .where('host_id', '=', input.hostId)
+    .where('platform', '=', input.platform)
+    .where('started_at', '=', columns.started_at)
+    .executeTakeFirstOrThrow();
+  return { status: 'exists' as const, id: Number(existing.id) };
 }
 
 /** The stream row, locked, if it is at one of the actor's bases. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import type { AttendanceMethod, Database } from '../../db/types';
 import { badRequest, forbidden, notFound } from '../../lib/app-error';
+import { onceByClientKey } from '../../lib/client-key';
 import { shanghaiToday } from '../../lib/dates';
 import { appSecret } from '../../lib/secrets';
 import { recordAudit, type AuditEntry, type AuditWho } from '../audit/audit.service';
@@ -27,9 +28,18 @@ type Attended = { checked_in_at: Date | string; method: AttendanceMethod; late_e
  * writes a row leaves one audit row; a repeat leaves none.
  */
 export async function checkIn(deps: Deps, actor: Actor, who: AuditWho, input: CheckInInput, now = new Date()): Promise<CheckInResult> {
-  const result = 'walkIn' in input ? await walkIn(deps.db, actor, who, input, now) : await attendKnown(deps.db, actor, who, input, now);
-  if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
-  return result;
+  if ('walkIn' in input) {
+    const result = await walkIn(deps.db, actor, who, input, now);
+    if (result.status === 'checked_in') await enqueueTrainingRecompute(deps);
+    return result;
+  }
+  // With the outbox's key: the one statement and the key's record in one transaction; a replay
+  // answers the first result (`checked_in`, not `already_checked_in`) and enqueues nothing.
+  const { value, replay } = input.clientKey
+    ? await deps.db.transaction().execute((trx) => onceByClientKey(trx, actor, 'training.attendance.checkIn', input.clientKey, () => attendKnown(trx, actor, who, input, now)))
+    : { value: await attendKnown(deps.db, actor, who, input, now), replay: false };
+  if (value.status === 'checked_in' && !replay) await enqueueTrainingRecompute(deps);
+  return value;
 }
 
 /** The audit row of one check-in. attendKnown writes the same row in SQL, inside its statement. */

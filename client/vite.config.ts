@@ -45,6 +45,8 @@ export default defineConfig({
         // ECharts' chunk is over the 2 MiB default; the shell must hold every page.
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
         cleanupOutdatedCaches: true,
+        // the page of the first visit is served by it at once, not only from the next visit on
+        clientsClaim: true,
         // Client routes answer with the cached shell; the API and the health check never do (and
         // there is no runtime caching: nothing under /trpc is ever kept).
         navigateFallback: '/index.html',

@@ -244,6 +244,15 @@ export function createApp(deps: AppDeps, options: { clientDir?: string } = {}): 
       await next();
       if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable'); // hashed file names
     });
+    // The service worker (and what registers it and describes the app) is asked for again at every
+    // visit, so a new build reaches phones at their next visit; its scope is the whole site ('/').
+    for (const file of ['/sw.js', '/registerSW.js', '/manifest.webmanifest']) {
+      app.use(file, async (c, next) => {
+        await next();
+        if (c.res.ok) c.header('Cache-Control', 'no-cache');
+        if (c.res.ok && file === '/manifest.webmanifest') c.header('Content-Type', 'application/manifest+json');
+      });
+    }
     app.use('*', serveStatic({ root: clientDir }));
     // SPA fallback: any other GET that is not the API is a client route.
     app.get('*', (c) => (c.req.path.startsWith('/trpc') ? c.notFound() : c.html(indexHtml)));

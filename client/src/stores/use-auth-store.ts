@@ -1,9 +1,32 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { isUnauthorized, trpc, type Actor, type RouterOutputs } from '@/api/trpc';
+import { isApiError, isUnauthorized, trpc, type Actor, type RouterOutputs } from '@/api/trpc';
 import { i18n } from '@/i18n';
 
 type LoginResult = RouterOutputs['auth']['session']['login'];
+
+/**
+ * Who was last logged in on this device, so that a page reloaded with no signal opens as them (the
+ * app comes from the service worker's cache; what they save waits in the outbox). Only for the
+ * screen: the server checks the session cookie on every call. Forgotten at logout.
+ */
+const LAST_ACTOR = 'cuntong.lastActor';
+function remember(actor: Actor | null): void {
+  try {
+    if (actor) localStorage.setItem(LAST_ACTOR, JSON.stringify(actor));
+    else localStorage.removeItem(LAST_ACTOR);
+  } catch {
+    // storage disabled: no offline start
+  }
+}
+function remembered(): Actor | null {
+  try {
+    const actor = JSON.parse(localStorage.getItem(LAST_ACTOR) ?? 'null') as Actor | null;
+    return actor && typeof actor.id === 'number' && typeof actor.role === 'string' ? actor : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Who is logged in. Asks the server once (`auth.session.me`); login and logout keep it current. */
 export const useAuthStore = defineStore('auth', () => {
@@ -28,9 +51,16 @@ export const useAuthStore = defineStore('auth', () => {
         if (me.actor) {
           actor.value = me.actor;
           mustChangePassword.value = me.mustChangePassword;
+          remember(me.actor);
         }
         else signedOut(me.sessionProblem === 'expired' ? i18n.global.t('auth.session.expired') : null);
         loaded.value = true;
+      })
+      .catch((error: unknown) => {
+        // No answer at all (no signal): the device's last user, until the server can be asked again.
+        const last = isApiError(error) && error.data?.appCode ? null : remembered();
+        if (!last) throw error;
+        actor.value = last;
       })
       .finally(() => {
         pending = null;
@@ -44,6 +74,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   function signedIn(result: LoginResult): void {
     actor.value = result.actor;
+    remember(result.actor);
     loaded.value = true;
     notice.value = null;
     setMustChangePassword(result.mustChangePassword);
@@ -52,6 +83,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Forget the user locally (after logout, or when the server says the session is gone). */
   function signedOut(reason: string | null = null): void {
     actor.value = null;
+    remember(null);
     loaded.value = true;
     notice.value = reason;
     setMustChangePassword(false);

@@ -64,6 +64,14 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface ClientKeysTable {
+  user_id: number;
+  key: string;
+  kind: string;
+  result: Json | null;
+  created_at: CreatedAt;
+}
+
 export interface CourseCompletionsTable {
   course_id: number;
   trainee_id: number;
@@ -225,6 +233,11 @@ export interface LivestreamStreamsTable {
   recorded_by: number | null;
   created_at: CreatedAt;
   updated_at: Generated<Timestamp>;
+  conversion_rate: number | null;
+  click_rate: number | null;
+  click_conversion_rate: number | null;
+  interaction_rate: number | null;
+  follow_rate: number | null;
 }
 
 export interface LoginAttemptsTable {
@@ -452,6 +465,7 @@ export interface Database {
   app_secrets: AppSecretsTable;
   attendance: AttendanceTable;
   audit_log: AuditLogTable;
+  client_keys: ClientKeysTable;
   course_completions: CourseCompletionsTable;
   course_sessions: CourseSessionsTable;
   courses: CoursesTable;

@@ -161,6 +161,8 @@ const zhCN = {
   LIVESTREAM_METRICS_HOST_NOT_FOUND: '主播不存在。',
   LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: '生效日期 {date} 早于现行规则的生效日期 {current}：新版本只能从 {current} 或之后生效。',
   RULE_EFFECTIVE_TOO_FAR: '生效日期 {date} 太远：新版本最晚从 {latest}（一年之内）生效。',
+  // ---- offline outbox
+  CLIENT_KEY_REUSED: '这条离线记录的编号已用于另一种操作，未写入。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -320,6 +322,8 @@ const en: Record<MessageKey, string> = {
   LIVESTREAM_METRICS_HOST_NOT_FOUND: 'No such host.',
   LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: 'The effective date {date} is before that of the rule in force ({current}): a new version may take effect on {current} or later.',
   RULE_EFFECTIVE_TOO_FAR: 'The effective date {date} is too far ahead: a new version may take effect on {latest} at the latest (within a year).',
+  // ---- offline outbox
+  CLIENT_KEY_REUSED: 'The key of this offline entry was already used for another kind of write; nothing was written.',
 };
 
 /** Words used inside messages ({kind}, {role}), translated too. */

@@ -5,10 +5,13 @@ import { useI18n } from 'vue-i18n';
 import { useRoute, useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterOutputs } from '@/api/trpc';
+import { isTransientFailure, newClientKey } from '@/outbox/outbox';
+import { useOutboxStore } from '@/stores/use-outbox-store';
 import { fenToYuan, yuanToFen } from '@/utils/money';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 import { HOST_KEY, HOSTS_KEY, STREAMS_KEY, useLivestreamLabels, type Platform } from './livestream-labels';
+import { STREAM_KIND, type NewStream } from './stream-sender';
 
 type Saved = RouterOutputs['livestream']['streams']['create'];
 type Stream = RouterOutputs['livestream']['streams']['get'];
@@ -34,7 +37,8 @@ const count = (text: string): number | null => (text.trim() === '' ? null : Numb
 /**
  * Typing one stream on a phone: host (searched by name or mobile tail), platform, start, minutes,
  * the figures from the platform's screen, GMV in yuan. Sending it twice (a double tap, a retry on
- * a weak signal) is harmless: the server answers that it exists. With a stream id in the route, the
+ * a weak signal) is harmless: the server answers that it exists. Without a signal the stream waits
+ * in the outbox and is sent, once, when the network is back. With a stream id in the route, the
  * same form corrects that stream.
  */
 export function useStreamEntry() {
@@ -139,7 +143,10 @@ export function useStreamEntry() {
   }));
 
   const last = ref<Saved | null>(null);
-  const fields = () => ({
+  /** What the outbox holds after a save without a signal (its label), until the next stream. */
+  const queued = ref<string | null>(null);
+  const outbox = useOutboxStore();
+  const fields = (): NewStream => ({
         hostId: form.hostId!,
         platform: form.platform as Platform,
         startDate: form.startDate,
@@ -155,7 +162,7 @@ export function useStreamEntry() {
         mainProducts: form.mainProducts.trim() || null,
       });
   const save = useMutation({
-    mutationFn: () => trpc.livestream.streams.create.mutate(fields()),
+    mutationFn: (request: { input: NewStream; clientKey: string }) => trpc.livestream.streams.create.mutate({ ...request.input, clientKey: request.clientKey }),
     onSuccess: async (result) => {
       last.value = result;
       if (result.status === 'created') toast('success', t('livestream.entry.created'));
@@ -176,14 +183,33 @@ export function useStreamEntry() {
   async function submit() {
     if (save.isPending.value || update.isPending.value) return;
     if (!(await formRef.value?.validate().catch(() => false))) return;
-    if (editId !== undefined) update.mutate();
-    else save.mutate();
+    if (editId !== undefined) return update.mutate();
+    // the key goes with the first try too: if its answer is lost, the outbox's resend is not a second write
+    const input = fields();
+    const clientKey = newClientKey();
+    if (!navigator.onLine) return queue(input, clientKey);
+    try {
+      await save.mutateAsync({ input, clientKey });
+    } catch (failure) {
+      if (!isTransientFailure(failure)) return;
+      save.reset();
+      await queue(input, clientKey);
+    }
+  }
+
+  async function queue(input: NewStream, key: string): Promise<void> {
+    const host = hostOptions.value.find((o) => o.value === input.hostId)?.label ?? '';
+    const label = `${host} · ${input.startDate} ${input.startTime}`;
+    await outbox.queue(STREAM_KIND, input, { label, key });
+    queued.value = label;
+    toast('warning', t('livestream.entry.queued'));
   }
   /** The next stream: same host, platform and day, figures cleared. */
   function another() {
     const keep = { hostId: form.hostId, platform: form.platform, startDate: form.startDate };
     Object.assign(form, blank(), keep);
     last.value = null;
+    queued.value = null;
     save.reset();
     formRef.value?.clearValidate();
   }
@@ -208,6 +234,7 @@ export function useStreamEntry() {
       return failed ? errorMessage(failed) : null;
     }),
     last,
+    queued,
     another,
   };
 }

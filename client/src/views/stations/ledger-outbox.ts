@@ -1,71 +1,66 @@
 /**
- * The outbox of ledger entries that could not be sent (no signal, or a connection that dropped):
- * kept in the browser per user, one entry per station and day — the latest save wins — and sent
- * again when the network is back. The server takes a resend of the same figures as a no-op, so
- * sending twice is harmless. Pure functions over plain data; the store (stores/use-ledger-outbox-store.ts)
- * wires them to localStorage, the API and the browser's online events.
+ * The ledger form's part of the outbox (outbox/outbox.ts): one waiting entry per station and day —
+ * the latest save wins. A queued edit carries the version it was based on; if someone changed the
+ * day meanwhile, the server refuses it and the entry stays as a conflict with the server's figures
+ * beside it, for the user to choose (never overwritten). Its sender is ledger-sender.ts. No
+ * framework imports, so the tests load it as it is.
  */
 import type { LedgerUpsertPayload } from './ledger-fields';
 
-export interface OutboxItem {
-  /** `${stationId}:${date}`: one item per station and day. */
+export const LEDGER_KIND = 'stations.ledger.upsert';
+
+/** One waiting entry per station and day. */
+export const ledgerSlot = (stationId: number, date: string) => `ledger:${stationId}:${date}`;
+
+/** Keep mine over a conflict: the same figures, now as an edit of the server's version. */
+export const keepMine = (mine: LedgerUpsertPayload, theirs: { version: number } | null): LedgerUpsertPayload => ({ ...mine, version: theirs?.version });
+
+// ---- the localStorage outbox of earlier versions: read once, moved into IndexedDB, removed --------
+
+interface LegacyItem {
   key: string;
   payload: LedgerUpsertPayload;
-  /** When it was put here (ISO); a resend removes the item only if it is still this one. */
   queuedAt: string;
-  /** Why the server refused it on a resend (a concurrent edit, a locked day): kept for the user to decide. */
-  refused: string | null;
 }
 
-export const outboxKey = (stationId: number, date: string) => `${stationId}:${date}`;
-
-/** Add an entry, replacing any earlier one for the same station and day. */
-export function putItem(items: readonly OutboxItem[], payload: LedgerUpsertPayload, queuedAt: string): OutboxItem[] {
-  const key = outboxKey(payload.stationId, payload.date);
-  return [...items.filter((i) => i.key !== key), { key, payload, queuedAt, refused: null }];
-}
-
-/** Remove an item once sent, unless a newer save for the same day replaced it meanwhile. */
-export function removeItem(items: readonly OutboxItem[], key: string, queuedAt?: string): OutboxItem[] {
-  return items.filter((i) => !(i.key === key && (queuedAt === undefined || i.queuedAt === queuedAt)));
-}
-
-export function markRefused(items: readonly OutboxItem[], key: string, queuedAt: string, message: string): OutboxItem[] {
-  return items.map((i) => (i.key === key && i.queuedAt === queuedAt ? { ...i, refused: message } : i));
-}
-
-/** The items a resend should try: oldest first, those the server refused left for the user. */
-export const sendable = (items: readonly OutboxItem[]) => [...items].filter((i) => !i.refused).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
-
-const isItem = (v: unknown): v is OutboxItem => {
-  const i = v as OutboxItem;
+const isLegacyItem = (v: unknown): v is LegacyItem => {
+  const i = v as LegacyItem;
   return !!i && typeof i.key === 'string' && typeof i.queuedAt === 'string' && !!i.payload && typeof i.payload.stationId === 'number' && typeof i.payload.date === 'string';
 };
 
-/** What was stored, tolerant of a missing or damaged value (then: nothing waiting). */
-export function parseOutbox(raw: string | null): OutboxItem[] {
+/** What an earlier version stored, oldest first; nothing from a missing or damaged value. */
+export function parseLegacyOutbox(raw: string | null): LegacyItem[] {
   if (!raw) return [];
   try {
     const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter(isItem).map((i) => ({ ...i, refused: i.refused ?? null })) : [];
+    return Array.isArray(parsed) ? parsed.filter(isLegacyItem).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)) : [];
   } catch {
     return [];
   }
 }
 
-export const serializeOutbox = (items: readonly OutboxItem[]) => JSON.stringify(items);
+export const legacyStorageKey = (userId: number) => `cuntong.ledgerOutbox.${userId}`;
 
-export const storageKey = (userId: number) => `cuntong.ledgerOutbox.${userId}`;
+/** The user's entries from the old localStorage outbox, as outbox entries to queue. */
+export function legacyLedgerOutbox(userId: number) {
+  let raw: string | null = null;
+  try {
+    raw = localStorage.getItem(legacyStorageKey(userId));
+  } catch {
+    // storage disabled: nothing was kept there either
+  }
+  return parseLegacyOutbox(raw).map((item) => ({
+    kind: LEDGER_KIND,
+    payload: item.payload,
+    options: { slot: ledgerSlot(item.payload.stationId, item.payload.date), label: item.payload.date },
+  }));
+}
 
-/**
- * Whether a failed save is worth keeping to send later: the request never got a translated answer
- * from the server (network down, connection dropped, a proxy's error page, a 5xx), or the server
- * was too busy to take it (429 RATE_LIMITED). An answer with any other application code (locked
- * day, concurrent edit, bad input) will not change by sending again.
- */
-export function isTransientFailure(error: unknown): boolean {
-  const data = (error as { data?: { appCode?: string; httpStatus?: number } | null } | null)?.data;
-  if (!data?.appCode) return true;
-  if (data.appCode === 'RATE_LIMITED') return true;
-  return (data.httpStatus ?? 0) >= 500 && data.appCode === 'INTERNAL';
+/** Once moved into IndexedDB. */
+export function dropLegacyLedgerOutbox(userId: number): void {
+  try {
+    localStorage.removeItem(legacyStorageKey(userId));
+  } catch {
+    // nothing to remove
+  }
 }

@@ -4,26 +4,29 @@ import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { isApiError, trpc, type RouterOutputs } from '@/api/trpc';
-import { useLedgerOutboxStore } from '@/stores/use-ledger-outbox-store';
+import { isTransientFailure, newClientKey } from '@/outbox/outbox';
+import { useOutboxStore } from '@/stores/use-outbox-store';
 import { toast } from '@/utils/toast';
-import { emptyForm, figureText, formFromFigures, isMoney, SECTIONS, toPayload, type FigureField, type LedgerUpsertPayload } from './ledger-fields';
-import { isTransientFailure, outboxKey } from './ledger-outbox';
+import { emptyForm, FIGURE_FIELDS, figureText, formFromFigures, isMoney, SECTIONS, toPayload, type FigureField, type LedgerFigures, type LedgerUpsertPayload } from './ledger-fields';
+import { keepMine, LEDGER_KIND, ledgerSlot } from './ledger-outbox';
 import { useStationPicker } from './use-station-picker';
 
 type LedgerDay = RouterOutputs['stations']['ledger']['day'];
+type Queued = ReturnType<ReturnType<typeof useOutboxStore>['inSlot']> & {};
 
 /** Operators write the last 7 days (today included); the server says the same and decides. */
 const OPERATOR_DAYS = 7;
 
 /**
  * The phone ledger form: one station, one day, every figure on one screen with the previous
- * entry's figure beside it. A save that cannot reach the server goes to the outbox and is sent
- * when the network is back; a concurrent edit is shown with a way to load the latest figures.
+ * entry's figure beside it. A save that cannot reach the server goes to the outbox (with the key it
+ * was first tried with) and is sent when the network is back; a concurrent edit is shown with a way
+ * to load the latest figures, and one met by a queued save is shown beside it for the user to choose.
  */
 export function useLedgerForm() {
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const outbox = useLedgerOutboxStore();
+  const outbox = useOutboxStore();
   const picker = useStationPicker();
   const { stationId } = picker;
 
@@ -58,7 +61,9 @@ export function useLedgerForm() {
   const saveError = ref<string | null>(null);
   const saving = ref(false);
 
-  const waiting = computed(() => (stationId.value === null ? null : outbox.find(stationId.value, date.value)));
+  const waiting = computed(() => (stationId.value === null ? null : outbox.inSlot(ledgerSlot(stationId.value, date.value))));
+  /** What waits in the outbox for the ledger, on this page. */
+  const queued = computed(() => outbox.entries.filter((e) => e.kind === LEDGER_KIND));
 
   /** Fill the form: a save still waiting to be sent first (it is the newest), else the stored entry. */
   function fill(data: LedgerDay | undefined): void {
@@ -66,8 +71,9 @@ export function useLedgerForm() {
     conflict.value = saveError.value = null;
     const pending = waiting.value;
     if (pending) {
-      Object.assign(form, formFromFigures(pending.payload));
-      version.value = pending.payload.version;
+      const payload = pending.payload as LedgerUpsertPayload;
+      Object.assign(form, formFromFigures(payload));
+      version.value = payload.version;
     } else if (data?.entry) {
       Object.assign(form, formFromFigures(data.entry));
       version.value = data.entry.version;
@@ -94,8 +100,9 @@ export function useLedgerForm() {
   const previousText = (field: FigureField) => (previous.value ? figureText(field, previous.value[field]) : '');
   const dayError = computed(() => (day.error.value ? errorMessage(day.error.value) : null));
 
-  function queue(payload: LedgerUpsertPayload): void {
-    outbox.put(payload);
+  async function queue(payload: LedgerUpsertPayload, key?: string): Promise<void> {
+    const label = `${payload.date} · ${picker.stationLabel(payload.stationId)}`;
+    await outbox.queue(LEDGER_KIND, payload, { slot: ledgerSlot(payload.stationId, payload.date), label, key });
     toast('warning', t('ledger.outbox.queued'));
   }
 
@@ -116,16 +123,18 @@ export function useLedgerForm() {
     const payload = result.payload;
     if (!navigator.onLine) return queue(payload);
     saving.value = true;
+    // the key goes with the first try too: if its answer is lost, the outbox's resend is not a second write
+    const clientKey = newClientKey();
     try {
-      const entry = await trpc.stations.ledger.upsert.mutate(payload);
-      if (waiting.value) outbox.discard(outboxKey(payload.stationId, payload.date));
+      const entry = await trpc.stations.ledger.upsert.mutate({ ...payload, clientKey });
+      if (waiting.value) await outbox.discard(waiting.value.seq);
       queryClient.setQueryData(['stations.ledger.day', payload.stationId, payload.date], (old: LedgerDay | undefined) =>
         old ? { ...old, entry } : old,
       );
       version.value = entry.version;
       toast('success', t('ledger.saved', { date: payload.date }));
     } catch (error) {
-      if (isTransientFailure(error)) queue(payload);
+      if (isTransientFailure(error)) await queue(payload, clientKey);
       else if (isApiError(error) && error.data?.appCode === 'LEDGER_VERSION_CONFLICT') conflict.value = errorMessage(error);
       else saveError.value = errorMessage(error);
     } finally {
@@ -135,10 +144,25 @@ export function useLedgerForm() {
 
   /** After a concurrent edit: drop what this device holds for the day and show the stored figures. */
   async function reload(): Promise<void> {
-    if (stationId.value !== null && waiting.value) outbox.discard(outboxKey(stationId.value, date.value));
+    if (waiting.value) await outbox.discard(waiting.value.seq);
     conflict.value = null;
     const { data } = await day.refetch();
     fill(data);
+  }
+
+  // ---- a queued save that met someone else's edit: both shown, the user chooses ----------------
+  /** The figures where the queued save and the server's entry differ: [field, mine, theirs]. */
+  function differences(entry: Queued): { field: FigureField; mine: string; theirs: string }[] {
+    const mine = entry.payload as LedgerUpsertPayload;
+    const theirs = entry.theirs as LedgerFigures | null;
+    return FIGURE_FIELDS.filter((f) => !theirs || mine[f] !== theirs[f]).map((f) => ({ field: f, mine: figureText(f, mine[f]), theirs: theirs ? figureText(f, theirs[f]) : '—' }));
+  }
+  /** Mine: sent again as an edit of the server's version (it then replaces theirs, knowingly). */
+  const keepQueued = (entry: Queued) => outbox.resend(entry.seq, keepMine(entry.payload as LedgerUpsertPayload, entry.theirs as { version: number } | null));
+  /** Theirs: this device's save is dropped; the form shows the server's figures. */
+  async function takeServers(entry: Queued): Promise<void> {
+    await outbox.discard(entry.seq);
+    await queryClient.invalidateQueries({ queryKey: ['stations.ledger.day'] });
   }
 
   /** Enter moves to the next box; on the last one it saves. */
@@ -176,5 +200,9 @@ export function useLedgerForm() {
     reload,
     nextField,
     outbox,
+    queued,
+    differences,
+    keepQueued,
+    takeServers,
   };
 }

@@ -5,6 +5,9 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { useDebouncedText } from '@/composables/use-debounced-text';
+import { isTransientFailure, newClientKey } from '@/outbox/outbox';
+import { useOutboxStore } from '@/stores/use-outbox-store';
+import { CHECK_IN_KIND, type KnownCheckIn } from './check-in-sender';
 import { useTrainingLabels, type Trainee, type TraineeTag } from './training-labels';
 import { useSessionContext } from './use-session-context';
 
@@ -19,7 +22,8 @@ const SEARCH_DELAY_MS = 200;
 /** What the last tap or registration did, shown under the search box. */
 interface LastResult {
   name: string;
-  status: 'checked_in' | 'already_checked_in';
+  /** queued: no signal, kept in the outbox until it can be sent. */
+  status: 'checked_in' | 'already_checked_in' | 'queued';
   lateEntry: boolean;
 }
 
@@ -36,7 +40,8 @@ const checkedIn = (answer: CheckInAnswer): answer is CheckedIn => answer.status 
  * digits), tap the person, next. A tap shows ✓ at once and is confirmed by the server; a walk-in is
  * registered and checked in in one step (a known mobile under another name only once confirmed).
  * Check-in is taken within the session's window, shown at the top; after it has closed, a late
- * entry is recorded only with 补录 switched on.
+ * entry is recorded only with 补录 switched on. A tap without a signal waits in the outbox (✓ 待上传)
+ * and is sent, once, when the network is back.
  */
 export function useCheckIn() {
   const { t } = useI18n();
@@ -62,9 +67,20 @@ export function useCheckIn() {
   const confirmedAt = ref<number[]>([]);
   const counted = () => confirmedAt.value.push(Date.now());
 
+  // Taps of this session waiting in the outbox, by trainee id: shown as ✓ 待上传 until they arrive.
+  const outbox = useOutboxStore();
+  const queuedIds = computed(
+    () =>
+      new Set(
+        outbox.entries
+          .filter((e) => e.kind === CHECK_IN_KIND && e.state === 'waiting' && (e.payload as KnownCheckIn).sessionId === sessionId.value)
+          .map((e) => (e.payload as KnownCheckIn).traineeId),
+      ),
+  );
+
   const items = computed(() => (searching.value ? (results.data.value ?? []) : []));
-  const isChecked = (trainee: Trainee) => trainee.checkedIn || marks.has(trainee.id);
-  const markOf = (trainee: Trainee) => marks.get(trainee.id) ?? (trainee.checkedIn ? 'already_checked_in' : null);
+  const isChecked = (trainee: Trainee) => trainee.checkedIn || marks.has(trainee.id) || queuedIds.value.has(trainee.id);
+  const markOf = (trainee: Trainee) => (queuedIds.value.has(trainee.id) ? 'queued' : (marks.get(trainee.id) ?? (trainee.checkedIn ? 'already_checked_in' : null)));
 
   const last = ref<LastResult | null>(null);
   const failure = ref<string | null>(null);
@@ -83,23 +99,34 @@ export function useCheckIn() {
   };
 
   const tap = useMutation({
-    mutationFn: (trainee: Trainee) => trpc.training.attendance.checkIn.mutate({ sessionId: sessionId.value, traineeId: trainee.id, late: sendLate() }),
+    mutationFn: (request: { input: KnownCheckIn; clientKey: string }) => trpc.training.attendance.checkIn.mutate({ ...request.input, clientKey: request.clientKey }),
   });
+
+  async function queueTap(trainee: Trainee, input: KnownCheckIn, key: string): Promise<void> {
+    const label = [trainee.name, context.course.value?.title].filter(Boolean).join(' · ');
+    await outbox.queue(CHECK_IN_KIND, input, { label, key });
+    last.value = { name: trainee.name, status: 'queued', lateEntry: false };
+  }
 
   /** Tap a trainee: ✓ at once, then the server's word ("checked in" or "already checked in"). */
   async function checkIn(trainee: Trainee): Promise<void> {
-    if (marks.get(trainee.id) === 'pending') return;
+    if (marks.get(trainee.id) === 'pending' || queuedIds.value.has(trainee.id)) return;
     const before = marks.get(trainee.id);
-    marks.set(trainee.id, 'pending');
     failure.value = null;
+    // the key goes with the first try too: if its answer is lost, the outbox's resend is not a second write
+    const input: KnownCheckIn = { sessionId: sessionId.value, traineeId: trainee.id, late: sendLate() };
+    const clientKey = newClientKey();
+    if (!navigator.onLine) return queueTap(trainee, input, clientKey);
+    marks.set(trainee.id, 'pending');
     try {
-      const result = await tap.mutateAsync(trainee);
+      const result = await tap.mutateAsync({ input, clientKey });
       if (!checkedIn(result)) throw new Error(result.status); // a known trainee is never asked about
       settle(result);
     } catch (error) {
       if (before) marks.set(trainee.id, before);
       else marks.delete(trainee.id);
-      failure.value = errorMessage(error);
+      if (isTransientFailure(error)) await queueTap(trainee, input, clientKey);
+      else failure.value = errorMessage(error);
     }
   }
 

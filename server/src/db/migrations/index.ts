@@ -10,6 +10,7 @@ import * as m0008 from './2026-12-04-0008-login-throttle';
 import * as m0009 from './2026-12-04-0009-list-sort-indexes';
 import * as m0010 from './2026-12-04-0010-attendance-late-entry';
 import * as m0011 from './2026-12-04-0011-stream-rates';
+import * as m0012 from './2026-12-04-0012-client-keys';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-0009-list-sort-indexes': m0009,
   '2026-12-04-0010-attendance-late-entry': m0010,
   '2026-12-04-0011-stream-rates': m0011,
+  '2026-12-04-0012-client-keys': m0012,
 };

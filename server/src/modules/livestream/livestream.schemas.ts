@@ -3,6 +3,7 @@ import { BASE_STATUSES, HOST_STATUSES, LIVESTREAM_PLATFORMS, STREAM_SOURCES } fr
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
 import { daySchema as day, idSchema as id, regionCodeSchema as code12, timeSchema as time, versionSchema } from '../../lib/schema';
+import { clientKeySchema } from '../../lib/client-key';
 const text = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) =>
   text(max)
@@ -188,7 +189,8 @@ export const streamFields = z.object({
   farmProducts: z.boolean().default(false),
   mainProducts: optionalText(200),
 });
-export const createStreamInput = streamFields;
+/** With the phone outbox's idempotency key (lib/client-key.ts), optional. */
+export const createStreamInput = streamFields.extend({ clientKey: clientKeySchema });
 export const updateStreamInput = streamFields.extend({ id });
 export const deleteStreamInput = z.object({ id });
 export const createStreamOutput = z.object({

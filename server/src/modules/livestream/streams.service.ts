@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { shanghaiInstant } from '../../lib/dates';
 import { badRequest, conflict, notFound } from '../../lib/app-error';
+import { onceByClientKey } from '../../lib/client-key';
 import { offsetOf } from '../../lib/list';
 import { isUniqueViolation } from '../../lib/pg-error';
 import { recordAudit } from '../audit/audit.service';
@@ -135,17 +136,20 @@ function streamColumns(input: z.output<typeof streamFields>) {
 export async function createStream(ctx: ServiceContext, input: z.output<typeof createStreamInput>): Promise<z.infer<typeof createStreamOutput>> {
   const { actor, who } = ctx;
   const columns = streamColumns(input);
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    const host = livestreamScope.host(actor, await lockHost(trx, input.hostId));
-    const inserted = await insertStreamOnce(trx, { ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id });
-    if (inserted) {
-      await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
-      return { status: 'created' as const, id: Number(inserted.id) };
-    }
-    const existing = await streamIdAt(trx, input.hostId, input.platform, columns.started_at);
-    return { status: 'exists' as const, id: Number(existing.id) };
-  });
-  if (result.status === 'created') await enqueueLivestreamRecompute(ctx, firstMonthOf(columns.started_at));
+  // A replay of the outbox's key answers what the first send did, and enqueues nothing again.
+  const { value: result, replay } = await ctx.db.transaction().execute((trx) =>
+    onceByClientKey(trx, actor, 'livestream.streams.create', input.clientKey, async () => {
+      const host = livestreamScope.host(actor, await lockHost(trx, input.hostId));
+      const inserted = await insertStreamOnce(trx, { ...columns, base_id: host.base_id, source: 'manual', recorded_by: who.id });
+      if (inserted) {
+        await recordAudit(trx, who, { entity: 'livestream_stream', entityId: Number(inserted.id), action: 'create', after: inserted });
+        return { status: 'created' as const, id: Number(inserted.id) };
+      }
+      const existing = await streamIdAt(trx, input.hostId, input.platform, columns.started_at);
+      return { status: 'exists' as const, id: Number(existing.id) };
+    }),
+  );
+  if (result.status === 'created' && !replay) await enqueueLivestreamRecompute(ctx, firstMonthOf(columns.started_at));
   return { status: result.status, stream: await getStream(ctx, result.id) };
 }
 

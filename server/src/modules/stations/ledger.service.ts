@@ -5,6 +5,7 @@ import type { Database, LedgerEntriesTable } from '../../db/types';
 import type { JobQueue } from '../../jobs/queue';
 import { badRequest, conflict, forbidden } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
+import { onceByClientKey } from '../../lib/client-key';
 import { toXlsx, yuanCell } from '../../lib/excel';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
@@ -154,8 +155,14 @@ export async function upsertLedger(
 ): Promise<LedgerEntryView> {
   const station = await readableStation(deps.db, actor, input.stationId);
   assertMayWriteDay(actor, station, input.date);
-  const { row, changed } = await deps.db.transaction().execute((trx) => writeLedgerEntry(trx, who, input));
-  if (changed) await enqueueRecompute(deps, station.region_code);
-  const withLogin = await entriesQuery(deps.db).where('le.station_id', '=', row.station_id).where('le.entry_date', '=', row.entry_date).executeTakeFirstOrThrow();
-  return toView(withLogin);
+  // With the outbox's key, a replay answers the entry as the first send saved it.
+  const { value, replay } = await deps.db.transaction().execute((trx) =>
+    onceByClientKey(trx, actor, 'stations.ledger.upsert', input.clientKey, async () => {
+      const { row, changed } = await writeLedgerEntry(trx, who, input);
+      const withLogin = await entriesQuery(trx).where('le.station_id', '=', row.station_id).where('le.entry_date', '=', row.entry_date).executeTakeFirstOrThrow();
+      return { entry: toView(withLogin), changed };
+    }),
+  );
+  if (value.changed && !replay) await enqueueRecompute(deps, station.region_code);
+  return value.entry;
 }

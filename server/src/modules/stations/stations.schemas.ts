@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LEDGER_COUNT_FIELDS, LEDGER_MONEY_FIELDS, STATION_SERVICES, STATION_STATUSES, STATION_TIERS } from '../../db/types';
+import { clientKeySchema } from '../../lib/client-key';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
 import { daySchema as day, idSchema, monthSchema, regionCodeSchema as code12, versionSchema } from '../../lib/schema';
@@ -169,6 +170,8 @@ export const ledgerUpsertInput = ledgerFigures.extend({
   note: z.string().trim().max(500).nullable().default(null),
   /** The version the user edited; absent for a new day. A mismatch is a concurrent edit. */
   version: versionSchema.optional(),
+  /** The phone outbox's idempotency key (lib/client-key.ts). */
+  clientKey: clientKeySchema,
 });
 
 /** One month of one station's ledger as a sheet: amounts in yuan, income by source and in total. */

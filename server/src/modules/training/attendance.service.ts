@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { AttendanceMethod, Database } from '../../db/types';
 import { badRequest, forbidden, notFound } from '../../lib/app-error';
+import { onceByClientKey } from '../../lib/client-key';
 import { shanghaiToday } from '../../lib/dates';
 import { appSecret } from '../../lib/secrets';
 import { recordAudit, type AuditEntry, type AuditWho } from '../audit/audit.service';
@@ -28,9 +29,18 @@ type Attended = { checked_in_at: Date | string; method: AttendanceMethod; late_e
  * writes a row leaves one audit row; a repeat leaves none.
  */
 export async function checkIn(ctx: ServiceContext, input: CheckInInput, now = new Date()): Promise<CheckInResult> {
-  const result = 'walkIn' in input ? await walkIn(ctx, input, now) : await attendKnown(ctx, input, now);
-  if (result.status === 'checked_in') await enqueueTrainingRecompute(ctx);
-  return result;
+  if ('walkIn' in input) {
+    const result = await walkIn(ctx, input, now);
+    if (result.status === 'checked_in') await enqueueTrainingRecompute(ctx);
+    return result;
+  }
+  // With the outbox's key: the one statement and the key's record in one transaction; a replay
+  // answers the first result (`checked_in`, not `already_checked_in`) and enqueues nothing.
+  const { value, replay } = input.clientKey
+    ? await ctx.db.transaction().execute((trx) => onceByClientKey(trx, ctx.actor, 'training.attendance.checkIn', input.clientKey, () => attendKnown({ ...ctx, db: trx }, input, now)))
+    : { value: await attendKnown(ctx, input, now), replay: false };
+  if (value.status === 'checked_in' && !replay) await enqueueTrainingRecompute(ctx);
+  return value;
 }
 
 /** The audit row of one check-in. attendKnown writes the same row in SQL, inside its statement. */

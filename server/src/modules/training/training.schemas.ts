@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTENDANCE_METHODS, COURSE_STATUSES, COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS } from '../../db/types';
+import { clientKeySchema } from '../../lib/client-key';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
 import { daySchema as day, idSchema, regionCodeSchema as code12, timeSchema as time, versionSchema, yearSchema } from '../../lib/schema';
@@ -132,7 +133,8 @@ export const traineeView = z.object({
 /** After the session's check-in window has closed: record, explicitly, that they were there (a late entry). */
 const late = z.boolean().default(false);
 export const checkInInput = z.union([
-  z.object({ sessionId: idSchema, traineeId: idSchema, late }),
+  /** `clientKey`: the phone outbox's idempotency key (lib/client-key.ts), optional. */
+  z.object({ sessionId: idSchema, traineeId: idSchema, late, clientKey: clientKeySchema }),
   /**
    * A walk-in: registered and checked in in one step, or, when the mobile is known, checked in as
    * that trainee — if the typed name differs from theirs, only once confirmed (`confirmName`).

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../../trpc/trpc';
-import { auditWho as who } from '../../trpc/context';
 import {
   actorSchema,
   changePasswordInput,
@@ -71,19 +70,19 @@ const usersRouter = router({
   create: adminProcedure
     .input(createUserInput)
     .output(z.object({ user: userSchema, password: z.string() }))
-    .mutation(({ ctx, input }) => createUser(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.who, input)),
   update: adminProcedure
     .input(updateUserInput)
     .output(userSchema)
-    .mutation(({ ctx, input }) => updateUser(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => updateUser(ctx.db, ctx.who, input)),
   setDisabled: adminProcedure
     .input(z.object({ id: idSchema, disabled: z.boolean() }))
     .output(userSchema)
-    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, who(ctx), input.id, input.disabled)),
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.who, input.id, input.disabled)),
   resetPassword: adminProcedure
     .input(z.object({ id: idSchema, password: z.string().min(1).max(200).optional() }))
     .output(z.object({ password: z.string() }))
-    .mutation(({ ctx, input }) => resetPassword(ctx.db, who(ctx), input.id, input.password)),
+    .mutation(({ ctx, input }) => resetPassword(ctx.db, ctx.who, input.id, input.password)),
 });
 
 export const authRouter = router({ session: sessionRouter, password: passwordRouter, users: usersRouter });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, RegionLevel, Region } from '../../db/types';
+import type { Database, RegionLevel, Region, VillageKind } from '../../db/types';
 import { likePattern } from '../../lib/list';
 
 type Executor = Kysely<Database>;
@@ -84,4 +84,18 @@ export function searchQuery(db: Executor, filter: RegionSearchFilter, underPrefi
     .$if(!/^\d+$/.test(q) && q !== '', (qb) => qb.where('r.name', 'ilike', likePattern(q)))
     .$if(!!filter.level, (qb) => qb.where('r.level', '=', filter.level!))
     .$if(underPrefix !== null, (qb) => qb.where('r.code', 'like', `${underPrefix}%`));
+}
+
+/** The region that already holds a code, if any: its code and name. */
+export function regionHolding(db: Executor, code: string) {
+  return db.selectFrom('regions').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+}
+
+/** Add a village under its town. */
+export function insertVillage(db: Executor, village: { code: string; name: string; townCode: string; villageKind: VillageKind | null }) {
+  return db
+    .insertInto('regions')
+    .values({ code: village.code, name: village.name, level: 'village', parent_code: village.townCode, township_kind: null, village_kind: village.villageKind })
+    .returning(['code', 'name', 'level', 'parent_code', 'village_kind'])
+    .executeTakeFirstOrThrow();
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { REGION_LEVELS, TOWNSHIP_KINDS, VILLAGE_KINDS } from '../../db/types';
-import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listOutput } from '../../lib/list';
 import { exportInput, exportOutput, toXlsx, collectAll } from '../../lib/excel';
@@ -65,7 +64,7 @@ export const regionsRouter = router({
     add: adminProcedure
       .input(z.object({ townCode: code12, code: z.string().trim(), name: z.string().trim().min(1).max(50) }))
       .output(node)
-      .mutation(({ ctx, input }) => addVillage(ctx, auditWho(ctx), input)),
+      .mutation(({ ctx, input }) => addVillage(ctx, input)),
   }),
   import: adminProcedure
     .output(
@@ -78,5 +77,5 @@ export const regionsRouter = router({
         ms: z.number(),
       }),
     )
-    .mutation(({ ctx }) => runRegionImport(ctx, auditWho(ctx))),
+    .mutation(({ ctx }) => runRegionImport(ctx, ctx.who)),
 });

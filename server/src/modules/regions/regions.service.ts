@@ -1,13 +1,13 @@
 import type { Db } from '../../db/create-db';
-import type { JobQueue } from '../../jobs/queue';
+import { enqueueBestEffort } from '../../jobs/enqueue';
 import { badRequest, conflict, notFound } from '../../lib/app-error';
 import { offsetOf } from '../../lib/list';
-import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import { regionPrefix } from '../auth/scope';
+import type { ServiceContext, ServiceDeps } from '../service-context';
 import { townPrefixOf, villageKindOf } from './regions.codes';
 import { importRegions, type RegionImportResult } from './regions.import';
-import { childrenOf, findRegion, pathOf, searchQuery, type RegionNode, type RegionSearchFilter } from './regions.repository';
+import { childrenOf, findRegion, insertVillage, pathOf, regionHolding, searchQuery, type RegionNode, type RegionSearchFilter } from './regions.repository';
 
 export async function getRegion(db: Db, code: string) {
   const region = await findRegion(db, code);
@@ -79,12 +79,8 @@ const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
  * Add a village under a town. Its code is the town's 9-digit prefix plus 3 digits (001–999); the
  * database keeps the code unique, and the error names the village that already holds it.
  */
-export async function addVillage(
-  deps: { db: Db; queue: JobQueue; log: Logger },
-  who: AuditWho,
-  input: { townCode: string; code: string; name: string },
-): Promise<RegionNode> {
-  const { db } = deps;
+export async function addVillage(ctx: ServiceContext, input: { townCode: string; code: string; name: string }): Promise<RegionNode> {
+  const { db, who } = ctx;
   const town = await findRegion(db, input.townCode);
   if (!town) throw notFound('REGION_NOT_FOUND', { code: input.townCode });
   if (town.level !== 'town') throw badRequest('REGION_PARENT_NOT_TOWN', { code: input.townCode });
@@ -93,24 +89,13 @@ export async function addVillage(
     throw badRequest('REGION_VILLAGE_CODE_INVALID', { townPrefix, code: input.code });
   }
   const village = await db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom('regions').select(['code', 'name']).where('code', '=', input.code).executeTakeFirst();
+    const taken = await regionHolding(trx, input.code);
     if (taken) throw conflict('REGION_CODE_TAKEN', { code: taken.code, name: taken.name });
-    const row = await trx
-      .insertInto('regions')
-      .values({
-        code: input.code,
-        name: input.name.trim(),
-        level: 'village',
-        parent_code: town.code,
-        township_kind: null,
-        village_kind: villageKindOf(input.code),
-      })
-      .returning(['code', 'name', 'level', 'parent_code', 'village_kind'])
-      .executeTakeFirstOrThrow();
+    const row = await insertVillage(trx, { code: input.code, name: input.name.trim(), townCode: town.code, villageKind: villageKindOf(input.code) });
     await recordAudit(trx, who, { entity: 'region', entityId: row.code, action: 'create', after: row });
     return row;
   });
-  await enqueueRollup(deps, countyOf(village.code));
+  await enqueueRollup(ctx, countyOf(village.code));
   return { code: village.code, name: village.name, level: 'village', parentCode: town.code, townshipKind: null, villageKind: village.village_kind, childCount: 0 };
 }
 
@@ -131,17 +116,13 @@ export async function importRegionsAudited(db: Db, who: AuditWho): Promise<Regio
 }
 
 /** Import, then refresh the denominators in the background. */
-export async function runRegionImport(deps: { db: Db; queue: JobQueue; log: Logger }, who: AuditWho): Promise<RegionImportResult> {
+export async function runRegionImport(deps: ServiceDeps, who: AuditWho): Promise<RegionImportResult> {
   const result = await importRegionsAudited(deps.db, who);
   await enqueueRollup(deps);
   return result;
 }
 
 /** A write has committed; the rollup follows in the background. Failing to enqueue must not undo the write. */
-async function enqueueRollup(deps: { queue: JobQueue; log: Logger }, countyCode?: string) {
-  try {
-    await deps.queue.enqueue('regions.rollup', countyCode ? { countyCode } : {});
-  } catch (err) {
-    deps.log.error({ err, countyCode }, 'could not enqueue regions.rollup; the nightly run will catch up');
-  }
+function enqueueRollup(deps: Pick<ServiceDeps, 'queue' | 'log'>, countyCode?: string) {
+  return enqueueBestEffort(deps, 'regions.rollup', countyCode ? { countyCode } : {});
 }

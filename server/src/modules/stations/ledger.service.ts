@@ -1,19 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import type { Database, LedgerEntriesTable } from '../../db/types';
-import type { JobQueue } from '../../jobs/queue';
 import { badRequest, conflict, forbidden } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
 import { onceByClientKey } from '../../lib/client-key';
 import { toXlsx, yuanCell } from '../../lib/excel';
-import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { isUnscoped } from '../auth/scope';
+import type { ServiceContext } from '../service-context';
+import { entriesBetween, entryBefore, entryOf, lockEntry } from './ledger.repository';
 import { LEDGER_COLUMNS, type LedgerFigures, type ledgerEntry, type ledgerMonthExportInput, type ledgerUpsertInput } from './stations.schemas';
-import { assertCanReadStation, enqueueRecompute } from './stations.service';
+import { assertCanReadStation, assertMayWriteStation } from './stations.scope';
+import { enqueueRecompute } from './stations.service';
 import { stationById } from './stations.repository';
+
+/** A read of one station's ledger: the database and who asks. */
+type Reader = Pick<ServiceContext, 'db' | 'actor'>;
 
 /** Operators may write and correct the last 7 days (today included); older days only bureau staff. */
 export const OPERATOR_EDIT_DAYS = 7;
@@ -38,10 +40,6 @@ function toView(row: Row): LedgerEntryView {
 const columnsOf = (figures: LedgerFigures) =>
   Object.fromEntries(FIGURE_KEYS.map((k) => [LEDGER_COLUMNS[k], figures[k]])) as { [K in (typeof LEDGER_COLUMNS)[keyof LedgerFigures]]: number };
 
-function entriesQuery(db: Kysely<Database>) {
-  return db.selectFrom('ledger_entries as le').leftJoin('users as u', 'u.id', 'le.updated_by').selectAll('le').select('u.login_name as updated_by_login');
-}
-
 async function readableStation(db: Kysely<Database>, actor: Actor, stationId: number) {
   const station = await stationById(db, stationId);
   assertCanReadStation(actor, station);
@@ -49,12 +47,9 @@ async function readableStation(db: Kysely<Database>, actor: Actor, stationId: nu
 }
 
 /** One day's entry and the latest one before it, so the form can show "yesterday". */
-export async function getLedgerDay(db: Db, actor: Actor, stationId: number, date: string) {
+export async function getLedgerDay({ db, actor }: Reader, stationId: number, date: string) {
   await readableStation(db, actor, stationId);
-  const [entry, previous] = await Promise.all([
-    entriesQuery(db).where('le.station_id', '=', stationId).where('le.entry_date', '=', date).executeTakeFirst(),
-    entriesQuery(db).where('le.station_id', '=', stationId).where('le.entry_date', '<', date).orderBy('le.entry_date', 'desc').limit(1).executeTakeFirst(),
-  ]);
+  const [entry, previous] = await Promise.all([entryOf(db, stationId, date), entryBefore(db, stationId, date)]);
   return {
     entry: entry ? toView(entry) : null,
     previous: previous ? toView(previous) : null,
@@ -62,21 +57,16 @@ export async function getLedgerDay(db: Db, actor: Actor, stationId: number, date
   };
 }
 
-export async function listLedgerMonth(db: Db, actor: Actor, stationId: number, month: string) {
+export async function listLedgerMonth({ db, actor }: Reader, stationId: number, month: string) {
   await readableStation(db, actor, stationId);
-  const rows = await entriesQuery(db)
-    .where('le.station_id', '=', stationId)
-    .where('le.entry_date', '>=', `${month}-01`)
-    .where('le.entry_date', '<', addDays(`${month}-28`, 7).slice(0, 7) + '-01')
-    .orderBy('le.entry_date')
-    .execute();
+  const rows = await entriesBetween(db, stationId, `${month}-01`, addDays(`${month}-28`, 7).slice(0, 7) + '-01');
   return rows.map(toView);
 }
 
 /** The month's ledger as a sheet, read with the same scope check; amounts in yuan, as people read them. */
-export async function exportLedgerMonth(db: Db, actor: Actor, input: z.output<typeof ledgerMonthExportInput>) {
+export async function exportLedgerMonth(ctx: Reader, input: z.output<typeof ledgerMonthExportInput>) {
   const { stationId, month } = input.list;
-  const rows = (await listLedgerMonth(db, actor, stationId, month)).map((e) => ({
+  const rows = (await listLedgerMonth(ctx, stationId, month)).map((e) => ({
     ...e,
     purchaseAmountYuan: yuanCell(e.purchaseAmountFen),
     salesAmountYuan: yuanCell(e.salesAmountFen),
@@ -86,17 +76,15 @@ export async function exportLedgerMonth(db: Db, actor: Actor, input: z.output<ty
     incomeOtherYuan: yuanCell(e.incomeOtherFen),
     incomeTotalYuan: yuanCell(e.incomeParcelFen + e.incomeCommissionFen + e.incomeBillFen + e.incomeOtherFen),
   }));
-  const station = await stationById(db, stationId);
+  const station = await stationById(ctx.db, stationId);
   return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: `ledger-${station?.code ?? stationId}-${month}` });
 }
 
 /** Who may write which day: operators their own active station's last 7 days; staff and admin any past day. */
 export function assertMayWriteDay(actor: Actor, station: { id: number; status: string }, date: string, today = shanghaiToday()): void {
   if (daysBetween(today, date) > 0) throw badRequest('LEDGER_DATE_IN_FUTURE', { date });
-  if (isUnscoped(actor)) return;
-  if (actor.role !== 'station_operator' || !actor.scopes.stations.includes(String(station.id))) {
-    throw forbidden('FORBIDDEN_SCOPE', { kind: 'station' });
-  }
+  assertMayWriteStation(actor, station);
+  if (actor.role !== 'station_operator') return;
   if (station.status !== 'active') throw badRequest('LEDGER_STATION_NOT_ACTIVE', { status: station.status });
   if (daysBetween(date, today) >= OPERATOR_EDIT_DAYS) throw forbidden('LEDGER_LOCKED', { date, days: OPERATOR_EDIT_DAYS });
 }
@@ -115,13 +103,7 @@ export async function writeLedgerEntry(
   input: LedgerFigures & { stationId: number; date: string; note: string | null; version?: number },
 ): Promise<{ row: Row; changed: boolean }> {
   const figures = Object.fromEntries(FIGURE_KEYS.map((k) => [k, input[k]])) as LedgerFigures;
-  const existing = await trx
-    .selectFrom('ledger_entries')
-    .selectAll()
-    .where('station_id', '=', input.stationId)
-    .where('entry_date', '=', input.date)
-    .forUpdate()
-    .executeTakeFirst();
+  const existing = await lockEntry(trx, input.stationId, input.date);
   if (existing && sameFigures(existing, figures, input.note)) return { row: existing, changed: false };
   if (existing && input.version !== existing.version) throw conflict('LEDGER_VERSION_CONFLICT', { current: existing.version });
   const row = existing
@@ -147,22 +129,18 @@ export async function writeLedgerEntry(
   return { row, changed: true };
 }
 
-export async function upsertLedger(
-  deps: { db: Db; queue: JobQueue; log: Logger },
-  actor: Actor,
-  who: AuditWho,
-  input: z.output<typeof ledgerUpsertInput>,
-): Promise<LedgerEntryView> {
-  const station = await readableStation(deps.db, actor, input.stationId);
-  assertMayWriteDay(actor, station, input.date);
+export async function upsertLedger(ctx: ServiceContext, input: z.output<typeof ledgerUpsertInput>): Promise<LedgerEntryView> {
+  const station = await readableStation(ctx.db, ctx.actor, input.stationId);
+  assertMayWriteDay(ctx.actor, station, input.date);
   // With the outbox's key, a replay answers the entry as the first send saved it.
-  const { value, replay } = await deps.db.transaction().execute((trx) =>
-    onceByClientKey(trx, actor, 'stations.ledger.upsert', input.clientKey, async () => {
-      const { row, changed } = await writeLedgerEntry(trx, who, input);
-      const withLogin = await entriesQuery(trx).where('le.station_id', '=', row.station_id).where('le.entry_date', '=', row.entry_date).executeTakeFirstOrThrow();
+  const { value, replay } = await ctx.db.transaction().execute((trx) =>
+    onceByClientKey(trx, ctx.actor, 'stations.ledger.upsert', input.clientKey, async () => {
+      const { row, changed } = await writeLedgerEntry(trx, ctx.who, input);
+      const withLogin = await entryOf(trx, row.station_id, row.entry_date);
+      if (!withLogin) throw new Error(`ledger entry ${row.station_id}:${row.entry_date} vanished after its write`);
       return { entry: toView(withLogin), changed };
     }),
   );
-  if (value.changed && !replay) await enqueueRecompute(deps, station.region_code);
+  if (value.changed && !replay) await enqueueRecompute(ctx, station.region_code);
   return value.entry;
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/create-db';
 import { toXlsx, yuanCell } from '../../lib/excel';
 import { regionPrefix } from '../auth/scope';
 import { QUIET_RULE, type QuietRule } from '../rules/rules.service';
-import type { quietExportInput, rankingExportInput } from './stations.schemas';
+import { RANKING_METRICS, type quietExportInput, type RankingMetric, type rankingExportInput } from './stations.schemas';
 
 /**
  * Quiet stations (僵尸站点 candidates) by town, from the activity snapshot, with the phones to call:
@@ -80,14 +80,7 @@ export async function exportQuietStations(db: Db, input: z.output<typeof quietEx
   return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'quiet-stations' });
 }
 
-const RANKING_METRICS = [
-  'stations.sales_amount_fen',
-  'stations.purchase_amount_fen',
-  'stations.parcels',
-  'stations.income_fen',
-] as const;
-export type RankingMetric = (typeof RANKING_METRICS)[number];
-export { RANKING_METRICS };
+export { RANKING_METRICS, type RankingMetric };
 
 /**
  * The towns of a county for one month, side by side: 上行/下行 amounts, parcels, income, active

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/types';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Database, StationStatus, StationsTable } from '../../db/types';
 
 type Executor = Kysely<Database>;
 
@@ -105,3 +105,36 @@ export function monthStatsOf(db: Executor, stationId: number, fromMonth: string)
 }
 
 export const lockStation = (db: Executor, id: number) => sql`select 1 from stations where id = ${id} for update`.execute(db);
+
+/** The columns a station write sets (everything but its status, which has its own history). */
+export type StationWrite = Omit<Insertable<StationsTable>, 'id' | 'status' | 'status_since' | 'status_reason' | 'version' | 'created_at' | 'updated_at'>;
+
+export function insertStationRow(db: Executor, values: StationWrite & { status: StationStatus; status_since: string }) {
+  return db.insertInto('stations').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Update a station's fields if it is still at `version`; undefined when someone else wrote first. */
+export function updateStationRow(db: Executor, id: number, version: number, values: StationWrite) {
+  return db
+    .updateTable('stations')
+    .set({ ...values, version: version + 1, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setStationStatusRow(db: Executor, id: number, version: number, status: { status: StationStatus; since: string; reason: string | null }) {
+  await db
+    .updateTable('stations')
+    .set({ status: status.status, status_since: status.since, status_reason: status.reason, version: version + 1, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordStatusHistory(db: Executor, row: { stationId: number; status: StationStatus; since: string; reason?: string | null; changedBy: number | null }) {
+  await db
+    .insertInto('station_status_history')
+    .values({ station_id: row.stationId, status: row.status, since: row.since, reason: row.reason, changed_by: row.changedBy })
+    .execute();
+}

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { daySchema, idSchema, monthSchema } from '../../lib/schema';
 import { problemCountsOutput, sheetChoiceOutput } from '../../lib/sheet-mapping';
-import { auditWho } from '../../trpc/context';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
 import { commitLedgerImport, IMPORT_FIELDS, ledgerImportInput, previewLedgerImport } from './ledger.import';
@@ -46,30 +45,30 @@ const stationImportOutput = z.object({
 });
 
 export const stationsRouter = router({
-  list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx.db, ctx.actor, input)),
+  list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx, input)),
   export: readers
     .input(stationExportInput)
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listStations(ctx.db, ctx.actor, { ...input.list, page, pageSize }));
+      const rows = await collectAll((page, pageSize) => listStations(ctx, { ...input.list, page, pageSize }));
       return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'stations' });
     }),
   get: readers
     .input(z.object({ id: idSchema }))
     .output(z.object({ station: stationView, months: z.array(monthStats) }))
-    .query(({ ctx, input }) => getStation(ctx.db, ctx.actor, input.id)),
-  create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, ctx.actor, auditWho(ctx), input)),
-  update: managers.input(updateStationInput).output(stationView).mutation(({ ctx, input }) => updateStation(ctx, ctx.actor, auditWho(ctx), input)),
-  setStatus: managers.input(setStatusInput).output(stationView).mutation(({ ctx, input }) => setStationStatus(ctx, ctx.actor, auditWho(ctx), input)),
+    .query(({ ctx, input }) => getStation(ctx, input.id)),
+  create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, input)),
+  update: managers.input(updateStationInput).output(stationView).mutation(({ ctx, input }) => updateStation(ctx, input)),
+  setStatus: managers.input(setStatusInput).output(stationView).mutation(({ ctx, input }) => setStationStatus(ctx, input)),
   import: router({
     preview: managers
       .input(stationImportInput)
       .output(stationImportOutput)
-      .mutation(({ ctx, input }) => previewStationImport(ctx.db, ctx.actor, auditWho(ctx), ctx.lang, input)),
+      .mutation(({ ctx, input }) => previewStationImport(ctx.db, ctx.actor, ctx.who, ctx.lang, input)),
     commit: managers
       .input(stationImportInput)
       .output(stationImportOutput)
-      .mutation(({ ctx, input }) => commitStationImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
+      .mutation(({ ctx, input }) => commitStationImport(ctx, ctx.actor, ctx.who, ctx.lang, input)),
   }),
   quiet: router({
     list: managers.input(quietFilter).output(z.array(quietStationView)).query(({ ctx, input }) => listQuietStations(ctx.db, input)),
@@ -97,16 +96,16 @@ export const stationsRouter = router({
     day: readers
       .input(z.object({ stationId: idSchema, date: daySchema }))
       .output(z.object({ entry: ledgerEntry.nullable(), previous: ledgerEntry.nullable(), editableByOperatorFrom: z.string() }))
-      .query(({ ctx, input }) => getLedgerDay(ctx.db, ctx.actor, input.stationId, input.date)),
+      .query(({ ctx, input }) => getLedgerDay(ctx, input.stationId, input.date)),
     month: readers
       .input(z.object({ stationId: idSchema, month: monthSchema }))
       .output(z.array(ledgerEntry))
-      .query(({ ctx, input }) => listLedgerMonth(ctx.db, ctx.actor, input.stationId, input.month)),
+      .query(({ ctx, input }) => listLedgerMonth(ctx, input.stationId, input.month)),
     export: readers
       .input(ledgerMonthExportInput)
       .output(exportOutput)
-      .mutation(({ ctx, input }) => exportLedgerMonth(ctx.db, ctx.actor, input)),
-    upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, ctx.actor, auditWho(ctx), input)),
+      .mutation(({ ctx, input }) => exportLedgerMonth(ctx, input)),
+    upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, input)),
     import: router({
       /** Dry run: the mapping used, and every row's problems. Writes nothing. */
       preview: ledgerWriters
@@ -131,7 +130,7 @@ export const stationsRouter = router({
       commit: ledgerWriters
         .input(ledgerImportInput)
         .output(z.object({ rows: z.number(), written: z.number(), unchanged: z.number() }))
-        .mutation(({ ctx, input }) => commitLedgerImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
+        .mutation(({ ctx, input }) => commitLedgerImport(ctx, ctx.actor, ctx.who, ctx.lang, input)),
     }),
   }),
 });

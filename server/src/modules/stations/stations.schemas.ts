@@ -4,7 +4,6 @@ import { clientKeySchema } from '../../lib/client-key';
 import { exportInput } from '../../lib/excel';
 import { listInput, listOutput } from '../../lib/list';
 import { daySchema as day, idSchema, monthSchema, regionCodeSchema as code12, versionSchema } from '../../lib/schema';
-import { RANKING_METRICS } from './stations.reports';
 
 export const stationFields = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9_-]{2,32}$/, '站点编码为 2–32 位字母、数字、下划线或短横 / 2–32 letters, digits, _ or -'),
@@ -228,6 +227,15 @@ export const quietExportInput = exportInput(quietFilter, [
   'operators',
   'stationPhone',
 ] as const);
+
+/** The figures a town ranking sorts by (monthly metric keys). */
+export const RANKING_METRICS = [
+  'stations.sales_amount_fen',
+  'stations.purchase_amount_fen',
+  'stations.parcels',
+  'stations.income_fen',
+] as const;
+export type RankingMetric = (typeof RANKING_METRICS)[number];
 
 export const rankingInput = z.object({ countyCode: code12.optional(), period: monthSchema, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') });
 /** Amounts in yuan and coverage in per cent, as a reader of the sheet expects; the county total last. */

@@ -1,20 +1,35 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
 import type { Database, StationStatus, StationTier } from '../../db/types';
-import type { JobQueue } from '../../jobs/queue';
+import { enqueueBestEffort } from '../../jobs/enqueue';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/app-error';
 import { addDays, shanghaiToday } from '../../lib/dates';
 import { likePattern, maskMobile, offsetOf } from '../../lib/list';
-import type { Logger } from '../../lib/logger';
+import { isUniqueViolation, raisedCode } from '../../lib/pg-error';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { actorCoversRegion, isUnscoped, missingRow, regionPrefix } from '../auth/scope';
-import { activePointIn, monthStatsOf, operatorsOf, regionForStation, stationById, stationsWithContext, type StationRow } from './stations.repository';
+import { regionPrefix } from '../auth/scope';
+import type { ServiceContext, ServiceDeps } from '../service-context';
+import {
+  activePointIn,
+  insertStationRow,
+  monthStatsOf,
+  operatorsOf,
+  recordStatusHistory,
+  regionForStation,
+  setStationStatusRow,
+  stationById,
+  stationsWithContext,
+  updateStationRow,
+  type StationRow,
+  type StationWrite,
+} from './stations.repository';
 import type { createStationInput, setStatusInput, stationListInput, stationView, updateStationInput } from './stations.schemas';
+import { assertCanReadStation, seesStationPhone, stationReadable } from './stations.scope';
 
 export type StationView = z.infer<typeof stationView>;
-type Deps = { db: Db; queue: JobQueue; log: Logger };
+/** Kept for the import pipelines (ledger.import.ts), which read them from here. */
+export { assertCanReadStation, canReadStation } from './stations.scope';
 
 /** The tier a station's parent must have, and the region level it must sit on. */
 const HIERARCHY: Record<StationTier, { level: 'county' | 'town' | 'village'; parentTier: StationTier | null; parentLevel: 'county' | 'town' | null }> = {
@@ -31,46 +46,6 @@ const TRANSITIONS: Record<StationStatus, StationStatus[]> = {
   closed: ['active'],
 };
 const REASON_REQUIRED: StationStatus[] = ['suspended', 'closed'];
-
-// ---- who may see and change what ---------------------------------------------------------------
-
-/** Admin and staff see every station; an operator their own; a coordinator those in their regions. */
-export function canReadStation(actor: Actor, station: { id: number; region_code: string }): boolean {
-  if (isUnscoped(actor)) return true;
-  if (actor.role === 'station_operator') return actor.scopes.stations.includes(String(station.id));
-  if (actor.role === 'training_coordinator') return actorCoversRegion(actor, station.region_code);
-  return false;
-}
-
-/**
- * A station asked for by id is one the actor may read. A station that does not exist gets the same
- * answer as one outside the actor's scope (auth/scope.ts: missingRow), so ids cannot be probed.
- */
-export function assertCanReadStation<S extends { id: number; region_code: string }>(actor: Actor, station: S | undefined): asserts station is S {
-  if (!station) throw missingRow(actor, 'station', 'STATION_NOT_FOUND');
-  if (!canReadStation(actor, station)) throw forbidden('FORBIDDEN_SCOPE', { kind: 'station' });
-}
-
-/**
- * Who reads a station's phone in full (often its operator's own mobile): admin, staff and the
- * station's own operators. Everyone else — a coordinator of its town, and every list — sees it masked.
- */
-function seesStationPhone(actor: Actor, station: { id: number }): boolean {
-  return isUnscoped(actor) || (actor.role === 'station_operator' && actor.scopes.stations.includes(String(station.id)));
-}
-
-/** The same rule as a query filter, so lists never hold a row the user may not open. */
-function scoped<Q extends ReturnType<typeof stationsWithContext>>(query: Q, actor: Actor): Q {
-  if (isUnscoped(actor)) return query;
-  if (actor.role === 'station_operator') {
-    const ids = actor.scopes.stations.map(Number).filter(Number.isInteger);
-    return query.where('s.id', 'in', ids.length ? ids : [-1]) as Q;
-  }
-  if (actor.role === 'training_coordinator' && actor.scopes.regions.length) {
-    return query.where((eb) => eb.or(actor.scopes.regions.map((code) => eb('s.region_code', 'like', `${regionPrefix(code)}%`)))) as Q;
-  }
-  return query.where('s.id', '=', -1) as Q;
-}
 
 // ---- views -----------------------------------------------------------------------------------------
 
@@ -115,9 +90,10 @@ function toView(row: StationRow, operators: { id: number; displayName: string }[
 
 const SORT = { code: 's.code', name: 's.name', tier: 's.tier', status: 's.status', lastEntryDate: 'a.last_entry_date' } as const;
 
-export async function listStations(db: Db, actor: Actor, input: z.output<typeof stationListInput>) {
+export async function listStations({ db, actor }: Pick<ServiceContext, 'db' | 'actor'>, input: z.output<typeof stationListInput>) {
   const f = input.filter ?? {};
-  const base = scoped(stationsWithContext(db), actor)
+  const base = stationsWithContext(db)
+    .where(stationReadable(actor, { id: 's.id', regionCode: 's.region_code' }))
     .$if(!!f.tier, (q) => q.where('s.tier', '=', f.tier!))
     .$if(!!f.status, (q) => q.where('s.status', '=', f.status!))
     .$if(!!f.townCode, (q) => q.where('s.region_code', 'like', `${regionPrefix(f.townCode!)}%`).where('s.tier', '<>', 'county_center'))
@@ -132,7 +108,7 @@ export async function listStations(db: Db, actor: Actor, input: z.output<typeof 
   return { total: Number(total.n), items: rows.map((r) => toView(r, operators.get(r.id)!, true)) };
 }
 
-export async function getStation(db: Db, actor: Actor, id: number) {
+export async function getStation({ db, actor }: Pick<ServiceContext, 'db' | 'actor'>, id: number) {
   const row = await stationsWithContext(db).where('s.id', '=', id).executeTakeFirst();
   assertCanReadStation(actor, row);
   const [operators, months] = await Promise.all([
@@ -205,16 +181,32 @@ async function assertSingleActivePoint(
   if (existing) throw conflict('STATION_DUPLICATE_ACTIVE_POINT', { village: villageName, existing: `${existing.name}（${existing.code}）` });
 }
 
-/** Turn the database's own refusals (trigger, unique code) into the same coded errors. */
+const HIERARCHY_CODES = ['STATION_REGION_LEVEL_MISMATCH', 'STATION_PARENT_TIER_MISMATCH', 'STATION_PARENT_REGION_MISMATCH', 'STATION_HAS_CHILDREN'] as const;
+
+/** Turn the database's own refusals (trigger, unique code) into the same coded errors, by SQLSTATE (lib/pg-error.ts). */
 function databaseRefusal(err: unknown, code: string): never {
-  const message = String((err as { message?: string })?.message ?? '');
-  for (const known of ['STATION_REGION_LEVEL_MISMATCH', 'STATION_PARENT_TIER_MISMATCH', 'STATION_PARENT_REGION_MISMATCH', 'STATION_HAS_CHILDREN'] as const) {
-    if (message.includes(known)) throw badRequest(known, { tier: '', level: '', regionCode: '', parentTier: '', parentLevel: '' });
-  }
-  if (message.includes('stations_code_key')) throw conflict('STATION_CODE_TAKEN', { code });
-  if (message.includes('stations_one_active_point_per_village')) throw conflict('STATION_DUPLICATE_ACTIVE_POINT', { village: '', existing: '' });
+  const raised = raisedCode(err, HIERARCHY_CODES);
+  if (raised) throw badRequest(raised, { tier: '', level: '', regionCode: '', parentTier: '', parentLevel: '' });
+  if (isUniqueViolation(err, 'stations_code_key')) throw conflict('STATION_CODE_TAKEN', { code });
+  if (isUniqueViolation(err, 'stations_one_active_point_per_village')) throw conflict('STATION_DUPLICATE_ACTIVE_POINT', { village: '', existing: '' });
   throw err;
 }
+
+/** A station's fields as its columns. */
+const stationColumns = (input: StationFields): StationWrite => ({
+  code: input.code,
+  name: input.name,
+  tier: input.tier,
+  region_code: input.regionCode,
+  parent_id: input.parentId,
+  address: input.address,
+  lat: input.lat,
+  lng: input.lng,
+  phone: input.phone,
+  opened_on: input.openedOn,
+  services: input.services,
+  duplicate_override_reason: input.duplicateOverrideReason,
+});
 
 const auditShape = (s: Record<string, unknown>) => {
   const { created_at, updated_at, ...rest } = s;
@@ -231,41 +223,22 @@ export async function insertStation(trx: Kysely<Database>, actor: Actor, who: Au
   const { villageName } = await assertHierarchy(trx, input);
   await assertSingleActivePoint(trx, actor, { ...input, id: null }, villageName);
   const since = input.statusSince ?? shanghaiToday();
-  const row = await trx
-    .insertInto('stations')
-    .values({
-      code: input.code,
-      name: input.name,
-      tier: input.tier,
-      region_code: input.regionCode,
-      parent_id: input.parentId,
-      address: input.address,
-      lat: input.lat,
-      lng: input.lng,
-      phone: input.phone,
-      opened_on: input.openedOn,
-      services: input.services,
-      status: input.status,
-      status_since: since,
-      duplicate_override_reason: input.duplicateOverrideReason,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-    .catch((err) => databaseRefusal(err, input.code));
-  await trx.insertInto('station_status_history').values({ station_id: row.id, status: row.status, since, changed_by: who.id }).execute();
+  const row = await insertStationRow(trx, { ...stationColumns(input), status: input.status, status_since: since }).catch((err) => databaseRefusal(err, input.code));
+  await recordStatusHistory(trx, { stationId: row.id, status: row.status, since, changedBy: who.id });
   await recordAudit(trx, who, { entity: 'station', entityId: row.id, action: 'create', after: auditShape(row) });
   return row.id;
 }
 
-export async function createStation(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof createStationInput>) {
-  const id = await deps.db.transaction().execute((trx) => insertStation(trx, actor, who, input));
-  await enqueueRecompute(deps, input.regionCode);
-  return getStation(deps.db, actor, id).then((r) => r.station);
+export async function createStation(ctx: ServiceContext, input: z.output<typeof createStationInput>) {
+  const id = await ctx.db.transaction().execute((trx) => insertStation(trx, ctx.actor, ctx.who, input));
+  await enqueueRecompute(ctx, input.regionCode);
+  return getStation(ctx, id).then((r) => r.station);
 }
 
-export async function updateStation(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof updateStationInput>) {
+export async function updateStation(ctx: ServiceContext, input: z.output<typeof updateStationInput>) {
+  const { actor, who } = ctx;
   assertCoordinates(input);
-  await deps.db
+  await ctx.db
     .transaction()
     .execute(async (trx) => {
       const before = await stationById(trx, input.id);
@@ -273,38 +246,18 @@ export async function updateStation(deps: Deps, actor: Actor, who: AuditWho, inp
       if (before.version !== input.version) throw conflict('STATION_VERSION_CONFLICT');
       const { villageName } = await assertHierarchy(trx, input);
       await assertSingleActivePoint(trx, actor, { ...input, status: before.status }, villageName);
-      const after = await trx
-        .updateTable('stations')
-        .set({
-          code: input.code,
-          name: input.name,
-          tier: input.tier,
-          region_code: input.regionCode,
-          parent_id: input.parentId,
-          address: input.address,
-          lat: input.lat,
-          lng: input.lng,
-          phone: input.phone,
-          opened_on: input.openedOn,
-          services: input.services,
-          duplicate_override_reason: input.duplicateOverrideReason,
-          version: before.version + 1,
-          updated_at: new Date(),
-        })
-        .where('id', '=', input.id)
-        .where('version', '=', input.version)
-        .returningAll()
-        .executeTakeFirst();
+      const after = await updateStationRow(trx, input.id, input.version, stationColumns(input));
       if (!after) throw conflict('STATION_VERSION_CONFLICT');
       await recordAudit(trx, who, { entity: 'station', entityId: input.id, action: 'update', before: auditShape(before), after: auditShape(after) });
     })
     .catch((err) => (err instanceof AppError ? Promise.reject(err) : databaseRefusal(err, input.code)));
-  await enqueueRecompute(deps, input.regionCode);
-  return getStation(deps.db, actor, input.id).then((r) => r.station);
+  await enqueueRecompute(ctx, input.regionCode);
+  return getStation(ctx, input.id).then((r) => r.station);
 }
 
-export async function setStationStatus(deps: Deps, actor: Actor, who: AuditWho, input: z.output<typeof setStatusInput>) {
-  const regionCode = await deps.db
+export async function setStationStatus(ctx: ServiceContext, input: z.output<typeof setStatusInput>) {
+  const { actor, who } = ctx;
+  const regionCode = await ctx.db
     .transaction()
     .execute(async (trx) => {
       const before = await stationById(trx, input.id);
@@ -324,15 +277,8 @@ export async function setStationStatus(deps: Deps, actor: Actor, who: AuditWho, 
         { id: before.id, tier: before.tier, status: input.status, regionCode: before.region_code, duplicateOverrideReason: before.duplicate_override_reason },
         region?.name ?? before.region_code,
       );
-      await trx
-        .updateTable('stations')
-        .set({ status: input.status, status_since: input.since, status_reason: input.reason, version: before.version + 1, updated_at: new Date() })
-        .where('id', '=', input.id)
-        .execute();
-      await trx
-        .insertInto('station_status_history')
-        .values({ station_id: input.id, status: input.status, since: input.since, reason: input.reason, changed_by: who.id })
-        .execute();
+      await setStationStatusRow(trx, input.id, before.version, input);
+      await recordStatusHistory(trx, { stationId: input.id, status: input.status, since: input.since, reason: input.reason, changedBy: who.id });
       await recordAudit(trx, who, {
         entity: 'station',
         entityId: input.id,
@@ -343,8 +289,8 @@ export async function setStationStatus(deps: Deps, actor: Actor, who: AuditWho, 
       return before.region_code;
     })
     .catch((err) => (err instanceof AppError ? Promise.reject(err) : databaseRefusal(err, '')));
-  await enqueueRecompute(deps, regionCode);
-  return getStation(deps.db, actor, input.id).then((r) => r.station);
+  await enqueueRecompute(ctx, regionCode);
+  return getStation(ctx, input.id).then((r) => r.station);
 }
 
 /** The town a region code belongs to (12 digits), or null for a county-level code. */
@@ -356,11 +302,7 @@ export function townOf(regionCode: string): string | null {
  * A write has committed: recompute its town's (and so its county's) station metrics in the
  * background, debounced — many writes in a few seconds make one recompute.
  */
-export async function enqueueRecompute(deps: { queue: JobQueue; log: Logger }, regionCode: string): Promise<void> {
+export async function enqueueRecompute(deps: Pick<ServiceDeps, 'queue' | 'log'>, regionCode: string): Promise<void> {
   const townCode = townOf(regionCode);
-  try {
-    await deps.queue.enqueue('stations.recompute', townCode ? { townCode } : { countyCode: `${regionCode.slice(0, 6)}000000` }, { delayMs: 2000 });
-  } catch (err) {
-    deps.log.error({ err, regionCode }, 'could not enqueue stations.recompute; the nightly run will catch up');
-  }
+  await enqueueBestEffort(deps, 'stations.recompute', townCode ? { townCode } : { countyCode: `${regionCode.slice(0, 6)}000000` }, { delayMs: 2000 });
 }

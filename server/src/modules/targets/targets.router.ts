@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { auditWho } from '../../trpc/context';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listTargets, TARGET_METRIC_KEYS, upsertTarget } from './targets.service';
 import { exportInput, exportOutput, toXlsx } from '../../lib/excel';
@@ -40,7 +39,7 @@ export const targetsRouter = router({
     )
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await upsertTarget(ctx.db, auditWho(ctx), input);
+      await upsertTarget(ctx.db, ctx.who, input);
       return { ok: true as const };
     }),
 });

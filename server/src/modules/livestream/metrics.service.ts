@@ -7,10 +7,11 @@ import { shanghaiToday } from '../../lib/dates';
 import type { Logger } from '../../lib/logger';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { makeRoomForRuleVersion, ruleAt } from '../rules/rules.service';
+import { makeRoomForRuleVersion, parseRuleParams, ruleAt } from '../rules/rules.service';
+import { activeHostRule } from './livestream.rules';
 import { TARGET_METRICS, targetValue } from '../targets/targets.service';
 import { yearClock } from '../training/conversion.service';
-import { ACTIVE_HOST_RULE, type ActiveHostRule } from './livestream.metrics';
+import { ACTIVE_HOST_RULE } from './livestream.metrics';
 import { assertBaseFilter, inActorBases, rowInActorBases, visibleBaseIds } from './livestream.scope';
 import type {
   activeByMonthInput,
@@ -117,7 +118,7 @@ export async function livestreamProgress(
   const latest = now[0];
   let rule: z.infer<typeof progressOutput>['rule'] = null;
   if (latest) {
-    const r = await ruleAt<ActiveHostRule>(db, ACTIVE_HOST_RULE, latest.asOf);
+    const r = await ruleAt(db, activeHostRule, latest.asOf);
     rule = { version: r.version, ...r.params };
   }
   const computedAt = now.reduce<Date | null>((at, r) => (!at || r.computedAt > at ? r.computedAt : at), null);
@@ -333,9 +334,9 @@ export async function listRuleVersions(db: Db, today = shanghaiToday()): Promise
     .where('v.rule_key', '=', ACTIVE_HOST_RULE)
     .orderBy('v.version', 'desc')
     .execute();
-  const inForce = await ruleAt<ActiveHostRule>(db, ACTIVE_HOST_RULE, today).catch(() => null);
+  const inForce = await ruleAt(db, activeHostRule, today).catch(() => null);
   return rows.map((r) => {
-    const p = r.params as ActiveHostRule;
+    const p = parseRuleParams(activeHostRule, r.params, r.version);
     return {
       version: r.version,
       windowDays: p.windowDays,
@@ -373,7 +374,7 @@ export async function createRuleVersion(
       tooEarly: 'LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY',
     });
     const next = room.version;
-    const params = { windowDays: input.windowDays, minStreams: input.minStreams, minMinutes: input.minMinutes };
+    const params = activeHostRule.params.parse({ windowDays: input.windowDays, minStreams: input.minStreams, minMinutes: input.minMinutes });
     const row = await trx
       .insertInto('rule_versions')
       .values({ rule_key: ACTIVE_HOST_RULE, version: next, params: JSON.stringify(params), effective_from: input.effectiveFrom, created_by: who.id })

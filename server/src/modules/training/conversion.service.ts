@@ -8,7 +8,7 @@ import { maskMobile, offsetOf } from '../../lib/list';
 import type { Actor } from '../auth/actor';
 import { assertRegionScope, isUnscoped, regionPrefix } from '../auth/scope';
 import { ruleAt } from '../rules/rules.service';
-import { CONVERSION_RULE, type ConversionRule } from './training.metrics';
+import { conversionRule } from './training.rules';
 import { inActorRegions, traineeOwned } from './training.scope';
 import {
   FOLLOW_UP_STAGES,
@@ -148,7 +148,7 @@ export async function trainingProgress(db: Db, actor: Actor, year: number, today
 const rateOf = (converted: number, completed: number) => (completed ? Math.round((converted / completed) * 10_000) / 10_000 : null);
 
 export async function conversionSummary(db: Db, actor: Actor, input: z.output<typeof summaryInput>): Promise<z.infer<typeof summaryOutput>> {
-  const rule = await ruleAt<ConversionRule>(db, CONVERSION_RULE, shanghaiToday());
+  const rule = await ruleAt(db, conversionRule, shanghaiToday());
   const codes = await viewRegions(db, actor, input.year, input.region);
   const stats = codes.length
     ? await db

@@ -11,6 +11,7 @@ import { appSecret } from '../../lib/secrets';
 import type { AuditWho } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { ruleAt } from '../rules/rules.service';
+import { checkInWindowRule } from './training.rules';
 import { attendSession } from './attendance.service';
 import { CHECK_IN_WINDOW_RULE, checkInDecision, windowOf, type CheckInWindowRule } from './check-in-window';
 import { enqueueTrainingRecompute, findOrRegisterTrainee, ID_CARD_KEY, sessionFor, sessionWithCourse } from './training.service';
@@ -62,7 +63,7 @@ export async function purgeQrAttempts(db: Db): Promise<void> {
 /** For the projector: the current token of a session the actor runs, and when to fetch the next. */
 export async function currentQrToken(db: Db, actor: Actor, sessionId: number, now = Date.now()) {
   await sessionFor(db, actor, sessionId);
-  const rule = (await ruleAt<QrRule>(db, QR_RULE, shanghaiToday(new Date(now)))).params;
+  const rule = (await ruleAt(db, checkInWindowRule, shanghaiToday(new Date(now)))).params;
   const { token, expiresAt } = qrToken(await appSecret(db, QR_KEY), sessionId, rule, now);
   return { token, expiresAt: expiresAt.toISOString(), refreshInMs: Math.max(1000, expiresAt.getTime() - now) };
 }
@@ -92,7 +93,7 @@ export async function qrCheckIn(deps: Deps, ip: string, input: z.output<typeof q
   }
 
   const today = shanghaiToday(new Date(now));
-  const rule = (await ruleAt<QrRule>(db, QR_RULE, today)).params;
+  const rule = (await ruleAt(db, checkInWindowRule, today)).params;
   const sessionId = verifyQrToken(await appSecret(db, QR_KEY), input.token, rule, now);
   const session = await sessionWithCourse(db).where('cs.id', '=', sessionId).executeTakeFirst();
   if (!session) throw notFound('SESSION_NOT_FOUND');

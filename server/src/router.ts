@@ -1,23 +1,10 @@
-import { auditRouter } from './modules/audit/audit.router';
-import { authRouter } from './modules/auth/auth.router';
-import { regionsRouter } from './modules/regions/regions.router';
-import { stationsRouter } from './modules/stations/stations.router';
-import { trainingRouter } from './modules/training/training.router';
-import { livestreamRouter } from './modules/livestream/livestream.router';
-import { systemRouter } from './modules/system/system.router';
-import { targetsRouter } from './modules/targets/targets.router';
+import { modules, type AppModule } from './modules';
 import { createCallerFactory, router } from './trpc/trpc';
 
-export const appRouter = router({
-  auth: authRouter,
-  audit: auditRouter,
-  regions: regionsRouter,
-  targets: targetsRouter,
-  system: systemRouter,
-  stations: stationsRouter,
-  training: trainingRouter,
-  livestream: livestreamRouter,
-});
+/** Each module's router, mounted at its name (modules/index.ts). */
+type ModuleRouters = { [M in AppModule as M['name']]: M['router'] };
+
+export const appRouter = router(Object.fromEntries(modules.map((m) => [m.name, m.router])) as ModuleRouters);
 
 /** The client imports this type, and nothing else, from the server. */
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,5 @@
+import type { ModuleMessages } from './define';
+
 /**
  * Messages for error codes, in the user's language. The server is the one source of these texts:
  * errors leave the API with `data.appCode`, `data.params` and a `message` already in the caller's
@@ -19,53 +21,16 @@ const zhCN = {
   // ---- load limits (trpc/limiter.ts, the read pool)
   RATE_LIMITED: '请求过于频繁，请稍后再试。',
   QUERY_TIMEOUT: '查询超时，请缩小筛选范围。',
-  AUTH_BAD_CREDENTIALS: '用户名或密码错误。再错 {remaining} 次后，每次重试前须等待一段时间。',
-  AUTH_USER_DISABLED: '该账号已被停用，请联系管理员。',
-  AUTH_THROTTLED: '密码错误次数过多，请在 {minutes} 分钟后再试。',
-  AUTH_CURRENT_PASSWORD_WRONG: '当前密码不正确。',
-  AUTH_PASSWORD_TOO_WEAK: '密码至少 {min} 位，且须包含字母、数字、符号中的至少两种。',
-  AUTH_PASSWORD_TOO_COMMON: '这是常见密码（或常见密码加上数字、符号），很容易被猜中，请换一个。',
-  AUTH_PASSWORD_CONTAINS_LOGIN: '密码不能包含用户名。',
-  AUTH_PASSWORD_SAME: '新密码不能与当前密码相同。',
-  AUTH_PASSWORD_CHANGE_REQUIRED: '请先修改初始密码，再继续使用。',
-  USER_LOGIN_TAKEN: '用户名“{loginName}”已被使用。',
-  USER_NOT_FOUND: '用户不存在。',
-  USER_CANNOT_DISABLE_SELF: '不能停用自己的账号。',
-  USER_CANNOT_CHANGE_OWN_ROLE: '不能修改自己的角色，请由其他管理员操作。',
-  USER_SCOPE_NOT_ALLOWED: '角色“{role}”不能分配{kind}范围。',
-  USER_SCOPE_REGION_UNKNOWN: '行政区划代码 {code} 不存在。',
-  REGION_NOT_FOUND: '行政区划 {code} 不存在。',
-  REGION_PARENT_NOT_TOWN: '村只能添加在乡镇或街道之下，{code} 不是乡镇级区划。',
-  REGION_VILLAGE_CODE_INVALID: '村级代码必须是所属乡镇代码 {townPrefix} 后加 3 位数字（001–999），收到 {code}。',
-  REGION_CODE_TAKEN: '区划代码 {code} 已被“{name}”使用。',
-  REGION_IMPORT_FILE_INVALID: '区划文件 {file} 第 {line} 行有误：{detail}',
-  TARGET_METRIC_UNKNOWN: '未知的目标指标 {metricKey}。',
   JOB_PAYLOAD_INVALID: '任务 {job} 的参数无效：{detail}',
-  STATION_NOT_FOUND: '站点不存在。',
-  STATION_CODE_TAKEN: '站点编码“{code}”已被使用。',
-  STATION_REGION_LEVEL_MISMATCH: '{tier}必须设在{level}级区划上，{regionCode} 不是。',
-  STATION_PARENT_TIER_MISMATCH: '{tier}的上级必须是{parentTier}。',
-  STATION_PARENT_REGION_MISMATCH: '上级站点不在该站点所属的上级区划内：{tier}的上级须是本{parentLevel}的{parentTier}。',
-  STATION_HAS_CHILDREN: '该站点下还有下级站点，不能改变其层级或所属区划。',
-  STATION_DUPLICATE_ACTIVE_POINT: '“{village}”已有运营中的村级服务点 {existing}；如确需第二个，请管理员填写原因后再启用。',
-  STATION_OVERRIDE_ADMIN_ONLY: '只有管理员可以允许同一村有第二个运营中的服务点。',
-  STATION_STATUS_TRANSITION_INVALID: '站点状态不能从“{from}”改为“{to}”。',
-  STATION_STATUS_REASON_REQUIRED: '将站点改为“{to}”时须填写原因。',
-  STATION_VERSION_CONFLICT: '该站点已被他人修改，请刷新后再试。',
-  STATION_COORDINATES_INVALID: '坐标须在中国境内（纬度 3.8–53.6，经度 73.4–135.1），且经纬度须同时填写。',
-  LEDGER_DATE_IN_FUTURE: '不能填写未来日期（{date}）的台账。',
-  LEDGER_LOCKED: '{date} 的台账已超过 {days} 天，站点只能修改最近 {days} 天的台账；如需更正请联系商务局。',
-  LEDGER_STATION_NOT_ACTIVE: '站点当前不在运营中（{status}），不能填写台账。',
-  LEDGER_VERSION_CONFLICT: '这一天的台账已被他人修改（当前版本 {current}），请查看最新数据后再保存。',
   IMPORT_INVALID: '导入文件有 {count} 行错误（第 {rows} 行），未导入任何数据。',
   IMPORT_FILE_UNREADABLE: '无法读取该文件：{detail}',
   IMPORT_MAPPING_INCOMPLETE: '请为以下字段指定对应的列：{fields}',
   IMPORT_CELL_INVALID: '“{column}”的值“{value}”无效。',
-  IMPORT_STATION_UNKNOWN: '找不到站点“{value}”。',
-  IMPORT_DUPLICATE_DAY: '{date} 在第 {row} 行已出现过。',
   // ---- uploads: sizes (lib/upload-limits.ts)
   REQUEST_TOO_LARGE: '请求内容过大（上限 {max}），未处理。导入的文件不能超过 10 MB。',
   IMPORT_FILE_EMPTY: '文件是空的（0 字节），请重新选择文件。',
+  IMPORT_SHEET_NOT_FOUND: '文件中没有名为“{sheet}”的工作表。',
+  CLIENT_KEY_REUSED: '这条离线记录的编号已用于另一种操作，未写入。',
   IMPORT_FILE_TOO_LARGE: '文件超过 {max} MB，请拆分后再导入。',
   IMPORT_FILE_INFLATED_TOO_LARGE: '文件解压后超过 {max} MB，不像是普通的表格，未读取。请删去多余的工作表和内容，或拆分后再导入。',
   IMPORT_SHARED_STRINGS_TOO_LARGE: '文件中的文字（共享字符串表）解压后超过 {max} MB，不像是普通的表格，未读取。请删去多余的内容，或拆分后再导入。',
@@ -75,99 +40,22 @@ const zhCN = {
   IMPORT_CELL_TOO_LONG: '有单元格的文字超过 {max} 字（Excel 单元格的上限），未读取。',
   IMPORT_FILE_TOO_COMPLEX: '读取该文件超出了限制（{seconds} 秒或 {mb} MB 内存），未读取。请拆分文件，或在 Excel 中另存为新的 .xlsx 后再试。',
   IMPORT_BUSY: '服务器正在读取其他人上传的文件，请稍后再试。',
-  IMPORT_SHEET_NOT_FOUND: '文件中没有名为“{sheet}”的工作表。',
-  COURSE_NOT_FOUND: '培训班不存在。',
-  COURSE_REGION_INVALID: '培训班须属于一个乡镇或本县，{regionCode} 不是。',
-  COURSE_DATES_INVALID: '计划结束日期不能早于开始日期。',
-  COURSE_VERSION_CONFLICT: '该培训班已被他人修改，请刷新后再试。',
-  COURSE_CANCELLED: '该培训班已取消，不能再安排课次或签到。',
-  SESSION_NOT_FOUND: '课次不存在。',
-  SESSION_TIMES_INVALID: '课次的结束时间须晚于开始时间。',
-  TRAINEE_NOT_FOUND: '学员不存在。',
-  TRAINEE_NAME_INVALID: '请填写学员姓名（不超过 50 字）。',
-  TRAINEE_MOBILE_INVALID: '手机号“{value}”不是有效的大陆手机号。',
-  TRAINEE_ID_CARD_FORMAT: '身份证号码应为 18 位：17 位数字加 1 位数字或 X。',
-  TRAINEE_ID_CARD_BIRTH_DATE: '身份证号码中的出生日期不存在或晚于今天。',
-  TRAINEE_ID_CARD_CHECKSUM: '身份证号码校验位不对，请逐位核对。',
-  TRAINEE_ID_CARD_TAKEN: '该身份证号码已登记在另一位学员名下，请核对手机号或合并学员。',
-  TRAINEE_VILLAGE_INVALID: '所在村 {code} 不是村级区划。',
-  TRAINEE_VERSION_CONFLICT: '该学员信息已被他人修改，请刷新后再试。',
-  TRAINEE_MERGE_SELF: '不能把学员与其本人合并，请选择另一位学员。',
-  TRAINEE_ALREADY_MERGED: '学员“{name}”已合并到另一位学员，不能再合并。',
-  TRAINEE_MERGE_ID_CARDS_DIFFER: '两位学员登记的身份证号码不同，应是两个人，不能合并。',
-  TRAINEE_HOME_OUTSIDE_SCOPE: '不填所在村，该学员就不再属于您负责的镇街：请选择您镇街内的村。',
-  OUTCOME_DATE_IN_FUTURE: '转化成果的日期 {date} 还没到。',
-  TRAINING_PERIOD_INVALID: '时段 {from} 至 {to} 无效：结束日期不能早于开始日期，且不超过三年。',
-  QR_TOKEN_INVALID: '二维码无效，请扫描现场屏幕上的签到二维码。',
-  QR_TOKEN_EXPIRED: '二维码已过期，请重新扫描屏幕上的最新二维码。',
-  CHECK_IN_NOT_OPEN: '签到尚未开始：{date} {opens} 开始签到（至 {closes}）。',
-  CHECK_IN_CLOSED: '签到已于 {date} {closes} 截止。',
-  SESSION_NOT_STARTED: '该课次 {date} {time} 才开始，还不能记录签到。',
-  QR_RATE_LIMITED: '签到尝试过于频繁，请 {minutes} 分钟后再试，或请工作人员帮您签到。',
-  SIGN_IN_MOBILE_MISSING: '请填写手机号。',
-  SIGN_IN_DATE_INVALID: '签到日期“{value}”无法识别（可写 2026-11-03、2026年11月3日 或 2026.11.3）。',
-  SIGN_IN_NO_SESSION: '本培训班在 {date} 没有课次。',
-  SIGN_IN_SESSION_AMBIGUOUS: '本培训班在 {date} 有 {n} 个课次，请选择要导入的课次。',
-  SIGN_IN_SESSION_NOT_IN_COURSE: '所选课次不属于本培训班。',
-  SIGN_IN_DUPLICATE_ROW: '与第 {row} 行重复。',
-  SIGN_IN_ALREADY: '已签到。',
-  SIGN_IN_VILLAGE_UNKNOWN: '本镇没有“{value}”，已导入但未记录所在村。',
-  SIGN_IN_VILLAGE_AMBIGUOUS: '“{value}”对应多个村，已导入但未记录所在村。',
-  SIGN_IN_NAME_DIFFERS: '姓名与该手机号已登记的学员（{masked}）不一致；如确是同一人，请勾选“确认姓名不一致的行”。',
-  SIGN_IN_NAME_CONFIRMED: '姓名与已登记的学员（{masked}）不一致，已确认按该学员签到。',
-  SIGN_IN_REJECTS_COLUMN: '问题',
-  // ---- livestream: bases, hosts, streams
-  USER_SCOPE_BASE_UNKNOWN: '直播基地 {id} 不存在。',
-  LIVESTREAM_BASE_NOT_FOUND: '直播基地不存在。',
-  LIVESTREAM_BASE_NAME_TAKEN: '已有名为“{name}”的直播基地。',
-  LIVESTREAM_BASE_REGION_INVALID: '{code} 不是本县的乡镇（街道），直播基地须设在本县某个乡镇。',
-  LIVESTREAM_BASE_VERSION_CONFLICT: '该直播基地已被他人修改，请刷新后再试。',
-  LIVESTREAM_HOST_NOT_FOUND: '主播不存在。',
-  LIVESTREAM_HOST_NAME_INVALID: '请填写主播姓名（不超过 50 个字）。',
-  LIVESTREAM_HOST_MOBILE_INVALID: '手机号“{value}”不是有效的大陆手机号。',
-  LIVESTREAM_HOST_MOBILE_TAKEN: '该手机号已登记为{base}的主播“{host}”，同一人只登记一次。',
-  LIVESTREAM_HOST_MOBILE_UNAVAILABLE: '该手机号无法登记为本基地主播，请联系商务局。',
-  LIVESTREAM_HOST_VILLAGE_INVALID: '{code} 不是一个村（社区）。',
-  LIVESTREAM_HOST_VERSION_CONFLICT: '该主播信息已被他人修改，请刷新后再试。',
-  LIVESTREAM_ACCOUNT_TAKEN: '平台账号“{accountId}”已属于{base}的主播“{host}”。',
-  LIVESTREAM_ACCOUNT_UNAVAILABLE: '平台账号“{accountId}”无法登记给本基地主播，请联系商务局。',
-  LIVESTREAM_ACCOUNT_REPEATED: '平台账号“{accountId}”填写了两次。',
-  LIVESTREAM_ACCOUNT_NOT_FOUND: '要修改的平台账号不属于该主播，请刷新后再试。',
-  LIVESTREAM_TRAINEE_NOT_FOUND: '学员不存在（或已合并到其他学员）。',
-  LIVESTREAM_TRAINEE_LINKED_ELSEWHERE: '学员“{name}”已关联到另一位主播。',
-  LIVESTREAM_STREAM_NOT_FOUND: '直播场次不存在。',
-  LIVESTREAM_STREAM_EXISTS: '该主播在该平台同一开播时间已有一场直播。',
-  LIVESTREAM_STREAM_IN_FUTURE: '开播时间 {start} 晚于现在（{now}）：只能登记已经开始的直播，请检查日期和时间。',
-  LIVESTREAM_STREAM_TOO_EARLY: '开播时间 {start} 早于 {earliest}，请检查日期。',
-  // ---- livestream: import
-  STREAM_IMPORT_HOST_NOT_FOUND: '找不到所选主播。',
-  STREAM_IMPORT_HOST_NEEDED: '文件中没有账号列：请选择这些场次属于哪位主播。',
-  STREAM_IMPORT_ACCOUNT_UNKNOWN: '{platform}账号“{value}”不是您可管理的任何主播的账号：请先在主播资料中添加该账号，或不对应账号列、为整个文件选择主播。',
-  STREAM_IMPORT_ACCOUNT_ID_DIGITS: '账号“{value}”被 Excel 存成了数字，位数已丢失：请把该列设为文本后重新导出。',
-  STREAM_IMPORT_START_MISSING: '没有开播时间。',
-  STREAM_IMPORT_TIME_INVALID: '“{column}”的值“{value}”不是可识别的时间。',
-  STREAM_IMPORT_YEAR_NEEDED: '“{value}”没有年份：请选择导出年份。',
-  STREAM_IMPORT_START_IN_FUTURE: '开播时间“{value}”晚于现在。',
-  STREAM_IMPORT_START_TOO_EARLY: '开播时间“{value}”早于 {earliest}。',
-  STREAM_IMPORT_END_BEFORE_START: '结束时间早于开播时间。',
-  STREAM_IMPORT_DURATION_MISSING: '没有直播时长，也没有结束时间。',
-  STREAM_IMPORT_DURATION_TOO_LONG: '直播时长“{value}”超过 48 小时。',
-  STREAM_IMPORT_RANGE_ESTIMATED: '“{column}”是区间“{value}”，按中间值 {estimate} 估算。',
-  STREAM_IMPORT_GMV_UNIT_UNCERTAIN: '视频号导出的成交金额单位未说明（元或分），已按元导入（¥{yuan}），请与视频号助手核对。',
-  STREAM_IMPORT_DUPLICATE_ROW: '与第 {row} 行是同一场直播。',
-  STREAM_IMPORT_ALREADY: '这场直播已导入过。',
-  STREAM_IMPORT_RATE_IGNORED: '“{column}”的值“{value}”不是可识别的比率，未导入该项。',
-  // ---- livestream: metrics
-  LIVESTREAM_METRICS_HOST_NOT_FOUND: '主播不存在。',
-  LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: '生效日期 {date} 早于现行规则的生效日期 {current}：新版本只能从 {current} 或之后生效。',
+  // ---- rules (modules/rules)
+  RULE_PARAMS_INVALID: '规则 {rule} 的第 {version} 版参数无效（{detail}），请由管理员修正该规则后再试。',
   RULE_EFFECTIVE_TOO_FAR: '生效日期 {date} 太远：新版本最晚从 {latest}（一年之内）生效。',
-  // ---- offline outbox
-  CLIENT_KEY_REUSED: '这条离线记录的编号已用于另一种操作，未写入。',
 } as const;
 
-export type MessageKey = keyof typeof zhCN;
+/**
+ * The keys of every module's own messages (`modules/<domain>/<domain>.messages.ts`), each file
+ * adding its keys to this interface; their texts are collected from the module list.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleMessageKeys {}
 
-const en: Record<MessageKey, string> = {
+/** The shared keys above, and every module's. */
+export type MessageKey = keyof typeof zhCN | (keyof ModuleMessageKeys & string);
+
+const en: Record<keyof typeof zhCN, string> = {
   INTERNAL: 'Something went wrong on the server. Please try again later; if it persists, contact the administrator.',
   BAD_INPUT: 'Invalid input: {detail}',
   UNAUTHENTICATED: 'Please log in first.',
@@ -180,53 +68,16 @@ const en: Record<MessageKey, string> = {
   // ---- load limits (trpc/limiter.ts, the read pool)
   RATE_LIMITED: 'Too many requests: please try again in a moment.',
   QUERY_TIMEOUT: 'The query took too long: please narrow the filter.',
-  AUTH_BAD_CREDENTIALS: 'Wrong login name or password. After {remaining} more failures you will have to wait before each new try.',
-  AUTH_USER_DISABLED: 'This account has been disabled. Please contact the administrator.',
-  AUTH_THROTTLED: 'Too many wrong passwords. Please try again in {minutes} min.',
-  AUTH_CURRENT_PASSWORD_WRONG: 'The current password is not correct.',
-  AUTH_PASSWORD_TOO_WEAK: 'A password needs at least {min} characters, using at least two of letters, digits and symbols.',
-  AUTH_PASSWORD_TOO_COMMON: 'This is a common password (or one with digits or symbols added) and easy to guess: please choose another.',
-  AUTH_PASSWORD_CONTAINS_LOGIN: 'A password must not contain the login name.',
-  AUTH_PASSWORD_SAME: 'The new password must differ from the current one.',
-  AUTH_PASSWORD_CHANGE_REQUIRED: 'Please change your one-time password before going on.',
-  USER_LOGIN_TAKEN: 'The login name "{loginName}" is already taken.',
-  USER_NOT_FOUND: 'No such user.',
-  USER_CANNOT_DISABLE_SELF: 'You cannot disable your own account.',
-  USER_CANNOT_CHANGE_OWN_ROLE: 'You cannot change your own role; ask another administrator.',
-  USER_SCOPE_NOT_ALLOWED: 'Role "{role}" cannot be given a {kind} scope.',
-  USER_SCOPE_REGION_UNKNOWN: 'Region code {code} does not exist.',
-  REGION_NOT_FOUND: 'Region {code} does not exist.',
-  REGION_PARENT_NOT_TOWN: 'Villages can only be added under a town or subdistrict; {code} is not one.',
-  REGION_VILLAGE_CODE_INVALID: 'A village code is its town code {townPrefix} followed by 3 digits (001–999); got {code}.',
-  REGION_CODE_TAKEN: 'Region code {code} is already used by "{name}".',
-  REGION_IMPORT_FILE_INVALID: 'Region file {file}, line {line}: {detail}',
-  TARGET_METRIC_UNKNOWN: 'Unknown target metric {metricKey}.',
   JOB_PAYLOAD_INVALID: 'Invalid parameters for job {job}: {detail}',
-  STATION_NOT_FOUND: 'No such station.',
-  STATION_CODE_TAKEN: 'Station code "{code}" is already used.',
-  STATION_REGION_LEVEL_MISMATCH: 'A {tier} must sit on a {level}-level region; {regionCode} is not one.',
-  STATION_PARENT_TIER_MISMATCH: 'The parent of a {tier} must be a {parentTier}.',
-  STATION_PARENT_REGION_MISMATCH: 'The parent station is outside this station\'s region: a {tier}\'s parent must be the {parentTier} of its own {parentLevel}.',
-  STATION_HAS_CHILDREN: 'This station has stations under it; its tier or region cannot change.',
-  STATION_DUPLICATE_ACTIVE_POINT: '"{village}" already has an active village point ({existing}); an admin may allow a second one with a reason.',
-  STATION_OVERRIDE_ADMIN_ONLY: 'Only an admin may allow a second active village point in one village.',
-  STATION_STATUS_TRANSITION_INVALID: 'A station cannot go from "{from}" to "{to}".',
-  STATION_STATUS_REASON_REQUIRED: 'Say why when setting a station to "{to}".',
-  STATION_VERSION_CONFLICT: 'Someone else changed this station meanwhile. Reload and try again.',
-  STATION_COORDINATES_INVALID: 'Coordinates must lie in China (lat 3.8–53.6, lng 73.4–135.1), with both given.',
-  LEDGER_DATE_IN_FUTURE: 'The ledger cannot be filled in for a future date ({date}).',
-  LEDGER_LOCKED: 'The ledger of {date} is more than {days} days old: stations may correct only the last {days} days; ask the bureau to correct it.',
-  LEDGER_STATION_NOT_ACTIVE: 'The station is not operating ({status}); its ledger cannot be filled in.',
-  LEDGER_VERSION_CONFLICT: 'Someone else changed this day\'s ledger (now version {current}). Look at the latest figures before saving.',
   IMPORT_INVALID: 'The file has {count} rows with errors (rows {rows}); nothing was imported.',
   IMPORT_FILE_UNREADABLE: 'The file cannot be read: {detail}',
   IMPORT_MAPPING_INCOMPLETE: 'Choose the column for: {fields}',
   IMPORT_CELL_INVALID: '"{column}": "{value}" is not valid.',
-  IMPORT_STATION_UNKNOWN: 'No station "{value}".',
-  IMPORT_DUPLICATE_DAY: '{date} already appears in row {row}.',
   // ---- uploads: sizes (lib/upload-limits.ts)
   REQUEST_TOO_LARGE: 'The request is too large (limit {max}) and was not read. An imported file may be at most 10 MB.',
   IMPORT_FILE_EMPTY: 'The file is empty (0 bytes): choose the file again.',
+  IMPORT_SHEET_NOT_FOUND: 'The file has no sheet named "{sheet}".',
+  CLIENT_KEY_REUSED: 'The key of this offline entry was already used for another kind of write; nothing was written.',
   IMPORT_FILE_TOO_LARGE: 'The file is larger than {max} MB: split it and import the parts.',
   IMPORT_FILE_INFLATED_TOO_LARGE: 'Unpacked, the file is larger than {max} MB, which no ordinary sheet is; it was not read. Remove extra sheets and content, or split it.',
   IMPORT_SHARED_STRINGS_TOO_LARGE: 'Unpacked, the text of the file (its shared strings) is larger than {max} MB, which no ordinary sheet has; it was not read. Remove extra content, or split it.',
@@ -236,94 +87,9 @@ const en: Record<MessageKey, string> = {
   IMPORT_CELL_TOO_LONG: 'A cell holds more than {max} characters (Excel\'s own limit); the file was not read.',
   IMPORT_FILE_TOO_COMPLEX: 'Reading the file went past its limits ({seconds} s or {mb} MB of memory); it was not read. Split it, or save it again as a new .xlsx in Excel.',
   IMPORT_BUSY: 'The server is reading other uploaded files: please try again in a moment.',
-  IMPORT_SHEET_NOT_FOUND: 'The file has no sheet named "{sheet}".',
-  COURSE_NOT_FOUND: 'No such course.',
-  COURSE_REGION_INVALID: 'A course belongs to a town or to the county; {regionCode} is neither.',
-  COURSE_DATES_INVALID: 'The planned end cannot be before the planned start.',
-  COURSE_VERSION_CONFLICT: 'Someone else changed this course meanwhile. Reload and try again.',
-  COURSE_CANCELLED: 'This course is cancelled: no more sessions or check-ins.',
-  SESSION_NOT_FOUND: 'No such session.',
-  SESSION_TIMES_INVALID: 'A session must end after it starts.',
-  TRAINEE_NOT_FOUND: 'No such trainee.',
-  TRAINEE_NAME_INVALID: "Enter the trainee's name (at most 50 characters).",
-  TRAINEE_MOBILE_INVALID: '"{value}" is not a valid mainland mobile number.',
-  TRAINEE_ID_CARD_FORMAT: 'An ID-card number has 18 characters: 17 digits, then a digit or X.',
-  TRAINEE_ID_CARD_BIRTH_DATE: 'The birth date in this ID-card number does not exist or is after today.',
-  TRAINEE_ID_CARD_CHECKSUM: 'The check digit of this ID-card number is wrong; check it digit by digit.',
-  TRAINEE_ID_CARD_TAKEN: 'This ID card is already registered to another trainee; check the mobile or merge the trainees.',
-  TRAINEE_VILLAGE_INVALID: 'Village {code} is not a village-level region.',
-  TRAINEE_VERSION_CONFLICT: "Someone else changed this trainee's details meanwhile. Reload and try again.",
-  TRAINEE_MERGE_SELF: 'A trainee cannot be merged with themselves; choose another trainee.',
-  TRAINEE_ALREADY_MERGED: 'Trainee "{name}" has already been merged into another trainee and cannot be merged again.',
-  TRAINEE_MERGE_ID_CARDS_DIFFER: 'The two trainees have different ID cards on file: they are two people and cannot be merged.',
-  TRAINEE_HOME_OUTSIDE_SCOPE: 'Without a village this trainee would no longer belong to your towns: choose a village in your towns.',
-  OUTCOME_DATE_IN_FUTURE: 'The outcome date {date} is in the future.',
-  TRAINING_PERIOD_INVALID: 'The period {from} to {to} is invalid: it must not end before it starts, nor span more than three years.',
-  QR_TOKEN_INVALID: 'This QR code is not valid. Scan the check-in code shown on the screen in the room.',
-  QR_TOKEN_EXPIRED: 'This QR code has expired. Scan the latest code on the screen.',
-  CHECK_IN_NOT_OPEN: 'Check-in is not open yet: it opens at {opens} on {date} (until {closes}).',
-  CHECK_IN_CLOSED: 'Check-in closed at {closes} on {date}.',
-  SESSION_NOT_STARTED: 'This session starts at {time} on {date}: its attendance cannot be recorded yet.',
-  QR_RATE_LIMITED: 'Too many check-in attempts. Try again in {minutes} minutes, or ask the staff to check you in.',
-  SIGN_IN_MOBILE_MISSING: 'Enter the mobile number.',
-  SIGN_IN_DATE_INVALID: 'The date "{value}" cannot be read (write 2026-11-03, 2026年11月3日 or 2026.11.3).',
-  SIGN_IN_NO_SESSION: 'This course has no session on {date}.',
-  SIGN_IN_SESSION_AMBIGUOUS: 'This course has {n} sessions on {date}; choose the session to import into.',
-  SIGN_IN_SESSION_NOT_IN_COURSE: 'The chosen session is not part of this course.',
-  SIGN_IN_DUPLICATE_ROW: 'Same as row {row}.',
-  SIGN_IN_ALREADY: 'Already checked in.',
-  SIGN_IN_VILLAGE_UNKNOWN: 'No village "{value}" in this town; imported without a village.',
-  SIGN_IN_VILLAGE_AMBIGUOUS: '"{value}" matches more than one village; imported without a village.',
-  SIGN_IN_NAME_DIFFERS: 'The name differs from the trainee registered with this mobile ({masked}); if it is the same person, tick "confirm rows whose name differs".',
-  SIGN_IN_NAME_CONFIRMED: 'The name differs from the registered trainee ({masked}); confirmed: checked in as that trainee.',
-  SIGN_IN_REJECTS_COLUMN: 'Problem',
-  // ---- livestream: bases, hosts, streams
-  USER_SCOPE_BASE_UNKNOWN: 'Livestream base {id} does not exist.',
-  LIVESTREAM_BASE_NOT_FOUND: 'Livestream base not found.',
-  LIVESTREAM_BASE_NAME_TAKEN: 'There is already a livestream base named "{name}".',
-  LIVESTREAM_BASE_REGION_INVALID: '{code} is not a town of this county; a livestream base must be in one of its towns.',
-  LIVESTREAM_BASE_VERSION_CONFLICT: 'Someone else changed this base meanwhile. Reload and try again.',
-  LIVESTREAM_HOST_NOT_FOUND: 'Host not found.',
-  LIVESTREAM_HOST_NAME_INVALID: "Enter the host's name (at most 50 characters).",
-  LIVESTREAM_HOST_MOBILE_INVALID: '"{value}" is not a valid mainland mobile number.',
-  LIVESTREAM_HOST_MOBILE_TAKEN: 'This mobile number is already registered to host "{host}" of {base}; a person is registered once.',
-  LIVESTREAM_HOST_MOBILE_UNAVAILABLE: 'This mobile number cannot be registered as a host of this base; please contact the bureau.',
-  LIVESTREAM_HOST_VILLAGE_INVALID: '{code} is not a village.',
-  LIVESTREAM_HOST_VERSION_CONFLICT: 'Someone else changed this host meanwhile. Reload and try again.',
-  LIVESTREAM_ACCOUNT_TAKEN: 'Platform account "{accountId}" already belongs to host "{host}" of {base}.',
-  LIVESTREAM_ACCOUNT_UNAVAILABLE: 'Platform account "{accountId}" cannot be registered to a host of this base; please contact the bureau.',
-  LIVESTREAM_ACCOUNT_REPEATED: 'Platform account "{accountId}" is listed twice.',
-  LIVESTREAM_ACCOUNT_NOT_FOUND: 'The account being edited does not belong to this host. Reload and try again.',
-  LIVESTREAM_TRAINEE_NOT_FOUND: 'Trainee not found (or merged into another trainee).',
-  LIVESTREAM_TRAINEE_LINKED_ELSEWHERE: 'Trainee "{name}" is already linked to another host.',
-  LIVESTREAM_STREAM_NOT_FOUND: 'Stream not found.',
-  LIVESTREAM_STREAM_EXISTS: 'This host already has a stream on this platform at that start time.',
-  LIVESTREAM_STREAM_IN_FUTURE: 'The start {start} is later than now ({now}): only a stream that has begun can be recorded. Check the date and time.',
-  LIVESTREAM_STREAM_TOO_EARLY: 'The start {start} is before {earliest}. Check the date.',
-  // ---- livestream: import
-  STREAM_IMPORT_HOST_NOT_FOUND: 'The chosen host does not exist.',
-  STREAM_IMPORT_HOST_NEEDED: 'The file has no account column: choose the host these sessions belong to.',
-  STREAM_IMPORT_ACCOUNT_UNKNOWN: '{platform} account "{value}" is not the account of any host you manage: add it to the host first, or leave the account column unmapped and choose the host of the whole file.',
-  STREAM_IMPORT_ACCOUNT_ID_DIGITS: 'Account "{value}" was stored by Excel as a number and lost digits: make the column text and export again.',
-  STREAM_IMPORT_START_MISSING: 'No start time.',
-  STREAM_IMPORT_TIME_INVALID: '"{column}": "{value}" is not a time we can read.',
-  STREAM_IMPORT_YEAR_NEEDED: '"{value}" has no year: choose the export year.',
-  STREAM_IMPORT_START_IN_FUTURE: 'The start time "{value}" is in the future.',
-  STREAM_IMPORT_START_TOO_EARLY: 'The start time "{value}" is before {earliest}.',
-  STREAM_IMPORT_END_BEFORE_START: 'The end time is before the start time.',
-  STREAM_IMPORT_DURATION_MISSING: 'No duration and no end time.',
-  STREAM_IMPORT_DURATION_TOO_LONG: 'The duration "{value}" is longer than 48 hours.',
-  STREAM_IMPORT_RANGE_ESTIMATED: '"{column}" is the range "{value}"; estimated as its midpoint {estimate}.',
-  STREAM_IMPORT_GMV_UNIT_UNCERTAIN: 'WeChat Channels does not say whether its sales amount is in yuan or fen; imported as yuan (¥{yuan}). Check it against 视频号助手.',
-  STREAM_IMPORT_DUPLICATE_ROW: 'The same session as row {row}.',
-  STREAM_IMPORT_ALREADY: 'This session was imported before.',
-  STREAM_IMPORT_RATE_IGNORED: '"{column}": "{value}" is not a rate we can read; that figure was left out.',
-  // ---- livestream: metrics
-  LIVESTREAM_METRICS_HOST_NOT_FOUND: 'No such host.',
-  LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY: 'The effective date {date} is before that of the rule in force ({current}): a new version may take effect on {current} or later.',
+  // ---- rules (modules/rules)
+  RULE_PARAMS_INVALID: 'Version {version} of rule {rule} has invalid parameters ({detail}): an administrator must correct the rule first.',
   RULE_EFFECTIVE_TOO_FAR: 'The effective date {date} is too far ahead: a new version may take effect on {latest} at the latest (within a year).',
-  // ---- offline outbox
-  CLIENT_KEY_REUSED: 'The key of this offline entry was already used for another kind of write; nothing was written.',
 };
 
 /** Words used inside messages ({kind}, {role}), translated too. */
@@ -346,11 +112,37 @@ const words: Record<Lang, Record<string, string>> = {
   },
 };
 
-const catalog: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+let registered: readonly { name: string; messages: ModuleMessages }[] = [];
+let catalogCache: Record<Lang, Record<string, string>> | undefined;
+
+/**
+ * The module list (modules/index.ts) hands its modules' messages over when it loads: the catalogue
+ * sits below every module, so it cannot import the list without a cycle.
+ */
+export function registerModuleMessages(list: readonly { name: string; messages: ModuleMessages }[]): void {
+  registered = list;
+  catalogCache = undefined;
+}
+
+/** The shared messages and every registered module's, built on first use; a key twice is a mistake. */
+export function messageCatalog(): Record<Lang, Record<string, string>> {
+  if (catalogCache) return catalogCache;
+  const built: Record<Lang, Record<string, string>> = { 'zh-CN': { ...zhCN }, en: { ...en } };
+  for (const mod of registered) {
+    for (const lang of LANGS) {
+      for (const [key, text] of Object.entries(mod.messages[lang])) {
+        if (key in built[lang]) throw new Error(`messages: ${key} of module ${mod.name} is declared twice`);
+        built[lang][key] = text;
+      }
+    }
+  }
+  return (catalogCache = built);
+}
 
 export type MessageParams = Record<string, string | number>;
 
 export function translate(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
+  const catalog = messageCatalog();
   const template = catalog[lang][key] ?? catalog['zh-CN'][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];

@@ -1,36 +1,15 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { modules } from '../modules';
 
 /**
- * Every job the platform runs: its name and its payload. Handlers live in their domain modules
- * (`modules/<domain>/<domain>.jobs.ts`) and are collected in `handlers.ts`; the registry refuses to
- * start when a name here has no handler, or two.
+ * Every job the platform runs: its name and its payload, declared by the modules in
+ * `modules/index.ts` (each module's `jobs`, from `modules/<domain>/<domain>.jobs.ts`). Types only:
+ * the registry (registry.ts) reads the same list at run time and refuses a job with no handler.
  */
-export const jobPayloads = {
-  /** Nightly: expired sessions and login attempts no throttle count looks at any more are deleted. */
-  'auth.housekeeping': z.object({}),
-  /** Count towns and villages under each county and town (coverage denominators). Empty: every county. */
-  'regions.rollup': z.object({ countyCode: z.string().regex(/^\d{6}000000$/).optional() }),
-  /** Station snapshots for a town, a county, or (empty) everything, as of a day (default today). */
-  'stations.recompute': z.object({
-    townCode: z.string().regex(/^\d{9}000$/).optional(),
-    countyCode: z.string().regex(/^\d{6}000000$/).optional(),
-    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  }),
-  /** Course completions and person-times (人次) by town, county, year and month. */
-  'training.recompute': z.object({}),
-  /**
-   * Livestream snapshots (active hosts, host month stats, base leaderboards) as of a day (default
-   * today). With `month` ('YYYY-MM'), that past month is recomputed under the active-host rule
-   * version in force at its end, as it stood; with `since`, every month from that one to today
-   * (what a written stream can change); with neither, every month from the first stream.
-   */
-  'livestream.recompute': z.object({
-    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-    month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
-    since: z.string().regex(/^\d{4}-\d{2}$/).optional(),
-  }),
-} as const;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type Jobs = UnionToIntersection<(typeof modules)[number]['jobs']>;
 
-export type JobName = keyof typeof jobPayloads;
-export type JobPayload<N extends JobName> = z.input<(typeof jobPayloads)[N]>;
-export const JOB_NAMES = Object.keys(jobPayloads) as JobName[];
+export type JobName = keyof Jobs & string;
+export type JobPayloadSchema<N extends JobName> = Jobs[N] extends { payload: infer S extends z.ZodTypeAny } ? S : never;
+export type JobPayload<N extends JobName> = z.input<JobPayloadSchema<N>>;
+export type JobParsedPayload<N extends JobName> = z.output<JobPayloadSchema<N>>;

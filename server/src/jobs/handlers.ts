@@ -1,9 +1,8 @@
-import { authJobs } from '../modules/auth/auth.jobs';
-import { livestreamJobs } from '../modules/livestream/livestream.jobs';
-import { regionsJobs } from '../modules/regions/regions.jobs';
-import { stationsJobs } from '../modules/stations/stations.jobs';
-import { trainingJobs } from '../modules/training/training.jobs';
+import { modules } from '../modules';
+import type { JobSpec } from './job';
 import type { JobDefinition } from './registry';
 
-/** Every domain's job handlers; `buildRegistry` checks them against contracts.ts. */
-export const jobDefinitions: readonly JobDefinition<any>[] = [...authJobs, ...regionsJobs, ...stationsJobs, ...trainingJobs, ...livestreamJobs];
+/** Every module's job handlers (modules/index.ts), named by their key; `buildRegistry` checks them. */
+export const jobDefinitions: readonly JobDefinition<any>[] = modules.flatMap((mod) =>
+  Object.entries(mod.jobs as Record<string, JobSpec>).map(([name, { payload: _payload, ...run }]) => ({ name, ...run }) as JobDefinition<any>),
+);

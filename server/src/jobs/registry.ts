@@ -1,31 +1,14 @@
 import type { z } from 'zod';
-import type { Db } from '../db/create-db';
 import { AppError } from '../lib/app-error';
-import type { Logger } from '../lib/logger';
-import { JOB_NAMES, jobPayloads, type JobName } from './contracts';
-import type { JobQueue } from './queue';
+import { modules } from '../modules';
+import type { JobName, JobParsedPayload, JobPayload } from './contracts';
+import type { JobRunOptions, JobSpec } from './job';
 
-export interface JobContext {
-  db: Db;
-  log: Logger;
-  queue: JobQueue;
-  /** Report progress (0–100) for long work; shown to the people waiting for it. */
-  progress(percent: number): Promise<void>;
-}
+export type { JobContext } from './job';
 
-export interface JobDefinition<N extends JobName = JobName> {
+/** A job's handler and how it runs, for a name some module declares (its payload comes from that declaration). */
+export interface JobDefinition<N extends JobName = JobName> extends JobRunOptions<JobPayload<N>, JobParsedPayload<N>> {
   name: N;
-  handler: (payload: z.output<(typeof jobPayloads)[N]>, ctx: JobContext) => Promise<unknown>;
-  /** Cron pattern and time zone; both queue implementations run it the same way. */
-  schedule?: { pattern: string; tz: string; payload: z.input<(typeof jobPayloads)[N]> };
-  /** Attempts in all (first run + retries), with exponential backoff from backoffMs. */
-  attempts?: number;
-  backoffMs?: number;
-  /**
-   * Where a duplicate would hurt (the same recompute twice), a deterministic key: while a job with
-   * this key waits, enqueueing another is a no-op; while one runs, one more run follows it.
-   */
-  dedupeKey?: (payload: z.output<(typeof jobPayloads)[N]>) => string;
 }
 
 export function defineJob<N extends JobName>(def: JobDefinition<N>): JobDefinition<N> {
@@ -34,21 +17,46 @@ export function defineJob<N extends JobName>(def: JobDefinition<N>): JobDefiniti
 
 export type JobRegistry = ReadonlyMap<JobName, JobDefinition>;
 
+/** Every job the modules declare (modules/index.ts), by name, in module order. */
+function declaredJobs(): Map<string, JobSpec> {
+  const declared = new Map<string, JobSpec>();
+  for (const mod of modules) {
+    for (const [name, spec] of Object.entries(mod.jobs as Record<string, JobSpec>)) {
+      if (!name.startsWith(`${mod.name}.`)) throw new Error(`job registry: "${name}" of module ${mod.name} must be named "${mod.name}.<job>"`);
+      if (declared.has(name)) throw new Error(`job registry: "${name}" is declared twice`);
+      declared.set(name, spec);
+    }
+  }
+  return declared;
+}
+
+let declaredCache: Map<string, JobSpec> | undefined;
+function declared(): Map<string, JobSpec> {
+  return (declaredCache ??= declaredJobs());
+}
+
+/** The names of every declared job, in module order. */
+export function jobNames(): JobName[] {
+  return [...declared().keys()] as JobName[];
+}
+
 /** Refuse to run with a job that has no handler, two handlers, or a handler for an unknown name. */
 export function buildRegistry(definitions: readonly JobDefinition<any>[]): JobRegistry {
   const registry = new Map<JobName, JobDefinition>();
   for (const def of definitions) {
-    if (!(def.name in jobPayloads)) throw new Error(`job registry: "${def.name}" is not declared in jobs/contracts.ts`);
+    if (!declared().has(def.name)) throw new Error(`job registry: "${def.name}" is not declared in any module's jobs (modules/index.ts)`);
     if (registry.has(def.name)) throw new Error(`job registry: "${def.name}" has two handlers`);
+    if (typeof def.handler !== 'function') continue;
     registry.set(def.name, def);
   }
-  const missing = JOB_NAMES.filter((name) => !registry.has(name));
+  const missing = jobNames().filter((name) => !registry.has(name));
   if (missing.length) throw new Error(`job registry: no handler for ${missing.map((n) => `"${n}"`).join(', ')}`);
   return registry;
 }
 
-export function parsePayload<N extends JobName>(name: N, payload: unknown): z.output<(typeof jobPayloads)[N]> {
-  const schema = jobPayloads[name] as unknown as z.ZodType<z.output<(typeof jobPayloads)[N]>>;
+export function parsePayload<N extends JobName>(name: N, payload: unknown): JobParsedPayload<N> {
+  const schema = declared().get(name)?.payload as z.ZodType<JobParsedPayload<N>> | undefined;
+  if (!schema) throw new Error(`job registry: "${name}" is not declared in any module's jobs (modules/index.ts)`);
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     throw new AppError('JOB_PAYLOAD_INVALID', 'BAD_REQUEST', {

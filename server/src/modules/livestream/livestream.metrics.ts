@@ -3,6 +3,7 @@ import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { addDays, shanghaiToday } from '../../lib/dates';
 import { ruleAt, type RuleAt } from '../rules/rules.service';
+import { activeHostRule } from './livestream.rules';
 
 /**
  * 活跃主播, a versioned rule (rule_versions 'livestream.active_host'): a host is active on platform P
@@ -12,7 +13,7 @@ import { ruleAt, type RuleAt } from '../rules/rules.service';
  * the default 30 days and D = 2026-11-30, streams started from 2026-11-01 00:00 to 2026-11-30
  * 23:59:59.999 Shanghai time count; one started on 2026-10-31 does not.
  */
-export const ACTIVE_HOST_RULE = 'livestream.active_host';
+export const ACTIVE_HOST_RULE = activeHostRule.key;
 export interface ActiveHostRule {
   windowDays: number;
   minStreams: number;
@@ -88,7 +89,7 @@ async function planMonths(db: Db, payload: RecomputeScope): Promise<MonthPlan[]>
   for (const month of months) {
     const end = monthEnd(month);
     const day = end < asOf ? end : asOf;
-    plans.push({ month, asOf: day, rule: await ruleAt<ActiveHostRule>(db, ACTIVE_HOST_RULE, day) });
+    plans.push({ month, asOf: day, rule: await ruleAt(db, activeHostRule, day) });
   }
   return plans;
 }

@@ -3,12 +3,12 @@ import { LIVESTREAM_PLATFORMS, type LivestreamPlatform } from '../../db/types';
 import { enqueueBestEffort } from '../../jobs/enqueue';
 import { shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
-import { makeRoomForRuleVersion, ruleAt } from '../rules/rules.service';
+import { makeRoomForRuleVersion, parseRuleParams, ruleAt } from '../rules/rules.service';
 import type { ServiceContext } from '../service-context';
 import { TARGET_METRICS, targetValue } from '../targets/targets.service';
 import { yearClock } from '../training/conversion.service';
 import type { HomeCounty } from './bases.service';
-import { ACTIVE_HOST_RULE, type ActiveHostRule } from './livestream.metrics';
+import { activeHostRule } from './livestream.rules';
 import { livestreamScope } from './livestream.scope';
 import {
   activeByBaseRows,
@@ -98,7 +98,7 @@ export async function livestreamProgress(ctx: ServiceContext & HomeCounty, year:
   const latest = now[0];
   let rule: z.infer<typeof progressOutput>['rule'] = null;
   if (latest) {
-    const r = await ruleAt<ActiveHostRule>(db, ACTIVE_HOST_RULE, latest.asOf);
+    const r = await ruleAt(db, activeHostRule, latest.asOf);
     rule = { version: r.version, ...r.params };
   }
   const computedAt = now.reduce<Date | null>((at, r) => (!at || r.computedAt > at ? r.computedAt : at), null);
@@ -241,9 +241,9 @@ type RuleView = z.infer<typeof ruleVersionView>;
 
 export async function listRuleVersions(ctx: ServiceContext, today = shanghaiToday()): Promise<RuleView[]> {
   const rows = await ruleVersionRows(ctx.db);
-  const inForce = await ruleAt<ActiveHostRule>(ctx.db, ACTIVE_HOST_RULE, today).catch(() => null);
+  const inForce = await ruleAt(ctx.db, activeHostRule, today).catch(() => null);
   return rows.map((r) => {
-    const p = r.params as ActiveHostRule;
+    const p = parseRuleParams(activeHostRule, r.params, r.version);
     return {
       version: r.version,
       windowDays: p.windowDays,
@@ -271,15 +271,15 @@ export async function createRuleVersion(ctx: ServiceContext, input: z.output<typ
   const { version, withdrawn } = await ctx.db.transaction().execute(async (trx) => {
     await lockRuleVersions(trx);
     const room = await makeRoomForRuleVersion(trx, who, {
-      key: ACTIVE_HOST_RULE,
+      key: activeHostRule.key,
       effectiveFrom: input.effectiveFrom,
       today,
       tooEarly: 'LIVESTREAM_RULE_EFFECTIVE_TOO_EARLY',
     });
     const next = room.version;
-    const params = { windowDays: input.windowDays, minStreams: input.minStreams, minMinutes: input.minMinutes };
+    const params = activeHostRule.params.parse({ windowDays: input.windowDays, minStreams: input.minStreams, minMinutes: input.minMinutes });
     const row = await insertRuleVersion(trx, who, next, params, input.effectiveFrom);
-    await recordAudit(trx, who, { entity: 'rule_version', entityId: `${ACTIVE_HOST_RULE}:${next}`, action: 'create', after: row });
+    await recordAudit(trx, who, { entity: 'rule_version', entityId: `${activeHostRule.key}:${next}`, action: 'create', after: row });
     return { version: next, withdrawn: room.withdrawn };
   });
 

@@ -4,6 +4,9 @@ import type { MessageKey } from '../../i18n/messages';
 import { badRequest } from '../../lib/app-error';
 import { addDays } from '../../lib/dates';
 import { recordAudit, type AuditWho } from '../audit/audit.service';
+import { parseRuleParams, type RuleDefinition, type RuleParams } from './define';
+
+export { defineRule, parseRuleParams, type RuleDefinition, type RuleParams } from './define';
 
 /**
  * Rules with thresholds (quiet station, active host, Taobao criteria) are versioned data: a new
@@ -16,7 +19,9 @@ export interface RuleAt<P> {
   effectiveFrom: string;
 }
 
-export async function ruleAt<P>(db: Kysely<Database>, ruleKey: string, day: string): Promise<RuleAt<P>> {
+/** The version of `rule` in force on `day`, its parameters read through the rule's schema (parseRuleParams). */
+export async function ruleAt<R extends RuleDefinition>(db: Kysely<Database>, rule: R, day: string): Promise<RuleAt<RuleParams<R>>> {
+  const ruleKey = rule.key;
   const row = await db
     .selectFrom('rule_versions')
     .select(['version', 'params', 'effective_from'])
@@ -26,7 +31,7 @@ export async function ruleAt<P>(db: Kysely<Database>, ruleKey: string, day: stri
     .orderBy('version', 'desc')
     .executeTakeFirst();
   if (!row) throw new Error(`no version of rule ${ruleKey} in force on ${day}`);
-  return { version: row.version, params: row.params as P, effectiveFrom: row.effective_from };
+  return { version: row.version, params: parseRuleParams(rule, row.params, row.version), effectiveFrom: row.effective_from };
 }
 
 /** How far ahead a new version may take effect. Further is a slip (2999-12-31) that would hold back every later version. */
@@ -61,9 +66,3 @@ export async function makeRoomForRuleVersion(
   }
   return { version: Math.max(0, ...versions.map((v) => v.version)) + 1, withdrawn: withdrawn.map((v) => v.version).sort((x, y) => x - y) };
 }
-
-export interface QuietRule {
-  /** Days without a non-zero ledger entry after which an active station counts as quiet. */
-  days: number;
-}
-export const QUIET_RULE = 'station.quiet';

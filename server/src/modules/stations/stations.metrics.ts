@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { addDays, shanghaiToday } from '../../lib/dates';
-import { QUIET_RULE, ruleAt, type QuietRule } from '../rules/rules.service';
+import { ruleAt } from '../rules/rules.service';
+import { quietRule } from './stations.rules';
 
 /** A day counts as active when any figure in its ledger entry is above zero. */
 const ACTIVE_DAY = sql`(le.parcels_in + le.parcels_out + le.purchase_orders + le.sales_orders + le.villagers_served
@@ -79,7 +80,7 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
   const stationPrefix = scope.townCode ? scope.townCode.slice(0, 9) : scope.countyCode ? scope.countyCode.slice(0, 6) : '';
   // Headline figures are rewritten for the whole county around the scope, whose totals depend on every town.
   const countyPrefix = stationPrefix.slice(0, 6);
-  const rule = await ruleAt<QuietRule>(db, QUIET_RULE, asOf);
+  const rule = await ruleAt(db, quietRule, asOf);
   const fromMonth = `${addDays(asOf, -31 * MONTHS_KEPT).slice(0, 7)}-01`;
   const period = asOf.slice(0, 7);
 

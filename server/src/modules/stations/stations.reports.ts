@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import { toXlsx, yuanCell } from '../../lib/excel';
 import { regionPrefix } from '../auth/scope';
-import { QUIET_RULE, type QuietRule } from '../rules/rules.service';
+import { parseRuleParams } from '../rules/rules.service';
+import { QUIET_RULE, quietRule } from './stations.rules';
 import { RANKING_METRICS, type quietExportInput, type RankingMetric, type rankingExportInput } from './stations.schemas';
 
 /**
@@ -51,7 +52,7 @@ export async function listQuietStations(db: Db, filter: { townCode?: string }) {
   const rules = versions.length
     ? await db.selectFrom('rule_versions').select(['version', 'params']).where('rule_key', '=', QUIET_RULE).where('version', 'in', versions).execute()
     : [];
-  const daysOf = new Map(rules.map((r) => [r.version, (r.params as QuietRule).days]));
+  const daysOf = new Map(rules.map((r) => [r.version, parseRuleParams(quietRule, r.params, r.version).days]));
   return rows.map((r) => ({
     id: r.id,
     code: r.code,

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { badRequest } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
+import { checkInWindowRule } from './training.rules';
 
 /**
  * 签到时间: one versioned rule for every live way of checking in — search, walk-in, the QR code.
@@ -12,7 +13,7 @@ import { shanghaiToday } from '../../lib/dates';
  * The sign-in sheet import and the paper-list bulk mark record sessions that have taken place:
  * they are refused for a session that has not started.
  */
-export const CHECK_IN_WINDOW_RULE = 'training.qr_check_in';
+export const CHECK_IN_WINDOW_RULE = checkInWindowRule.key;
 
 export interface CheckInWindowRule {
   beforeMinutes: number;

@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { isUnscoped, regionPrefix } from '../auth/scope';
 import type { ServiceContext } from '../service-context';
 import { ruleAt } from '../rules/rules.service';
-import { CONVERSION_RULE, type ConversionRule } from './training.metrics';
+import { conversionRule } from './training.rules';
 import { courseScope, inRegion, traineeOwned } from './training.scope';
 import {
   FOLLOW_UP_STAGES,
@@ -150,7 +150,7 @@ const rateOf = (converted: number, completed: number) => (completed ? Math.round
 
 export async function conversionSummary(ctx: ServiceContext, input: z.output<typeof summaryInput>): Promise<z.infer<typeof summaryOutput>> {
   const { db, actor } = ctx;
-  const rule = await ruleAt<ConversionRule>(db, CONVERSION_RULE, shanghaiToday());
+  const rule = await ruleAt(db, conversionRule, shanghaiToday());
   const codes = await viewRegions(db, actor, input.year, input.region);
   const stats = codes.length
     ? await db

@@ -9,6 +9,7 @@ import { appSecret } from '../../lib/secrets';
 import type { AuditWho } from '../audit/audit.service';
 import { ruleAt } from '../rules/rules.service';
 import type { ServiceContext, ServiceDeps } from '../service-context';
+import { checkInWindowRule } from './training.rules';
 import { attendSession } from './attendance.service';
 import { CHECK_IN_WINDOW_RULE, checkInDecision, windowOf, type CheckInWindowRule } from './check-in-window';
 import { findOrRegisterTrainee, ID_CARD_KEY } from './registration.service';
@@ -62,7 +63,7 @@ export async function purgeQrAttempts(db: Db): Promise<void> {
 export async function currentQrToken(ctx: ServiceContext, sessionId: number, now = Date.now()) {
   const { db } = ctx;
   await sessionFor(db, ctx.actor, sessionId);
-  const rule = (await ruleAt<QrRule>(db, QR_RULE, shanghaiToday(new Date(now)))).params;
+  const rule = (await ruleAt(db, checkInWindowRule, shanghaiToday(new Date(now)))).params;
   const { token, expiresAt } = qrToken(await appSecret(db, QR_KEY), sessionId, rule, now);
   return { token, expiresAt: expiresAt.toISOString(), refreshInMs: Math.max(1000, expiresAt.getTime() - now) };
 }
@@ -92,7 +93,7 @@ export async function qrCheckIn(deps: ServiceDeps, ip: string, input: z.output<t
   }
 
   const today = shanghaiToday(new Date(now));
-  const rule = (await ruleAt<QrRule>(db, QR_RULE, today)).params;
+  const rule = (await ruleAt(db, checkInWindowRule, today)).params;
   const sessionId = verifyQrToken(await appSecret(db, QR_KEY), input.token, rule, now);
   const session = await sessionWithCourse(db).where('cs.id', '=', sessionId).executeTakeFirst();
   if (!session) throw notFound('SESSION_NOT_FOUND');

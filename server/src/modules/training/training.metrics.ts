@@ -4,9 +4,10 @@ import type { Database } from '../../db/types';
 import { OUTCOME_KINDS } from '../../db/types';
 import { shanghaiToday } from '../../lib/dates';
 import { ruleAt, type RuleAt } from '../rules/rules.service';
+import { conversionRule } from './training.rules';
 import { requiredSessionsSql } from './completion';
 
-export const CONVERSION_RULE = 'training.conversion';
+export const CONVERSION_RULE = conversionRule.key;
 export interface ConversionRule {
   /** An outcome counts when it falls within this many days after completing a course. */
   windowDays: number;
@@ -28,7 +29,7 @@ export interface TrainingMetricsResult {
  *   the funnel (training_funnel_stats).
  */
 export async function computeTrainingMetrics(db: Db, options: { asOf?: string } = {}): Promise<TrainingMetricsResult> {
-  const rule = await ruleAt<ConversionRule>(db, CONVERSION_RULE, options.asOf ?? shanghaiToday());
+  const rule = await ruleAt(db, conversionRule, options.asOf ?? shanghaiToday());
   return db.transaction().execute(async (trx) => {
     await sql`
       create temporary table course_completions_computed on commit drop as

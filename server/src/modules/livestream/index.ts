@@ -1,0 +1,8 @@
+import { defineModule } from '../module';
+import { livestreamJobs } from './livestream.jobs';
+import { livestreamMessages } from './livestream.messages';
+import { livestreamRouter } from './livestream.router';
+import { livestreamRules } from './livestream.rules';
+
+/** Livestream bases, hosts, streams, their import and metrics. */
+export const livestreamModule = defineModule({ name: 'livestream', router: livestreamRouter, jobs: livestreamJobs, messages: livestreamMessages, rules: livestreamRules });

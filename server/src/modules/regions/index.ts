@@ -1,0 +1,7 @@
+import { defineModule } from '../module';
+import { regionsJobs } from './regions.jobs';
+import { regionsMessages } from './regions.messages';
+import { regionsRouter } from './regions.router';
+
+/** Administrative divisions (县、乡镇、村) and their rollups. */
+export const regionsModule = defineModule({ name: 'regions', router: regionsRouter, jobs: regionsJobs, messages: regionsMessages });

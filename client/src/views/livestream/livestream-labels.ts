@@ -61,7 +61,4 @@ export const shanghaiMinute = (iso: string | null | undefined): string => (iso ?
 export const shanghaiDay = (iso: string | null | undefined): string => (iso ? formatShanghai(iso).slice(0, 10) : '');
 
 /** 5700 s → "1小时35分" / "1 h 35 min" via the locale's pattern. */
-export function durationParts(seconds: number): { h: number; m: number } {
-  const minutes = Math.round(seconds / 60);
-  return { h: Math.floor(minutes / 60), m: minutes % 60 };
-}
+export { durationParts } from '@/utils/format';

@@ -1,11 +1,10 @@
 import { computed, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
-import { formatYuan } from '@/utils/money';
+import { formatYuan, yuanShort } from '@/utils/format';
 import type { MonthStats } from './use-station-detail';
 
-/** Amounts stay in fen in the chart's data; axes and tooltips show them as yuan. */
-const yuanTick = (fen: number) => formatYuan(fen).replace(/\.00$/, '');
+/** Amounts stay in fen in the chart's data; axes show them as yuan (万 when large), tooltips to the fen. */
 // The chart titles give the units, so the axes carry no names to collide with the legend.
 const GRID = { left: 8, right: 12, top: 36, bottom: 8, containLabel: true };
 const LEGEND = { top: 0, left: 0, itemWidth: 14, itemHeight: 10 };
@@ -22,7 +21,7 @@ export function useStationCharts(months: Ref<MonthStats[]>) {
     grid: GRID,
     tooltip: { trigger: 'axis', valueFormatter: (value) => `¥${formatYuan(Number(value))}` },
     xAxis: { type: 'category' },
-    yAxis: { type: 'value', axisLabel: { formatter: (value: number) => yuanTick(value) } },
+    yAxis: { type: 'value', axisLabel: { formatter: (value: number) => yuanShort(value) } },
     series: [
       { type: 'bar', name: t('stations.charts.sales'), encode: { x: 'month', y: 'salesAmountFen' } },
       { type: 'bar', name: t('stations.charts.purchase'), encode: { x: 'month', y: 'purchaseAmountFen' } },

@@ -6,6 +6,7 @@ import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+import { formatCount } from '@/utils/format';
 import { useTrainingTowns } from '@/views/training/use-training-towns';
 import { CUTS, OUTCOME_KINDS, percent, type Cut, type CutRow, type ProgressRow } from './conversion-labels';
 
@@ -40,7 +41,7 @@ export function useConversionDashboard() {
   const summary = computed(() => summaryQuery.data.value ?? null);
   const headline = computed(() => progress.value?.headline ?? null);
 
-  const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value));
+  const number = formatCount;
   const regionName = (row: ProgressRow) => (row.level === 'scope' ? t('trainingConversion.dashboard.scopeTotal') : row.regionName);
 
   /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */

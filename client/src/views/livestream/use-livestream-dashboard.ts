@@ -89,7 +89,7 @@ export function useLivestreamDashboard() {
     const rows = monthsQuery.data.value?.items ?? [];
     const months = Array.from({ length: 12 }, (_, i) => `${year.value}-${String(i + 1).padStart(2, '0')}`);
     const present = [...new Set(rows.map((r) => r.platform))].filter((p) => p !== 'all');
-    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? (m <= today.slice(0, 7) ? 0 : null);
+    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? null; // a month without figures is a gap, not a zero
     return {
       grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis' },
@@ -108,6 +108,9 @@ export function useLivestreamDashboard() {
       ],
     };
   });
+
+  /** This month, still running, is marked on the charts of the current year (categories are "MM"). */
+  const partialMonth = computed(() => (year.value === thisYear ? today.slice(5, 7) : null));
 
   /** Taobao Live against the pace line, month by month. */
   const progressOption = computed<ChartOption>(() => {
@@ -186,6 +189,7 @@ export function useLivestreamDashboard() {
     platformName,
     monthlyOption,
     progressOption,
+    partialMonth,
     monthRows,
     monthExportColumns,
     runMonthExport,

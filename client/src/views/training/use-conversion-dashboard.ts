@@ -73,10 +73,16 @@ export function useConversionDashboard() {
       xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => m.personTimes), itemStyle: { color: GREEN }, barMaxWidth: 18 },
+        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => (m.month > thisMonth ? null : m.personTimes)), itemStyle: { color: GREEN }, barMaxWidth: 18 },
         { type: 'line', name: t('trainingConversion.dashboard.progress.cumulative'), data: months.map((m) => (m.month > thisMonth ? null : m.cumulative)), itemStyle: { color: ORANGE }, smooth: true },
       ],
     };
+  });
+
+  /** This month, still running, is marked on the monthly chart. */
+  const partialMonth = computed(() => {
+    const thisMonth = progress.value?.today.slice(0, 7);
+    return thisMonth && progress.value?.months.some((m) => m.month === thisMonth) ? thisMonth.slice(5) : null;
   });
 
   const funnelStages = computed(() => {
@@ -202,6 +208,7 @@ export function useConversionDashboard() {
     projectionHint,
     townRows,
     monthlyOption,
+    partialMonth,
     funnelStages,
     funnelOption,
     cohortOption,

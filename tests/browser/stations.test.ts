@@ -181,6 +181,53 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     await context.close();
   }, 60_000);
 
+  it('at 1366 px the key and activity columns of the list are in view; at 390 px the list is cards', async () => {
+    const wide = await newContext(app.browser, app.url, { width: 1366, height: 768 });
+    const page = await openPage(wide, 'stations-1366');
+    await login(page, STAFF, DEMO_PASSWORD);
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.goto('/stations');
+    const table = page.getByTestId('stations-table');
+    await table.locator('.el-table__body .el-table__row').first().waitFor();
+    /** Whether a header cell lies wholly inside the table's visible box. */
+    const inView = (label: string) =>
+      table.evaluate((el, text) => {
+        const box = el.querySelector('.el-table__body-wrapper')!.getBoundingClientRect();
+        const th = [...el.querySelectorAll('.el-table__header-wrapper th')].find((cell) => cell.textContent?.trim() === text);
+        if (!th) return false;
+        const cell = th.getBoundingClientRect();
+        return cell.width > 0 && cell.left >= box.left - 1 && cell.right <= box.right + 1 && cell.right <= window.innerWidth;
+      }, label);
+    for (const label of ['站点编码', '站点名称', '最近填报', '近30天活跃天数', '疑似僵尸']) expect(await inView(label), label).toBe(true);
+    // scrolled to its far right, the table still shows each row's code and name
+    await table.evaluate((el) => {
+      const scroller = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap')!;
+      scroller.scrollLeft = scroller.scrollWidth;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    for (const label of ['站点编码', '站点名称', '运营者']) expect(await inView(label), label).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'stations-1366.png') });
+    await wide.close();
+
+    const phone = await newContext(app.browser, app.url, { width: 390, height: 844 });
+    const small = await openPage(phone, 'stations-390');
+    await login(small, STAFF, DEMO_PASSWORD);
+    await small.waitForURL((url) => url.pathname === '/');
+    await small.goto('/stations');
+    const rows = small.getByTestId('stations-table').locator('.el-table__body .el-table__row');
+    await rows.first().waitFor();
+    // a card per row: no header row, rows stacked and as wide as the list, each cell under its column's name
+    expect(await small.getByTestId('stations-table').locator('.el-table__header-wrapper').isVisible()).toBe(false);
+    await expect.poll(() => rows.first().locator('td').first().getAttribute('data-label')).toBe('站点编码');
+    await small.screenshot({ path: path.join(SCREENSHOTS, 'stations-cards-390.png'), fullPage: true });
+    const [first, second] = [await rows.nth(0).boundingBox(), await rows.nth(1).boundingBox()];
+    expect(second!.y).toBeGreaterThanOrEqual(first!.y + first!.height);
+    expect(first!.width).toBeGreaterThan(300);
+    expect(first!.height).toBeGreaterThan(150);
+    expect(await hasHorizontalScroll(small)).toBe(false);
+    await phone.close();
+  }, 90_000);
+
   it('at 360×740 the list and a station page have no horizontal scroll', async () => {
     const context = await newContext(app.browser, app.url, PHONE);
     const page = await openPage(context, 'stations-phone');

@@ -16,6 +16,8 @@ export function exportInput<F extends z.ZodType, K extends readonly [string, ...
           header: z.string().min(1).max(60),
           /** Value → label, for enums and booleans ("true" → "是"). */
           labels: z.record(z.string(), z.string().max(60)).optional(),
+          /** How the cells read in Excel; by default inferred from the key (see `columnFormat`). */
+          format: z.enum(['text', 'count', 'decimal', 'money', 'percent', 'percentPoints', 'date', 'plain']).optional(),
         }),
       )
       .min(1)
@@ -73,10 +75,79 @@ function cellValue(value: unknown, labels?: Record<string, string>): string | nu
 const valueAt = (row: unknown, key: string): unknown =>
   key.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), row);
 
-/** One sheet, a bold frozen header row, times shown in Asia/Shanghai; text stays text (no 1.2E+17). */
+/**
+ * How a column's cells read in Excel. Values are unchanged (an export's content stays what it was);
+ * only the number format and the column width follow from this.
+ * - count: whole numbers with thousands separators; decimal: the same with one or two decimals
+ * - money: yuan with separators and two decimals (values are already yuan, see `yuanCell`)
+ * - percent: a ratio (0.123) shown as 12.3%; percentPoints: a number already in percent (12.3) shown as 12.3%
+ * - date / text: text cells (dates are written as Shanghai "yyyy-mm-dd[ hh:mm:ss]" text, as before)
+ * - plain: numbers that are names, not amounts (years, ids, versions): no separators
+ */
+export type ColumnFormat = 'text' | 'count' | 'decimal' | 'money' | 'percent' | 'percentPoints' | 'date' | 'plain';
+
+export interface XlsxColumn {
+  key: string;
+  header: string;
+  labels?: Record<string, string>;
+  format?: ColumnFormat;
+}
+
+const NUMBER_FORMATS: Record<ColumnFormat, string | undefined> = {
+  text: '@',
+  date: '@',
+  count: '#,##0',
+  decimal: '#,##0.0#',
+  money: '#,##0.00',
+  percent: '0.0%',
+  percentPoints: '0.0"%"',
+  plain: undefined,
+};
+
+/** The format a column declares, or the one its key implies; numbers not named otherwise are counts (or decimals). */
+export function columnFormat(column: XlsxColumn, values: readonly unknown[]): ColumnFormat {
+  if (column.format) return column.format;
+  if (column.labels) return 'text';
+  const name = column.key.split('.').pop() ?? column.key;
+  if (/Yuan$/.test(name)) return 'money';
+  if (/^rate$|Rate$/.test(name)) return 'percent';
+  if (/Percent$/.test(name)) return 'percentPoints';
+  if (/^(id|year|rank|ruleVersion|code)$|Id$|Code$/.test(name)) return 'plain';
+  const numbers = values.filter((v): v is number => typeof v === 'number');
+  if (numbers.length > 0 && numbers.length === values.filter((v) => v !== null && v !== undefined).length) {
+    return numbers.every(Number.isInteger) ? 'count' : 'decimal';
+  }
+  if (/(On|Date|At|Since)$|^(date|at)$/.test(name)) return 'date';
+  return 'text';
+}
+
+/** Display width in Excel's character units: CJK and full-width characters count double. */
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(ch) ? 2 : 1;
+  return width;
+}
+
+const shown = (value: unknown, format: ColumnFormat): string => {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'number') return String(value);
+  if (format === 'percent') return `${(value * 100).toFixed(1)}%`;
+  if (format === 'money') return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (format === 'plain') return String(value);
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+};
+
+/** Fits the header and the widest of the first rows, within 8–50 characters. */
+function columnWidth(header: string, values: readonly unknown[], format: ColumnFormat): number {
+  let widest = textWidth(header);
+  for (const value of values.slice(0, 500)) widest = Math.max(widest, textWidth(shown(value, format)));
+  return Math.min(50, Math.max(8, widest + 2));
+}
+
+/** One sheet, a bold frozen header row, times shown in Asia/Shanghai; text stays text (no 1.2E+17); numbers formatted, columns wide enough for Chinese. */
 export async function toXlsx(
   rows: readonly unknown[],
-  columns: readonly { key: string; header: string; labels?: Record<string, string> }[],
+  columns: readonly XlsxColumn[],
   options: { sheetName: string; filenameStem: string },
 ): Promise<ExportOutput> {
   const workbook = new ExcelJS.Workbook();
@@ -84,11 +155,15 @@ export async function toXlsx(
   // Excel refuses these characters in a sheet name, and a quote at either end: the name the user gave, made acceptable
   const sheetName = options.sheetName.replace(/[\\/?*[\]:]/g, ' ').replace(/^'+|'+$/g, '').trim() || 'Sheet1';
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: Math.min(40, Math.max(10, c.header.length * 2 + 4)) }));
+  const cells = rows.map((row) => columns.map((c) => cellValue(valueAt(row, c.key), c.labels)));
+  sheet.columns = columns.map((c, i) => {
+    const values = cells.map((r) => r[i]);
+    const format = columnFormat(c, values);
+    const numFmt = NUMBER_FORMATS[format];
+    return { header: c.header, key: c.key, width: columnWidth(c.header, values, format), ...(numFmt ? { style: { numFmt } } : {}) };
+  });
   sheet.getRow(1).font = { bold: true };
-  for (const row of rows) {
-    sheet.addRow(Object.fromEntries(columns.map((c) => [c.key, cellValue(valueAt(row, c.key), c.labels)])));
-  }
+  for (const values of cells) sheet.addRow(values);
   const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
   const stamp = new Date().toISOString().slice(0, 10);
   return { filename: `${options.filenameStem}-${stamp}.xlsx`, contentBase64: buffer.toString('base64'), rows: rows.length };

@@ -61,10 +61,7 @@ export const shanghaiMinute = (iso: string | null | undefined): string => (iso ?
 export const shanghaiDay = (iso: string | null | undefined): string => (iso ? formatShanghai(iso).slice(0, 10) : '');
 
 /** 5700 s → "1小时35分" / "1 h 35 min" via the locale's pattern. */
-export function durationParts(seconds: number): { h: number; m: number } {
-  const minutes = Math.round(seconds / 60);
-  return { h: Math.floor(minutes / 60), m: minutes % 60 };
-}
+export { durationParts } from '@/utils/format';
 
 /** The rates of a stream, in the order they are shown (stored only from an imported export). */
 export const STREAM_RATES = ['conversionRate', 'clickRate', 'clickConversionRate', 'interactionRate', 'followRate'] as const satisfies readonly (keyof Stream)[];

@@ -5,6 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { yuanShort } from '@/utils/format';
 import { PLATFORMS } from './livestream-labels';
 import { percentOf, yuan } from './use-livestream-dashboard';
 
@@ -28,7 +29,7 @@ export function useHostMonthTrend(hostId: Ref<number>) {
       xAxis: { type: 'category', data: rows.map((r) => r.month) },
       yAxis: [
         { type: 'value', minInterval: 1 },
-        { type: 'value', splitLine: { show: false }, axisLabel: { formatter: (v: number) => `¥${v.toLocaleString(locale.value)}` } },
+        { type: 'value', splitLine: { show: false }, axisLabel: { formatter: (v: number) => yuanShort(v * 100), hideOverlap: true } },
       ],
       series: [
         { type: 'bar', name: t('livestreamMetrics.trend.streams'), data: rows.map((r) => r.streams), itemStyle: { color: '#9cc3a8' }, barMaxWidth: 16 },

@@ -5,7 +5,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatYuan } from '@/utils/money';
+import { formatCount, percent, yuan } from '@/utils/format';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
 
@@ -26,8 +26,8 @@ const COLORS: Record<string, string> = {
 const GREEN = '#2f7d4f';
 const ORANGE = '#d9822b';
 
-export const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : formatYuan(fen));
-export const percentOf = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`);
+export { yuan };
+export const percentOf = percent;
 
 /** 直播看板: active Taobao Live hosts against the target with pace, by month and platform, by base. */
 export function useLivestreamDashboard() {
@@ -55,7 +55,7 @@ export function useLivestreamDashboard() {
   });
 
   const progress = computed<Progress | null>(() => progressQuery.data.value ?? null);
-  const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value));
+  const number = formatCount;
   const platformName = (p: string) => (p === 'all' ? t('livestreamMetrics.dashboard.byMonth.all') : t(`livestream.platforms.${p}`));
 
   const intro = computed(() => {
@@ -89,7 +89,7 @@ export function useLivestreamDashboard() {
     const rows = monthsQuery.data.value?.items ?? [];
     const months = Array.from({ length: 12 }, (_, i) => `${year.value}-${String(i + 1).padStart(2, '0')}`);
     const present = [...new Set(rows.map((r) => r.platform))].filter((p) => p !== 'all');
-    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? (m <= today.slice(0, 7) ? 0 : null);
+    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? null; // a month without figures is a gap, not a zero
     return {
       grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis' },
@@ -108,6 +108,9 @@ export function useLivestreamDashboard() {
       ],
     };
   });
+
+  /** This month, still running, is marked on the charts of the current year (categories are "MM"). */
+  const partialMonth = computed(() => (year.value === thisYear ? today.slice(5, 7) : null));
 
   /** Taobao Live against the pace line, month by month. */
   const progressOption = computed<ChartOption>(() => {
@@ -186,6 +189,7 @@ export function useLivestreamDashboard() {
     platformName,
     monthlyOption,
     progressOption,
+    partialMonth,
     monthRows,
     monthExportColumns,
     runMonthExport,

@@ -5,7 +5,7 @@ import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatYuan } from '@/utils/money';
+import { formatYuan } from '@/utils/format';
 
 export type LedgerRow = RouterOutputs['stations']['ledger']['month'][number];
 type ExportColumns = RouterInputs['stations']['ledger']['export']['columns'];

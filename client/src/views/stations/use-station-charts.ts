@@ -1,11 +1,12 @@
 import { computed, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
-import { formatYuan } from '@/utils/money';
+import { fillMonths, monthRange } from '@/components/base-chart/chart-months';
+import { shanghaiToday } from '@/utils/shanghai-time';
+import { formatYuan, yuanShort } from '@/utils/format';
 import type { MonthStats } from './use-station-detail';
 
-/** Amounts stay in fen in the chart's data; axes and tooltips show them as yuan. */
-const yuanTick = (fen: number) => formatYuan(fen).replace(/\.00$/, '');
+/** Amounts stay in fen in the chart's data; axes show them as yuan (万 when large), tooltips to the fen. */
 // The chart titles give the units, so the axes carry no names to collide with the legend.
 const GRID = { left: 8, right: 12, top: 36, bottom: 8, containLabel: true };
 const LEGEND = { top: 0, left: 0, itemWidth: 14, itemHeight: 10 };
@@ -14,7 +15,15 @@ const LEGEND = { top: 0, left: 0, itemWidth: 14, itemHeight: 10 };
 export function useStationCharts(months: Ref<MonthStats[]>) {
   const { t } = useI18n();
 
-  const source = computed(() => months.value.map((m) => ({ ...m })));
+  const thisMonth = shanghaiToday().slice(0, 7);
+  /** Every month from the first with data to the last (this one at most): months without an entry are gaps. */
+  const source = computed(() => {
+    const sorted = [...months.value].sort((a, b) => a.month.localeCompare(b.month));
+    if (sorted.length === 0) return [];
+    const last = sorted[sorted.length - 1].month > thisMonth ? sorted[sorted.length - 1].month : thisMonth;
+    return fillMonths(sorted, monthRange(sorted[0].month, last));
+  });
+  const partialMonth = computed(() => (source.value.some((m) => m.month === thisMonth) ? thisMonth : null));
 
   const amounts = computed<ChartOption>(() => ({
     dataset: { source: source.value },
@@ -22,7 +31,7 @@ export function useStationCharts(months: Ref<MonthStats[]>) {
     grid: GRID,
     tooltip: { trigger: 'axis', valueFormatter: (value) => `¥${formatYuan(Number(value))}` },
     xAxis: { type: 'category' },
-    yAxis: { type: 'value', axisLabel: { formatter: (value: number) => yuanTick(value) } },
+    yAxis: { type: 'value', axisLabel: { formatter: (value: number) => yuanShort(value) } },
     series: [
       { type: 'bar', name: t('stations.charts.sales'), encode: { x: 'month', y: 'salesAmountFen' } },
       { type: 'bar', name: t('stations.charts.purchase'), encode: { x: 'month', y: 'purchaseAmountFen' } },
@@ -55,5 +64,5 @@ export function useStationCharts(months: Ref<MonthStats[]>) {
     ],
   }));
 
-  return { t, amounts, days, parcels, empty: computed(() => months.value.length === 0) };
+  return { t, amounts, days, parcels, partialMonth, empty: computed(() => months.value.length === 0) };
 }

@@ -105,25 +105,13 @@ export function useStations() {
 
   return {
     t,
-    ...list,
-    listError,
-    canManage,
-    search,
-    searchNow,
-    quiet,
-    tierOptions,
-    statusOptions,
-    quietOptions,
-    townOptions,
-    tierLabel,
-    statusLabel,
-    statusTag,
-    operatorsText,
-    exportColumns,
-    runExport,
-    dialogs,
-    onCreated,
-    onImported,
+    /** The server-side list (rows, pager, sort) and its error in words. */
+    list: reactive({ ...list, listError }),
+    /** The filter bar: the list's filter, the debounced search, the quiet select and their options. */
+    filters: reactive({ filter, search, searchNow, quiet, options: { tier: tierOptions, status: statusOptions, quiet: quietOptions, town: townOptions } }),
+    labels: { tierLabel, statusLabel, statusTag, operatorsText },
+    exports: reactive({ columns: exportColumns, run: runExport }),
+    manage: reactive({ canManage, dialogs, onCreated, onImported }),
     openStation,
   };
 }

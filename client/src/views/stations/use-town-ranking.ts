@@ -6,7 +6,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatYuan } from '@/utils/money';
+import { formatCount, formatYuan, percent } from '@/utils/format';
 
 type Metric = NonNullable<RouterInputs['stations']['ranking']['towns']['by']>;
 type ExportKey = RouterInputs['stations']['ranking']['export']['columns'][number]['key'];
@@ -35,7 +35,7 @@ export const METRICS: { key: Metric; field: keyof RankingRow; money: boolean }[]
   { key: 'stations.income_fen', field: 'incomeFen', money: true },
 ];
 
-export const percent = (ratio: number) => `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`;
+export { percent };
 
 /** The towns of the county for one month, ranked by a chosen figure, as a bar chart and a table. */
 export function useTownRanking() {
@@ -56,7 +56,7 @@ export function useTownRanking() {
 
   const metricLabel = (key: Metric) => t(`stationReports.ranking.metrics.${key.replace('stations.', '')}`);
   const value = (row: RankingRow, field: keyof RankingRow) => Number(row[field] ?? 0);
-  const display = (row: RankingRow, field: keyof RankingRow, money: boolean) => (money ? formatYuan(value(row, field)) : value(row, field).toLocaleString());
+  const display = (row: RankingRow, field: keyof RankingRow, money: boolean) => (money ? formatYuan(value(row, field)) : formatCount(value(row, field)));
   const yuanNumber = (fen: number) => Math.round(fen) / 100;
 
   // Horizontal bars, the first-ranked at the top; amounts drawn in yuan.

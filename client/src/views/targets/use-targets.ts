@@ -6,6 +6,7 @@ import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useNarrowScreen } from '@/layouts/basic-layout/use-narrow-screen';
 import { toast } from '@/utils/toast';
+import { formatCount } from '@/utils/format';
 import { useEnumLabel } from '@/composables/use-enum-label';
 import { formatShanghai, shanghaiYear } from '@/utils/shanghai-time';
 import { useHomeCounty } from '@/composables/use-home-county';
@@ -43,7 +44,7 @@ export function useTargets() {
   const regionCode = computed(() => homeCounty.value?.code ?? null);
 
   const metricLabel = (metricKey: string) => label('targets.metrics', metricKey);
-  const formatValue = (value: number) => value.toLocaleString(locale.value);
+  const formatValue = (value: number) => formatCount(value);
 
   const year = ref(shanghaiYear());
   /** For the year picker, which speaks "YYYY" strings. */

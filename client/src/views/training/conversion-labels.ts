@@ -13,4 +13,4 @@ export const OUTCOME_KINDS = ['shop_opened', 'first_sale', 'livestream_started',
 export const CUTS = ['course', 'topic', 'trainer', 'town', 'cohort_month'] as const satisfies readonly Cut[];
 
 /** 0.7143 → "71.4%"; nothing for no rate. */
-export const percent = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '—' : `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`);
+export { percent } from '@/utils/format';

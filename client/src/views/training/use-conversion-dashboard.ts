@@ -6,6 +6,7 @@ import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ChartOption } from '@/components/base-chart/base-chart.vue';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
+import { formatCount } from '@/utils/format';
 import { useTrainingTowns } from '@/views/training/use-training-towns';
 import { CUTS, OUTCOME_KINDS, percent, type Cut, type CutRow, type ProgressRow } from './conversion-labels';
 
@@ -40,7 +41,7 @@ export function useConversionDashboard() {
   const summary = computed(() => summaryQuery.data.value ?? null);
   const headline = computed(() => progress.value?.headline ?? null);
 
-  const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString(locale.value));
+  const number = formatCount;
   const regionName = (row: ProgressRow) => (row.level === 'scope' ? t('trainingConversion.dashboard.scopeTotal') : row.regionName);
 
   /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
@@ -72,10 +73,16 @@ export function useConversionDashboard() {
       xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => m.personTimes), itemStyle: { color: GREEN }, barMaxWidth: 18 },
+        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => (m.month > thisMonth ? null : m.personTimes)), itemStyle: { color: GREEN }, barMaxWidth: 18 },
         { type: 'line', name: t('trainingConversion.dashboard.progress.cumulative'), data: months.map((m) => (m.month > thisMonth ? null : m.cumulative)), itemStyle: { color: ORANGE }, smooth: true },
       ],
     };
+  });
+
+  /** This month, still running, is marked on the monthly chart. */
+  const partialMonth = computed(() => {
+    const thisMonth = progress.value?.today.slice(0, 7);
+    return thisMonth && progress.value?.months.some((m) => m.month === thisMonth) ? thisMonth.slice(5) : null;
   });
 
   const funnelStages = computed(() => {
@@ -201,6 +208,7 @@ export function useConversionDashboard() {
     projectionHint,
     townRows,
     monthlyOption,
+    partialMonth,
     funnelStages,
     funnelOption,
     cohortOption,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cuntong/server/db/types';
 import { AppError } from '@cuntong/server/lib/app-error';
 import type { Actor } from '@cuntong/server/modules/auth/actor';
-import { actorCoversRegion, assertBaseScope, assertRegionScope, assertStationScope, regionPrefix } from '@cuntong/server/modules/auth/scope';
+import { baseScope, regionPrefix, regionScope, stationScope } from '@cuntong/server/modules/auth/scope';
 import { appRouter } from '@cuntong/server/router';
 import { cookiePair, createHarness, trpcHttp, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
@@ -268,33 +268,33 @@ describe('who may call what', () => {
 
     it('a coordinator covers the regions beneath their towns and nothing else', () => {
       const coordinator = actor('training_coordinator', { regions: ['370481101000'] });
-      expect(actorCoversRegion(coordinator, '370481101000')).toBe(true);
-      expect(actorCoversRegion(coordinator, '370481101201')).toBe(true);
-      expect(actorCoversRegion(coordinator, '370481102201')).toBe(false);
-      expect(actorCoversRegion(coordinator, '370481102000')).toBe(false);
-      expect(actorCoversRegion(coordinator, '370481000000')).toBe(false);
-      expect(actorCoversRegion(actor('training_coordinator'), '370481101201')).toBe(false);
+      expect(regionScope.covers(coordinator, '370481101000')).toBe(true);
+      expect(regionScope.covers(coordinator, '370481101201')).toBe(true);
+      expect(regionScope.covers(coordinator, '370481102201')).toBe(false);
+      expect(regionScope.covers(coordinator, '370481102000')).toBe(false);
+      expect(regionScope.covers(coordinator, '370481000000')).toBe(false);
+      expect(regionScope.covers(actor('training_coordinator'), '370481101201')).toBe(false);
       const countyWide = actor('training_coordinator', { regions: ['370481000000'] });
-      expect(actorCoversRegion(countyWide, '370481102201')).toBe(true);
-      expect(actorCoversRegion(countyWide, '370482100000')).toBe(false);
-      expect(() => assertRegionScope(coordinator, '370481102201')).toThrow(
+      expect(regionScope.covers(countyWide, '370481102201')).toBe(true);
+      expect(regionScope.covers(countyWide, '370482100000')).toBe(false);
+      expect(() => regionScope.assert(coordinator, '370481102201')).toThrow(
         expect.objectContaining({ code: 'FORBIDDEN_SCOPE', kind: 'FORBIDDEN', params: { kind: 'region' } }),
       );
-      expect(() => assertRegionScope(coordinator, '370481101201')).not.toThrow();
+      expect(() => regionScope.assert(coordinator, '370481101201')).not.toThrow();
     });
 
     it('admin and staff are unscoped; operators and managers only reach their own stations and bases', () => {
       for (const role of ['admin', 'staff'] as const) {
-        expect(actorCoversRegion(actor(role), '650102001000')).toBe(true);
-        expect(() => assertStationScope(actor(role), 99)).not.toThrow();
-        expect(() => assertBaseScope(actor(role), 99)).not.toThrow();
+        expect(regionScope.covers(actor(role), '650102001000')).toBe(true);
+        expect(() => stationScope.assert(actor(role), 99)).not.toThrow();
+        expect(() => baseScope.assert(actor(role), 99)).not.toThrow();
       }
       const operator = actor('station_operator', { stations: ['17', '18'] });
-      expect(() => assertStationScope(operator, 17)).not.toThrow();
-      expect(() => assertStationScope(operator, '18')).not.toThrow();
+      expect(() => stationScope.assert(operator, 17)).not.toThrow();
+      expect(() => stationScope.assert(operator, '18')).not.toThrow();
       const stationError = (() => {
         try {
-          assertStationScope(operator, 19);
+          stationScope.assert(operator, 19);
         } catch (err) {
           return err;
         }
@@ -302,14 +302,14 @@ describe('who may call what', () => {
       expect(stationError).toBeInstanceOf(AppError);
       expect(stationError).toMatchObject({ code: 'FORBIDDEN_SCOPE', kind: 'FORBIDDEN', params: { kind: 'station' } });
       // an operator has no bases, whatever the id
-      expect(() => assertBaseScope(operator, 17)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
+      expect(() => baseScope.assert(operator, 17)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
 
       const manager = actor('livestream_manager', { bases: ['5'] });
-      expect(() => assertBaseScope(manager, 5)).not.toThrow();
-      expect(() => assertBaseScope(manager, 6)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
-      expect(() => assertStationScope(manager, 5)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'station' } }));
+      expect(() => baseScope.assert(manager, 5)).not.toThrow();
+      expect(() => baseScope.assert(manager, 6)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'base' } }));
+      expect(() => stationScope.assert(manager, 5)).toThrow(expect.objectContaining({ code: 'FORBIDDEN_SCOPE', params: { kind: 'station' } }));
       // a coordinator does not cover stations through its regions
-      expect(() => assertStationScope(actor('training_coordinator', { regions: ['370481000000'] }), 1)).toThrow(
+      expect(() => stationScope.assert(actor('training_coordinator', { regions: ['370481000000'] }), 1)).toThrow(
         expect.objectContaining({ code: 'FORBIDDEN_SCOPE' }),
       );
     });

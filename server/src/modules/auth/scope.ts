@@ -145,10 +145,3 @@ function idScope(kind: IdScopeKind): Scope<number | string> {
 export const stationScope = idScope('station');
 /** A base-id column is one of the actor's livestream bases (a base manager's own). */
 export const baseScope = idScope('base');
-
-// ---- the names older call sites use -----------------------------------------------------------------
-
-export const actorCoversRegion = regionScope.covers;
-export const assertRegionScope = regionScope.assert;
-export const assertStationScope = stationScope.assert;
-export const assertBaseScope = baseScope.assert;

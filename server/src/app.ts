@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { compress } from 'hono/compress';
 import { trpcServer } from '@hono/trpc-server';
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { Hono, type Context as HonoContext } from 'hono';
@@ -253,6 +254,9 @@ export function createApp(deps: AppDeps, options: { clientDir?: string } = {}): 
         if (c.res.ok && file === '/manifest.webmanifest') c.header('Content-Type', 'application/manifest+json');
       });
     }
+    // The shell goes out gzipped (brotli where the runtime has it): on a 750 kbit/s line a first visit
+    // waits for the bytes. The API answers are not compressed here (they are small and not cached).
+    app.use('*', compress());
     app.use('*', serveStatic({ root: clientDir }));
     // SPA fallback: any other GET that is not the API is a client route.
     app.get('*', (c) => (c.req.path.startsWith('/trpc') ? c.notFound() : c.html(indexHtml)));

@@ -8,7 +8,7 @@ import { jobDefinitions } from '@cuntong/server/jobs/handlers';
 import { buildRegistry, jobNames, parsePayload, type JobDefinition } from '@cuntong/server/jobs/registry';
 import { AppError } from '@cuntong/server/lib/app-error';
 import { modules } from '@cuntong/server/modules/index';
-import { registeredRules } from '@cuntong/server/modules/rules/registry';
+import { registeredRules } from '@cuntong/server/rules/registry';
 import { appRouter } from '@cuntong/server/router';
 
 describe('the module list (modules/index.ts)', () => {

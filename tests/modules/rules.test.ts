@@ -3,7 +3,7 @@ import { translate } from '@cuntong/server/i18n/messages';
 import { AppError } from '@cuntong/server/lib/app-error';
 import { quietRule } from '@cuntong/server/modules/stations/stations.rules';
 import { activeHostRule } from '@cuntong/server/modules/livestream/livestream.rules';
-import { ruleAt } from '@cuntong/server/modules/rules/rules.service';
+import { ruleAt } from '@cuntong/server/rules/rules.service';
 import { createHarness, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
 

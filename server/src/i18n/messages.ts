@@ -40,7 +40,7 @@ const zhCN = {
   IMPORT_CELL_TOO_LONG: '有单元格的文字超过 {max} 字（Excel 单元格的上限），未读取。',
   IMPORT_FILE_TOO_COMPLEX: '读取该文件超出了限制（{seconds} 秒或 {mb} MB 内存），未读取。请拆分文件，或在 Excel 中另存为新的 .xlsx 后再试。',
   IMPORT_BUSY: '服务器正在读取其他人上传的文件，请稍后再试。',
-  // ---- rules (modules/rules)
+  // ---- rules (server/src/rules)
   RULE_PARAMS_INVALID: '规则 {rule} 的第 {version} 版参数无效（{detail}），请由管理员修正该规则后再试。',
   RULE_EFFECTIVE_TOO_FAR: '生效日期 {date} 太远：新版本最晚从 {latest}（一年之内）生效。',
 } as const;
@@ -87,7 +87,7 @@ const en: Record<keyof typeof zhCN, string> = {
   IMPORT_CELL_TOO_LONG: 'A cell holds more than {max} characters (Excel\'s own limit); the file was not read.',
   IMPORT_FILE_TOO_COMPLEX: 'Reading the file went past its limits ({seconds} s or {mb} MB of memory); it was not read. Split it, or save it again as a new .xlsx in Excel.',
   IMPORT_BUSY: 'The server is reading other uploaded files: please try again in a moment.',
-  // ---- rules (modules/rules)
+  // ---- rules (server/src/rules)
   RULE_PARAMS_INVALID: 'Version {version} of rule {rule} has invalid parameters ({detail}): an administrator must correct the rule first.',
   RULE_EFFECTIVE_TOO_FAR: 'The effective date {date} is too far ahead: a new version may take effect on {latest} at the latest (within a year).',
 };

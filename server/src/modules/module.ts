@@ -2,7 +2,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { Migration } from 'kysely/migration';
 import type { ModuleMessages } from '../i18n/define';
 import type { JobSpec } from '../jobs/job';
-import type { RuleDefinition } from './rules/define';
+import type { RuleDefinition } from '../rules/define';
 
 /** Job name (`<module>.<job>`, checked by the registry) → its spec. */
 type Jobs = Record<string, JobSpec<any>>;

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { addDays, shanghaiToday } from '../../lib/dates';
-import { ruleAt, type RuleAt } from '../rules/rules.service';
+import { ruleAt, type RuleAt } from '../../rules/rules.service';
 import { activeHostRule } from './livestream.rules';
 
 /**

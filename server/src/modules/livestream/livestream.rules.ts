@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRule } from '../rules/define';
+import { defineRule } from '../../rules/define';
 
 /**
  * 活跃主播: active on a platform on day D with at least minStreams streams of at least minMinutes

@@ -3,7 +3,7 @@ import { LIVESTREAM_PLATFORMS, type LivestreamPlatform } from '../../db/types';
 import { enqueueBestEffort } from '../../jobs/enqueue';
 import { shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
-import { makeRoomForRuleVersion, parseRuleParams, ruleAt } from '../rules/rules.service';
+import { makeRoomForRuleVersion, parseRuleParams, ruleAt } from '../../rules/rules.service';
 import type { ServiceContext } from '../service-context';
 import { TARGET_METRICS, targetValue } from '../targets/targets.service';
 import { yearClock } from '../training/conversion.service';

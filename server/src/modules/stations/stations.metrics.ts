@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { addDays, shanghaiToday } from '../../lib/dates';
-import { ruleAt } from '../rules/rules.service';
+import { ruleAt } from '../../rules/rules.service';
 import { quietRule } from './stations.rules';
 
 /** A day counts as active when any figure in its ledger entry is above zero. */

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
 import { toXlsx, yuanCell } from '../../lib/excel';
 import { regionPrefix } from '../auth/scope';
-import { parseRuleParams } from '../rules/rules.service';
+import { parseRuleParams } from '../../rules/rules.service';
 import { QUIET_RULE, quietRule } from './stations.rules';
 import { RANKING_METRICS, type quietExportInput, type RankingMetric, type rankingExportInput } from './stations.schemas';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRule, type RuleParams } from '../rules/define';
+import { defineRule, type RuleParams } from '../../rules/define';
 
 /** 沉寂站点: an active station with no non-zero ledger entry for this many days. */
 export const quietRule = defineRule({

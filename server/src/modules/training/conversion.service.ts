@@ -7,7 +7,7 @@ import { maskMobile, offsetOf } from '../../lib/list';
 import type { Actor } from '../auth/actor';
 import { isUnscoped, regionPrefix } from '../auth/scope';
 import type { ServiceContext } from '../service-context';
-import { ruleAt } from '../rules/rules.service';
+import { ruleAt } from '../../rules/rules.service';
 import { conversionRule } from './training.rules';
 import { courseScope, inRegion, traineeOwned } from './training.scope';
 import {

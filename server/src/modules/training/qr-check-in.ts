@@ -7,7 +7,7 @@ import { shanghaiToday } from '../../lib/dates';
 import { normaliseMobile } from '../../lib/mobile';
 import { appSecret } from '../../lib/secrets';
 import type { AuditWho } from '../audit/audit.service';
-import { ruleAt } from '../rules/rules.service';
+import { ruleAt } from '../../rules/rules.service';
 import type { ServiceContext, ServiceDeps } from '../service-context';
 import { checkInWindowRule } from './training.rules';
 import { attendSession } from './attendance.service';

@@ -3,7 +3,7 @@ import type { Db } from '../../db/create-db';
 import type { Database } from '../../db/types';
 import { OUTCOME_KINDS } from '../../db/types';
 import { shanghaiToday } from '../../lib/dates';
-import { ruleAt, type RuleAt } from '../rules/rules.service';
+import { ruleAt, type RuleAt } from '../../rules/rules.service';
 import { conversionRule } from './training.rules';
 import { requiredSessionsSql } from './completion';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRule } from '../rules/define';
+import { defineRule } from '../../rules/define';
 
 /**
  * The check-in window of a session (from beforeMinutes before it starts to afterMinutes after it

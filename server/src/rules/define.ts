@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../../lib/app-error';
+import { AppError } from '../lib/app-error';
 
 /**
  * A versioned rule (quiet station, active host, check-in window…): its key in rule_versions and

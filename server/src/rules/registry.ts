@@ -1,4 +1,4 @@
-import { modules } from '../index';
+import { modules } from '../modules/index';
 import type { RuleDefinition } from './define';
 
 /** Every rule the modules declare (modules/index.ts), by key; a key declared twice is refused. */

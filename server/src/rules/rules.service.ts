@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/types';
-import type { MessageKey } from '../../i18n/messages';
-import { badRequest } from '../../lib/app-error';
-import { addDays } from '../../lib/dates';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { Database } from '../db/types';
+import type { MessageKey } from '../i18n/messages';
+import { badRequest } from '../lib/app-error';
+import { addDays } from '../lib/dates';
+import { recordAudit, type AuditWho } from '../modules/audit/audit.service';
 import { parseRuleParams, type RuleDefinition, type RuleParams } from './define';
 
 export { defineRule, parseRuleParams, type RuleDefinition, type RuleParams } from './define';

@@ -64,6 +64,8 @@ export interface ImportRow<F extends string, D> {
 /** What a definition's analysis and write are handed besides their own context. */
 export interface ImportTools<F extends string> {
   ctx: ServiceContext;
+  /** The commit's mode (null in a preview). */
+  mode: ImportMode | null;
   mapping: ColumnMapping<F>;
   /** The cell of a mapped field (null when the field has no column). */
   cell(row: SheetRow, field: F): unknown;
@@ -235,11 +237,12 @@ export function defineImport<
     }),
   };
 
-  function toolsFor(ctx: ServiceContext, mapping: ColumnMapping<F>, progress: ProgressReporter): ImportTools<F> {
+  function toolsFor(ctx: ServiceContext, mode: ImportMode | null, mapping: ColumnMapping<F>, progress: ProgressReporter): ImportTools<F> {
     const say = (key: MessageKey, params: MessageParams = {}) => translate(ctx.lang, key, params);
     const noteOf = (f: F | null, code: MessageKey, params: MessageParams = {}): RowNote<F> => ({ field: f, code, params, message: say(code, params) });
     return {
       ctx,
+      mode,
       mapping,
       cell: (row, f) => mappedCell(mapping, row, f),
       say,
@@ -258,7 +261,7 @@ export function defineImport<
   }
 
   /** Read, map and judge the whole file: the same for the preview and the commit, so what the one shows the other does. */
-  async function analyse(ctx: ServiceContext, input: Input) {
+  async function analyse(ctx: ServiceContext, input: Input, mode: ImportMode | null) {
     const progress = progressReporter(ctx.actor.id, input.progressKey);
     const context = await def.prepare(ctx, input);
     const columns = def.columns(input);
@@ -266,7 +269,7 @@ export function defineImport<
     const read = def.read ? (knows: (h: string) => boolean) => def.read!(input, knows) : (knows: (h: string) => boolean) => readSheet(input.fileBase64, knows, input.sheet);
     const { sheet, mapping, missing } = await readMappedSheet(ctx.db, ctx.actor.id, kind, columns, input, def.required(input, context), read);
     const blocked = missing.length ? null : (def.blocked?.(context, mapping) ?? null);
-    const tools = toolsFor(ctx, mapping, progress);
+    const tools = toolsFor(ctx, mode, mapping, progress);
     let analysis: Analysis<F, D> | null = null;
     if (!missing.length && !blocked) {
       progress.stage('checking', sheet.rows.length);
@@ -284,7 +287,7 @@ export function defineImport<
   const problemsOf = (rows: readonly Row[]) => rows.flatMap((r) => r.problems.map((p) => ({ row: r.row.rowNumber, field: p.field, message: p.message })));
 
   async function preview(ctx: ServiceContext, input: z.output<PI>) {
-    const a = await analyse(ctx, input);
+    const a = await analyse(ctx, input, null);
     const listed = input.only === 'problems' ? a.rows.filter((r) => r.status === 'problem') : a.rows;
     const from = (input.page - 1) * input.pageSize;
     a.progress.stage('done', a.rows.length);
@@ -309,10 +312,10 @@ export function defineImport<
   }
 
   async function commit(ctx: ServiceContext, input: z.output<CI>) {
-    const a = await analyse(ctx, input);
+    const a = await analyse(ctx, input, input.mode);
     if (a.missing.length) throw badRequest('IMPORT_MAPPING_INCOMPLETE', { fields: a.missing.map(def.label).join('、') });
     if (a.blocked) throw badRequest(a.blocked);
-    const mode = input.mode;
+    const { mode } = input;
     const refuseIfAllOrNothing = () => {
       if (mode === 'all_or_nothing') refuseProblems(a.rows.filter((r) => r.status === 'problem').map((r) => ({ row: r.row.rowNumber })));
     };

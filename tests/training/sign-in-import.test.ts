@@ -106,7 +106,7 @@ describe('sign-in sheet import (签到表导入)', () => {
     expect(byRow[10]).toMatchObject({ status: 'duplicate', notes: [{ field: null, message: '与第 4 行重复。' }], problems: [] });
     expect(byRow[13]).toMatchObject({ status: 'already', name: '周九', notes: [{ field: null, message: '已签到。' }], problems: [] });
 
-    const rejects = preview.rows.items.filter((r) => r.status === 'problem').map((r) => [r.row, r.problems]);
+    const rejects = preview.rows.items.filter((r) => r.status === 'problem').map((r) => [r.row, r.problems.map(({ field, message }) => ({ field, message }))]);
     expect(rejects).toEqual([
       [7, [{ field: 'mobile', message: '手机号“12345”不是有效的大陆手机号。' }]],
       [8, [{ field: 'idCard', message: '身份证号码校验位不对，请逐位核对。' }]],

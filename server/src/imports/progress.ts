@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import type { roleProcedure } from '../trpc/trpc';
 
@@ -22,11 +23,18 @@ const keyOf = (userId: number, progressKey: string) => `${userId}:${progressKey}
 
 export interface ProgressReporter {
   stage(stage: ImportStage, total?: number): void;
-  /** Rows done of the stage's total; cheap enough to call for every row (it stores every 500th). */
-  advance(done: number): void;
+  /**
+   * Rows done of the stage's total; cheap enough to await for every row. Every 100th row it is
+   * stored and yields to the event loop, so that a 100,000-row sheet neither holds up other users'
+   * requests nor the poll that asks how far it has got.
+   */
+  advance(done: number): Promise<void>;
 }
 
-const SILENT: ProgressReporter = { stage: () => {}, advance: () => {} };
+const YIELD_EVERY = 100;
+const STORE_EVERY = 100;
+const yieldEvery = (done: number) => (done % YIELD_EVERY === 0 ? nextTurn() : Promise.resolve());
+const SILENT: ProgressReporter = { stage: () => {}, advance: async (done) => yieldEvery(done) };
 
 export function progressReporter(userId: number, progressKey: string | undefined): ProgressReporter {
   if (!progressKey) return SILENT;
@@ -43,9 +51,10 @@ export function progressReporter(userId: number, progressKey: string | undefined
       current = { stage, done: stage === 'done' ? total : 0, total };
       store();
     },
-    advance(done) {
+    async advance(done) {
       current.done = done;
-      if (done % 500 === 0 || done === current.total) store();
+      if (done % STORE_EVERY === 0 || done === current.total) store();
+      await yieldEvery(done);
     },
   };
 }

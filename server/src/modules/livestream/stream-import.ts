@@ -254,7 +254,7 @@ export const streamImport = defineImport({
 
     const rows: Row[] = [];
     for (const [i, row] of sheet.rows.entries()) {
-      tools.progress.advance(i + 1);
+      await tools.progress.advance(i + 1);
       if (isSkippedRow(row, sheet.headers, mapping.startedAt)) {
         skipped++;
         continue;
@@ -426,7 +426,7 @@ export const streamImport = defineImport({
           on conflict (host_id, platform, started_at) do nothing
           returning id`.execute(trx);
         inserted += added.length;
-        tools.progress.advance(i + part.length);
+        await tools.progress.advance(i + part.length);
       }
       const count = (status: Row['status']) => all.filter((r) => r.status === status).length;
       const summary = { inserted, alreadyPresent: count('already') + (toWrite.length - inserted) };

@@ -96,7 +96,7 @@ export const ledgerImport = defineImport({
     const seen = new Map<string, number>();
     const rows = [];
     for (const [i, line] of sheet.rows.entries()) {
-      tools.progress.advance(i + 1);
+      await tools.progress.advance(i + 1);
       const date = parseDay(cell(line, 'date'));
       const station = stationId ? byId.get(stationId) : byCode.get(normaliseText(String(cell(line, 'stationCode') ?? '')).toLowerCase());
       const note = cell(line, 'note');
@@ -156,12 +156,13 @@ export const ledgerImport = defineImport({
   preview: noExtras,
   write: {
     shape: { written: z.number(), unchanged: z.number() },
-    async run(trx, { ctx }, _context, rows, all) {
+    async run(trx, tools, _context, rows, all) {
       let written = 0;
-      for (const r of rows) {
+      for (const [i, r] of rows.entries()) {
+        await tools.progress.advance(i + 1);
         const existing = await trx.selectFrom('ledger_entries').select('version').where('station_id', '=', r.data.stationId).where('entry_date', '=', r.data.date).executeTakeFirst();
         // the file is the user's statement of these days: it replaces what is stored, audited row by row
-        const { changed } = await writeLedgerEntry(trx, ctx.who, { ...r.data, version: existing?.version });
+        const { changed } = await writeLedgerEntry(trx, tools.ctx.who, { ...r.data, version: existing?.version });
         if (changed) written++;
       }
       return { written, unchanged: all.filter((r) => r.status === 'already').length + rows.length - written };

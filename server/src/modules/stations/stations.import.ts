@@ -60,6 +60,9 @@ function enumOf<T extends string>(raw: string, words: Record<string, T>, codes: 
 type StationInput = z.output<typeof createStationInput>;
 /** A row read: the station it describes (its parent by code, placed later) once its cells are valid. */
 interface StationRow {
+  /** The code and name as written (shown for a row whose cells are refused). */
+  code: string;
+  name: string;
   station: StationInput | null;
   parentCode: string;
 }
@@ -76,7 +79,7 @@ async function place(trx: ControlledTransaction<Database>, tools: ImportTools<Fi
   const { ctx } = tools;
   const created: Row[] = [];
   for (const [i, r] of rows.entries()) {
-    tools.progress.advance(i + 1);
+    await tools.progress.advance(i + 1);
     if (r.status !== 'ok' || !r.data.station) continue;
     const { parentCode } = r.data;
     const parent = parentCode ? await trx.selectFrom('stations').select('id').where('code', '=', parentCode).executeTakeFirst() : undefined;
@@ -119,7 +122,7 @@ export const stationRegisterImport = defineImport({
     const { ctx, cell, mapping } = tools;
     const rows = sheet.rows.map((line) => {
       const value = (field: Field) => cell(line, field);
-      const r = tools.row<StationRow>(line, { station: null, parentCode: text(value('parentCode')) });
+      const r = tools.row<StationRow>(line, { code: text(value('code')), name: String(value('name') ?? '').trim(), station: null, parentCode: text(value('parentCode')) });
       const invalid = (field: Field) => tools.problem(r, field, 'IMPORT_CELL_INVALID', { column: mapping[field] ?? '', value: text(value(field)) });
       const tier = enumOf(text(value('tier')), TIER_WORDS, STATION_TIERS);
       const status = enumOf(text(value('status')), STATUS_WORDS, STATION_STATUSES) ?? (text(value('status')) === '' ? 'planned' : null);
@@ -135,8 +138,8 @@ export const stationRegisterImport = defineImport({
       if (opened !== null && !openedOn) invalid('openedOn');
       const coordinate = (field: 'lat' | 'lng') => (value(field) === null ? null : Number(text(value(field))));
       const parsed = createStationInput.safeParse({
-        code: text(value('code')),
-        name: String(value('name') ?? '').trim(),
+        code: r.data.code,
+        name: r.data.name,
         tier: tier ?? 'village_point',
         regionCode: text(value('regionCode')),
         parentId: null,
@@ -168,9 +171,9 @@ export const stationRegisterImport = defineImport({
   },
   view: {
     shape: { code: z.string().nullable(), name: z.string().nullable(), tier: z.enum(STATION_TIERS).nullable(), regionCode: z.string().nullable(), parentCode: z.string().nullable() },
-    of: ({ data: { station, parentCode } }) => ({
-      code: station?.code ?? null,
-      name: station?.name ?? null,
+    of: ({ data: { code, name, station, parentCode } }) => ({
+      code: code || null,
+      name: name || null,
       tier: station?.tier ?? null,
       regionCode: station?.regionCode ?? null,
       parentCode: parentCode || null,

@@ -180,7 +180,7 @@ export const signInImport = defineImport({
     const firstRow = new Map<string, number>();
     const idCardMobile = new Map<string, string>();
     for (const [i, line] of sheet.rows.entries()) {
-      tools.progress.advance(i + 1);
+      await tools.progress.advance(i + 1);
       // a numbered line nobody signed (序号 and nothing else) is a blank line
       if (!cellText(cell(line, 'name')) && !cellText(cell(line, 'mobile')) && !cellText(cell(line, 'idCard'))) {
         skipped++;
@@ -345,7 +345,7 @@ export const signInImport = defineImport({
           if (!ids.length) checkedIn.set(a.session_id, ids);
           ids.push(a.trainee_id);
         }
-        tools.progress.advance((done += part.length));
+        await tools.progress.advance((done += part.length));
       }
       const newAttendance = [...checkedIn.values()].reduce((n, ids) => n + ids.length, 0);
       const summary = {

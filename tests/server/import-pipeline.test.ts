@@ -22,7 +22,7 @@ async function workbook(headers: string[], rows: unknown[][]) {
 
 async function sheetOf(base64: string) {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(base64, 'base64'));
+  await wb.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
   const ws = wb.worksheets[0]!;
   const rows: unknown[][] = [];
   ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));

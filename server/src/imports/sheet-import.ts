@@ -169,7 +169,11 @@ export const previewQuery = {
 };
 
 /** What a commit adds to the request: how to treat rows with problems (a default for imports that had no choice before). */
-export const commitMode = (fallback?: ImportMode) => ({ mode: fallback ? z.enum(IMPORT_MODES).default(fallback) : z.enum(IMPORT_MODES) });
+export function commitMode(): { mode: z.ZodEnum<{ [M in ImportMode]: M }> };
+export function commitMode(fallback: ImportMode): { mode: z.ZodDefault<z.ZodEnum<{ [M in ImportMode]: M }>> };
+export function commitMode(fallback?: ImportMode) {
+  return { mode: fallback ? z.enum(IMPORT_MODES).default(fallback) : z.enum(IMPORT_MODES) };
+}
 
 const noteSchema = <F extends string>(fields: readonly [F, ...F[]]) =>
   z.object({ field: z.enum(fields).nullable(), code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])), message: z.string() });

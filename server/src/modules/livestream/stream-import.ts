@@ -12,6 +12,7 @@ import type { Actor } from '../auth/actor';
 import type { ServiceContext } from '../service-context';
 import { readExportSheet } from './export-file';
 import { livestreamScope } from './livestream.scope';
+import { streamFigures } from './livestream.schemas';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import { STREAM_FIELD_LABELS, STREAM_KNOWN_OTHER_COLUMNS, STREAM_PLAIN_SYNONYMS, STREAM_PRESET_SYNONYMS, type StreamSynonyms } from './stream-presets';
 import {
@@ -369,12 +370,7 @@ export const streamImport = defineImport({
       accountId: z.string().nullable(),
       startedAt: z.string().nullable(),
       durationSeconds: z.number().nullable(),
-      viewers: z.number().nullable(),
-      peakViewers: z.number().nullable(),
-      newFollowers: z.number().nullable(),
-      orders: z.number().nullable(),
-      buyers: z.number().nullable(),
-      gmvFen: z.number().nullable(),
+      ...streamFigures,
       /** Rates as fractions (null: no such column, or blank). */
       conversionRate: z.number().nullable(),
       clickRate: z.number().nullable(),

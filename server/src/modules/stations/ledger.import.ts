@@ -9,7 +9,7 @@ import { canReadStation } from './stations.scope';
 import { assertMayWriteDay, sameFigures, writeLedgerEntry } from './ledger.service';
 import { assertCanReadStation, enqueueRecompute } from './stations.service';
 import { stationById } from './stations.repository';
-import { LEDGER_COLUMNS, ledgerFigures, type LedgerFigures } from './stations.schemas';
+import { LEDGER_COLUMNS, ledgerFigures, NO_LEDGER_FIGURES, type LedgerFigures } from './stations.schemas';
 
 /**
  * Importing a month of ledger from the operator's own spreadsheet, on the shared pipeline
@@ -50,19 +50,6 @@ const request = {
   stationId: idSchema.optional(),
 };
 
-const NO_FIGURES: LedgerFigures = {
-  parcelsIn: 0,
-  parcelsOut: 0,
-  purchaseOrders: 0,
-  purchaseAmountFen: 0,
-  salesOrders: 0,
-  salesAmountFen: 0,
-  incomeParcelFen: 0,
-  incomeCommissionFen: 0,
-  incomeBillFen: 0,
-  incomeOtherFen: 0,
-  villagersServed: 0,
-};
 
 interface LedgerRow extends LedgerFigures {
   stationId: number;
@@ -101,7 +88,7 @@ export const ledgerImport = defineImport({
       const station = stationId ? byId.get(stationId) : byCode.get(normaliseText(String(cell(line, 'stationCode') ?? '')).toLowerCase());
       const note = cell(line, 'note');
       const r = tools.row<LedgerRow>(line, {
-        ...NO_FIGURES,
+        ...NO_LEDGER_FIGURES,
         stationId: station?.id ?? 0,
         stationRegion: station?.region_code ?? '',
         date: date ?? '',

@@ -20,7 +20,7 @@ import {
   problemCounts,
   type ColumnMapping,
   type SheetColumns,
-} from '../lib/sheet-mapping';
+} from '../imports/sheet-mapping';
 import { REJECTS_MAX_ROWS, uploadBase64 } from '../lib/upload-limits';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import type { ServiceContext } from '../modules/service-context';

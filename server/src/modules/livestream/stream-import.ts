@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, LivestreamPlatform } from '../../db/types';
 import { normaliseText, type SheetRow } from '../../lib/sheet';
-import type { ColumnMapping, SheetColumns } from '../../lib/sheet-mapping';
+import type { ColumnMapping, SheetColumns } from '../../imports/sheet-mapping';
 import { idSchema, yearSchema } from '../../lib/schema';
 import { LIVESTREAM_PLATFORMS } from '../../db/types';
 import { commitMode, defineImport, importRequest, previewQuery, type ImportRow } from '../../imports/sheet-import';

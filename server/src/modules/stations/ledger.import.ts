@@ -3,7 +3,7 @@ import { AppError } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
 import { idSchema } from '../../lib/schema';
 import { normaliseText, parseCount, parseDay, parseYuanToFen } from '../../lib/sheet';
-import { sheetColumns } from '../../lib/sheet-mapping';
+import { sheetColumns } from '../../imports/sheet-mapping';
 import { commitMode, defineImport, importRequest, noExtras, previewQuery } from '../../imports/sheet-import';
 import { canReadStation } from './stations.scope';
 import { assertMayWriteDay, sameFigures, writeLedgerEntry } from './ledger.service';

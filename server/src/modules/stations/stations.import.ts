@@ -5,7 +5,7 @@ import { STATION_SERVICES, STATION_STATUSES, STATION_TIERS, type StationService,
 import { AppError } from '../../lib/app-error';
 import { inLanguage } from '../../lib/schema';
 import { normaliseText, parseDay } from '../../lib/sheet';
-import { sheetColumns } from '../../lib/sheet-mapping';
+import { sheetColumns } from '../../imports/sheet-mapping';
 import { PREVIEW_MAX_LISTED } from '../../lib/upload-limits';
 import { commitMode, defineImport, importRequest, noExtras, previewQuery, type ImportRow, type ImportTools } from '../../imports/sheet-import';
 import { createStationInput } from './stations.schemas';

@@ -7,7 +7,7 @@ import { idSchema } from '../../lib/schema';
 import { maskMobile } from '../../lib/list';
 import { appSecret } from '../../lib/secrets';
 import { normaliseText, parseDay } from '../../lib/sheet';
-import { sheetColumns } from '../../lib/sheet-mapping';
+import { sheetColumns } from '../../imports/sheet-mapping';
 import { commitMode, defineImport, importRequest, previewQuery, type ImportRow } from '../../imports/sheet-import';
 import type { MessageKey } from '../../i18n/messages';
 import { recordAudit } from '../audit/audit.service';

@@ -40,6 +40,8 @@ const BUREAU = 'the bureau only (admin, staff), who see every row';
 const ADMIN = 'the administrator only, who sees every row';
 const REFERENCE = 'reference data (division codes, the county targets, the active-host rule): the same for every user';
 const OWN = "the caller's own session or password";
+/** An import's progress is kept under the caller's user id: another's key finds nothing (tests/server/import-pipeline.test.ts). */
+const OWN_IMPORT = "the caller's own import in progress";
 
 export const SCOPE_RULES: Record<string, ScopeRule> = {
   // ---- auth, audit, reference data
@@ -80,6 +82,10 @@ export const SCOPE_RULES: Record<string, ScopeRule> = {
   'stations.setStatus': { none: BUREAU },
   'stations.import.preview': { none: BUREAU },
   'stations.import.commit': { none: BUREAU },
+  'stations.import.progress': { none: OWN_IMPORT },
+  'stations.ledger.import.progress': { none: OWN_IMPORT },
+  'training.attendance.import.progress': { none: OWN_IMPORT },
+  'livestream.import.progress': { none: OWN_IMPORT },
   'stations.quiet.list': { none: BUREAU },
   'stations.quiet.export': { none: BUREAU },
   'stations.ranking.towns': { none: BUREAU },

@@ -57,6 +57,7 @@ const RESTRICTED: Record<string, Role[]> = {
   'stations.ledger.upsert': ['staff', 'station_operator'],
   'stations.ledger.import.preview': ['staff', 'station_operator'],
   'stations.ledger.import.commit': ['staff', 'station_operator'],
+  'stations.ledger.import.progress': ['staff', 'station_operator'],
   'stations.create': STATION_MANAGERS,
   'stations.update': STATION_MANAGERS,
   'stations.setStatus': STATION_MANAGERS,
@@ -64,6 +65,7 @@ const RESTRICTED: Record<string, Role[]> = {
   'stations.quiet.export': STATION_MANAGERS,
   'stations.import.preview': STATION_MANAGERS,
   'stations.import.commit': STATION_MANAGERS,
+  'stations.import.progress': STATION_MANAGERS,
   'stations.ranking.towns': STATION_MANAGERS,
   'stations.ranking.export': STATION_MANAGERS,
   ...Object.fromEntries(
@@ -94,6 +96,7 @@ const RESTRICTED: Record<string, Role[]> = {
       'training.attendance.checkIn',
       'training.attendance.import.preview',
       'training.attendance.import.commit',
+      'training.attendance.import.progress',
       'training.attendance.roster',
       'training.attendance.bulkMark',
       'training.qr.token',
@@ -127,7 +130,7 @@ const RESTRICTED: Record<string, Role[]> = {
   'livestream.hosts.linkTrainee': ['staff'],
   'livestream.hosts.unlinkTrainee': ['staff'],
   // livestream: import
-  ...Object.fromEntries(['livestream.import.preview', 'livestream.import.commit', 'livestream.import.hosts'].map((path) => [path, LIVESTREAM_STAFF])),
+  ...Object.fromEntries(['livestream.import.preview', 'livestream.import.commit', 'livestream.import.progress', 'livestream.import.hosts'].map((path) => [path, LIVESTREAM_STAFF])),
   // livestream: metrics
   ...Object.fromEntries(
     [

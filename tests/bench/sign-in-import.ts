@@ -19,8 +19,8 @@ import { readSheet } from '@cuntong/server/lib/sheet';
 import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
 import { createUser } from '@cuntong/server/modules/auth/users.service';
 import { importRegions } from '@cuntong/server/modules/regions/regions.import';
-import { commitSignInImport, previewSignInImport } from '@cuntong/server/modules/training/sign-in-import';
-import { signInCommitInput, signInPreviewInput } from '@cuntong/server/modules/training/sign-in-import.schemas';
+import { signInImport } from '@cuntong/server/modules/training/sign-in-import';
+import { UPLOAD_MAX_BASE64 } from '@cuntong/server/lib/upload-limits';
 import { benchDatabase } from './bench-support';
 
 const base = process.env.DATABASE_URL;
@@ -110,6 +110,8 @@ try {
   const { user } = await createUser(db, SYSTEM_ACTOR, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
   const actor = { id: user.id, loginName: user.loginName, displayName: user.displayName, role: user.role, scopes: user.scopes };
   const who = { id: user.id, loginName: user.loginName, ip: '127.0.0.1' };
+  const ctx = { ...deps, actor, who, lang: 'zh-CN' as const };
+  const { previewInput, commitInput } = signInImport.schemas;
   const course = await db.insertInto('courses').values({ title: '压测培训班', topic: 'other', region_code: TOWN }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('course_sessions').values(DATES.map((d) => ({ course_id: course.id, session_date: d, starts_at: '09:00', ends_at: '17:00' }))).execute();
   // 10,000 of the sheet's people are known; the first 5,000 of them already checked in to their day
@@ -126,14 +128,14 @@ try {
   let t = performance.now();
   const { buffer, expected } = await buildSheet();
   const fileBase64 = buffer.toString('base64');
-  console.log(`sheet: ${expected.rows} rows (${expected.bad} bad, ${expected.duplicate} repeated lines, ${expected.blank} blank lines), ${(buffer.length / 1e6).toFixed(2)} MB xlsx, ${(fileBase64.length / 1e6).toFixed(2)} M base64 chars (limit ${(signInCommitInput.shape.fileBase64.maxLength! / 1e6).toFixed(0)} M); built in ${ms(t)} ms`);
+  console.log(`sheet: ${expected.rows} rows (${expected.bad} bad, ${expected.duplicate} repeated lines, ${expected.blank} blank lines), ${(buffer.length / 1e6).toFixed(2)} MB xlsx, ${(fileBase64.length / 1e6).toFixed(2)} M base64 chars (limit ${(UPLOAD_MAX_BASE64 / 1e6).toFixed(0)} M); built in ${ms(t)} ms`);
 
   t = performance.now();
   const parsed = await readSheet(fileBase64, (h) => h === '联系电话');
   console.log(`read workbook alone (streamed, rows to cells): ${ms(t)} ms, ${parsed.rows.length} rows`);
 
   t = performance.now();
-  const preview = await previewSignInImport(db, actor, 'zh-CN', signInPreviewInput.parse({ courseId: course.id, fileBase64, pageSize: 100 }));
+  const preview = await signInImport.preview(ctx, previewInput.parse({ courseId: course.id, fileBase64, pageSize: 100 }));
   const previewMs = ms(t);
   console.log(`parse + preview: ${previewMs} ms →`, JSON.stringify(preview.totals), `missing ${JSON.stringify(preview.missing)}`);
 
@@ -155,13 +157,13 @@ try {
   console.log(`preview over HTTP (${((fileBase64.length + 60) / 1e6).toFixed(1)} MB request): ${ms(t)} ms, status ${overHttp.status} →`, JSON.stringify(httpBody.result?.data.totals ?? httpBody));
 
   t = performance.now();
-  const commit = await commitSignInImport(deps, actor, who, 'zh-CN', signInCommitInput.parse({ courseId: course.id, fileBase64, mode: 'skip_invalid' }));
+  const commit = await signInImport.commit(ctx, commitInput.parse({ courseId: course.id, fileBase64, mode: 'skip_invalid' }));
   const commitMs = ms(t);
   const { rejects, ...counts } = commit;
   console.log(`commit (skip_invalid, parse included): ${commitMs} ms →`, JSON.stringify(counts), `rejects workbook ${rejects ? `${rejects.rows} rows, ${(rejects.contentBase64.length / 1e3).toFixed(0)} k base64 chars` : 'none'}`);
 
   t = performance.now();
-  const again = await commitSignInImport(deps, actor, who, 'zh-CN', signInCommitInput.parse({ courseId: course.id, fileBase64, mode: 'skip_invalid' }));
+  const again = await signInImport.commit(ctx, commitInput.parse({ courseId: course.id, fileBase64, mode: 'skip_invalid' }));
   console.log(`re-import of the same sheet: ${ms(t)} ms → newTrainees ${again.newTrainees}, newAttendance ${again.newAttendance}, alreadyPresent ${again.alreadyPresent}`);
 
   const stored = await db

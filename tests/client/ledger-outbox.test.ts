@@ -1,24 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { NO_LEDGER_FIGURES } from '@cuntong/server/modules/stations/stations.schemas';
 import { fenToYuan, formatYuan, yuanToFen } from '../../client/src/utils/money';
 import { emptyForm, formFromFigures, toPayload, type LedgerUpsertPayload } from '../../client/src/views/stations/ledger-fields';
 import { addDays, lastCompleteMonth, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { createOutbox, isTransientFailure, openOutboxDb, retryDelay, type OutboxSender } from '../../client/src/outbox/outbox';
 import { keepMine, LEDGER_KIND, ledgerSlot, parseLegacyOutbox } from '../../client/src/views/stations/ledger-outbox';
 
-const figures = {
-  parcelsIn: 0,
-  parcelsOut: 0,
-  purchaseOrders: 0,
-  purchaseAmountFen: 0,
-  salesOrders: 0,
-  salesAmountFen: 0,
-  incomeParcelFen: 0,
-  incomeCommissionFen: 0,
-  incomeBillFen: 0,
-  incomeOtherFen: 0,
-  villagersServed: 0,
-};
+const figures = NO_LEDGER_FIGURES;
 const entry = (stationId: number, date: string, more: Partial<LedgerUpsertPayload> = {}): LedgerUpsertPayload => ({
   ...figures,
   stationId,

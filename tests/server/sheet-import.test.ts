@@ -1,18 +1,60 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@cuntong/server/lib/app-error';
+import { z } from 'zod';
+import { commitMode, defineImport, importRequest, noExtras, previewQuery } from '@cuntong/server/imports/sheet-import';
 import { parseCount } from '@cuntong/server/lib/sheet';
-import { mappedCell, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetColumns, summariseProblems, type ImportProblem } from '@cuntong/server/lib/sheet-mapping';
+import { sheetColumns } from '@cuntong/server/imports/sheet-mapping';
+import type { ServiceContext } from '@cuntong/server/modules/service-context';
 import { createHarness, type Harness } from '../support/harness';
+import { serviceContext } from '../support/service-context';
 import { readExport } from '../support/xlsx';
 
 /**
- * The shared import pieces with a tiny definition of our own (a harvest sheet: 品种, 斤数): the
- * sheet with a header we know among several, the header below a title, the mapping guessed, sent
- * or remembered, row problems capped and counted, all-or-nothing and the rejects workbook.
+ * A new import is one definition: a tiny one of our own (a harvest sheet: 作物, 斤数, into a table
+ * this test makes) gets from the pipeline the sheet with a header it knows among several, the header
+ * below a title, the mapping guessed, sent or remembered, the preview a page at a time, both commit
+ * modes with the rejects workbook, and an idempotent re-import.
  */
-type Field = 'crop' | 'jin';
-const columns = sheetColumns<Field>({ crop: ['品种', '作物'], jin: ['斤数', '重量(斤)'] });
+const FIELDS = ['crop', 'jin'] as const;
+const request = importRequest(FIELDS);
+
+const harvestImport = defineImport({
+  name: 'test.harvest',
+  fields: FIELDS,
+  request: { preview: z.object({ ...request, ...previewQuery }), commit: z.object({ ...request, ...commitMode() }) },
+  prepare: async () => null,
+  columns: () => sheetColumns({ crop: ['品种', '作物'], jin: ['斤数', '重量(斤)'] }),
+  label: (field) => ({ crop: '作物', jin: '斤数' })[field],
+  required: () => ['crop', 'jin'],
+  async analyse(tools, _context, sheet) {
+    const rows = sheet.rows.map((line) => {
+      const jin = parseCount(tools.cell(line, 'jin'));
+      const r = tools.row(line, { crop: String(tools.cell(line, 'crop') ?? ''), jin: jin === 'invalid' ? 0 : jin });
+      if (jin === 'invalid') tools.problem(r, 'jin', 'IMPORT_CELL_INVALID', { column: tools.mapping.jin!, value: String(tools.cell(line, 'jin')) });
+      return r;
+    });
+    const first = new Map<string, number>();
+    for (const r of rows.filter((r) => r.status === 'ok')) {
+      if (first.has(r.data.crop)) tools.skip(r, 'duplicate', 'STREAM_IMPORT_DUPLICATE_ROW', { row: first.get(r.data.crop)! });
+      else first.set(r.data.crop, r.row.rowNumber);
+    }
+    const stored = await sql<{ crop: string }>`select crop from test_harvest`.execute(tools.ctx.db);
+    for (const r of rows) if (r.status === 'ok' && stored.rows.some((s) => s.crop === r.data.crop)) tools.skip(r, 'already', 'STREAM_IMPORT_ALREADY');
+    return { rows };
+  },
+  view: { shape: { crop: z.string(), jin: z.number() }, of: ({ data }) => data },
+  totals: noExtras,
+  preview: noExtras,
+  write: {
+    shape: { inserted: z.number() },
+    async run(trx, _tools, _context, rows) {
+      for (const r of rows) await sql`insert into test_harvest (crop, jin) values (${r.data.crop}, ${r.data.jin})`.execute(trx);
+      return { inserted: rows.length };
+    },
+  },
+  rejects: { filenameStem: 'harvest-rejects' },
+});
 
 async function workbook(sheets: { name: string; rows: unknown[][] }[]) {
   const wb = new ExcelJS.Workbook();
@@ -23,27 +65,18 @@ async function workbook(sheets: { name: string; rows: unknown[][] }[]) {
   return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
 }
 
-/** The definition's row analysis: a count of jin, or a problem on that column. */
-function analyse(sheet: Awaited<ReturnType<typeof readMappedSheet<Field>>>) {
-  const problems: ImportProblem<Field>[] = [];
-  const rows: { row: (typeof sheet.sheet.rows)[number]; problems: { message: string }[] }[] = [];
-  for (const row of sheet.sheet.rows) {
-    const jin = parseCount(mappedCell(sheet.mapping, row, 'jin'));
-    const mine = jin === 'invalid' ? [{ row: row.rowNumber, field: 'jin' as const, message: `bad ${String(mappedCell(sheet.mapping, row, 'jin'))}` }] : [];
-    problems.push(...mine);
-    rows.push({ row, problems: mine });
-  }
-  return { problems, rows };
-}
-
-describe('the sheet-import pieces with a tiny definition', () => {
+describe('a new import is one definition on the pipeline', () => {
   let h: Harness;
-  let userId: number;
+  let ctx: ServiceContext;
   let file: string;
+  const preview = (input: Record<string, unknown>) => harvestImport.preview(ctx, harvestImport.schemas.previewInput.parse({ fileBase64: file, ...input }));
+  const commit = (input: Record<string, unknown>) => harvestImport.commit(ctx, harvestImport.schemas.commitInput.parse({ fileBase64: file, ...input }));
+  const stored = async () => (await sql<{ crop: string; jin: number }>`select crop, jin from test_harvest order by crop`.execute(h.db)).rows;
 
   beforeAll(async () => {
     h = await createHarness();
-    userId = (await h.user('staff')).id;
+    ctx = serviceContext(h.deps, (await h.user('staff')).actor);
+    await sql`create table test_harvest (crop text primary key, jin int not null)`.execute(h.db);
     file = await workbook([
       { name: '封面', rows: [['2026 年秋收统计', '洪绪镇']] },
       { name: '收成', rows: [['洪绪镇 秋收'], ['作物', '重量(斤)', '备注'], ['红薯', '1,200', null], ['小米', '三百', '手写'], ['玉米', 800, null]] },
@@ -51,39 +84,50 @@ describe('the sheet-import pieces with a tiny definition', () => {
   });
   afterAll(() => h.close());
 
-  it('reads the first sheet with a header it knows, below its title, and guesses the mapping', async () => {
-    const read = await readMappedSheet(h.db, userId, 'test.harvest', columns, { fileBase64: file }, ['crop', 'jin']);
-    expect(read.sheet).toMatchObject({ sheets: ['封面', '收成'], sheet: '收成', headerRow: 2, headers: ['作物', '重量(斤)', '备注'] });
-    expect(read.mapping).toEqual({ crop: '作物', jin: '重量(斤)' });
-    expect(read.missing).toEqual([]);
-    const { problems } = analyse(read);
-    expect(summariseProblems(problems)).toEqual({ problems: [{ row: 4, field: 'jin', message: 'bad 三百' }], problemTotal: 1, problemsByField: [{ field: 'jin', count: 1 }] });
-    expect(() => refuseProblems(problems)).toThrow(AppError);
+  it('reads the first sheet with a header it knows, below its title, guesses the mapping and judges every row', async () => {
+    const read = await preview({});
+    expect(read).toMatchObject({ sheets: ['封面', '收成'], sheet: '收成', headerRow: 2, headers: ['作物', '重量(斤)', '备注'], mapping: { crop: '作物', jin: '重量(斤)' }, missing: [] });
+    expect(read.totals).toEqual({ rows: 3, ok: 2, already: 0, duplicate: 0, problem: 1, skipped: 0 });
+    expect(read.problems).toEqual([{ row: 4, field: 'jin', message: '“重量(斤)”的值“三百”无效。' }]);
+    expect(read.problemsByField).toEqual([{ field: 'jin', count: 1 }]);
+    // a page at a time, the problems only if asked
+    expect((await preview({ only: 'problems' })).rows).toMatchObject({ total: 1, items: [{ row: 4, status: 'problem', crop: '小米' }] });
+    expect((await preview({ page: 2, pageSize: 2 })).rows).toMatchObject({ total: 3, items: [{ row: 5, crop: '玉米', jin: 800 }] });
   });
 
   it('reads the sheet named, and says what is missing there', async () => {
-    const read = await readMappedSheet(h.db, userId, 'test.harvest', columns, { fileBase64: file, sheet: '封面' }, ['crop', 'jin']);
-    expect(read.sheet.sheet).toBe('封面');
-    expect(read.missing).toEqual(['crop', 'jin']);
+    const read = await preview({ sheet: '封面' });
+    expect(read).toMatchObject({ sheet: '封面', missing: ['crop', 'jin'], rows: { total: 0 } });
+    await expect(commit({ sheet: '封面', mode: 'skip_invalid' })).rejects.toMatchObject({ code: 'IMPORT_MAPPING_INCOMPLETE', params: { fields: '作物、斤数' } });
+  });
+
+  it('all or nothing refuses the file whole; skip and report writes the good rows and hands back the rest', async () => {
+    await expect(commit({ mode: 'all_or_nothing' })).rejects.toMatchObject({ code: 'IMPORT_INVALID', params: { count: 1, rows: '4' } });
+    expect(await stored()).toEqual([]);
+    const result = await commit({ mode: 'skip_invalid' });
+    expect(result).toMatchObject({ mode: 'skip_invalid', rows: 3, rejected: 1, inserted: 2 });
+    expect(await stored()).toEqual([
+      { crop: '玉米', jin: 800 },
+      { crop: '红薯', jin: 1200 },
+    ]);
+    const book = await readExport(result.rejects!.contentBase64);
+    expect(book.rows).toEqual([
+      ['作物', '重量(斤)', '备注', '问题'],
+      ['小米', '三百', '手写', '“重量(斤)”的值“三百”无效。'],
+    ]);
+    // the same file again adds nothing
+    expect((await preview({})).totals).toMatchObject({ ok: 0, already: 2, problem: 1 });
+    expect(await commit({ mode: 'skip_invalid' })).toMatchObject({ inserted: 0, rejected: 1 });
   });
 
   it('uses the mapping sent, then the one remembered for this kind of file', async () => {
-    const sent = await readMappedSheet(h.db, userId, 'test.harvest', columns, { fileBase64: file, mapping: { crop: '备注', jin: '重量(斤)' } }, ['crop', 'jin']);
-    expect(sent.mapping).toEqual({ crop: '备注', jin: '重量(斤)' });
-    await rememberMapping(h.db, userId, 'test.harvest', sent.mapping);
-    const again = await readMappedSheet(h.db, userId, 'test.harvest', columns, { fileBase64: file }, ['crop', 'jin']);
-    expect(again.mapping).toEqual({ crop: '备注', jin: '重量(斤)' });
-  });
-
-  it('hands back the rejected rows as the file had them, with a 问题 column', async () => {
-    await h.db.deleteFrom('import_mappings').execute();
-    const read = await readMappedSheet(h.db, userId, 'test.harvest', columns, { fileBase64: file }, ['crop', 'jin']);
-    const rejected = analyse(read).rows.filter((r) => r.problems.length);
-    const out = await rejectsWorkbook(read.sheet.headers, rejected, 'zh-CN', { filenameStem: 'harvest-rejects', dateText: (d) => d.toISOString() });
-    const book = await readExport(out.contentBase64);
-    expect(book.rows).toEqual([
-      ['作物', '重量(斤)', '备注', '问题'],
-      ['小米', '三百', '手写', 'bad 三百'],
+    const mapping = { crop: '备注', jin: '重量(斤)' };
+    expect((await preview({ mapping })).rows.items.map((r) => [r.crop, r.status])).toEqual([
+      ['', 'ok'],
+      ['手写', 'problem'],
+      ['', 'duplicate'],
     ]);
+    expect(await commit({ mode: 'skip_invalid', mapping })).toMatchObject({ inserted: 1, duplicates: 1, rejected: 1 });
+    expect((await preview({})).mapping).toEqual(mapping);
   });
 });

@@ -1,3 +1,4 @@
+import { NO_LEDGER_FIGURES } from '@cuntong/server/modules/stations/stations.schemas';
 import type { Harness } from '../support/harness';
 
 export const COUNTY = '370481000000';
@@ -45,16 +46,5 @@ export async function buildStations(h: Harness, adminCaller: ReturnType<Harness[
   return { center, hongxu, nanshahe, zhang, wang, li };
 }
 
-export const zeroFigures = {
-  parcelsIn: 0,
-  parcelsOut: 0,
-  purchaseOrders: 0,
-  purchaseAmountFen: 0,
-  salesOrders: 0,
-  salesAmountFen: 0,
-  incomeParcelFen: 0,
-  incomeCommissionFen: 0,
-  incomeBillFen: 0,
-  incomeOtherFen: 0,
-  villagersServed: 0,
-};
+/** A ledger day with every figure 0. */
+export const zeroFigures = NO_LEDGER_FIGURES;

@@ -74,7 +74,7 @@ describe('importing a month of ledger from Excel', () => {
       ['20261103', 'TZ-V101202', 7, 1, '', '', '  '],
     ]);
     const first = await staff.stations.ledger.import.commit({ fileBase64: file });
-    expect(first).toEqual({ rows: 3, written: 3, unchanged: 0 });
+    expect(first).toMatchObject({ mode: 'all_or_nothing', rows: 3, written: 3, unchanged: 0, rejected: 0, rejects: null });
     const after = await ledgerRows();
     expect(after).toEqual([
       { station_id: s.zhang.id, entry_date: '2026-11-01', parcels_in: 12, parcels_out: 3, sales_amount_fen: 123450, income_other_fen: 10, note: '赶集日', version: 1 },
@@ -85,7 +85,9 @@ describe('importing a month of ledger from Excel', () => {
     expect(Number(audits.n)).toBe(3);
 
     const again = await staff.stations.ledger.import.commit({ fileBase64: file });
-    expect(again).toEqual({ rows: 3, written: 0, unchanged: 3 });
+    expect(again).toMatchObject({ rows: 3, written: 0, unchanged: 3 });
+    // and the preview says so before: every row is as stored
+    expect((await staff.stations.ledger.import.preview({ fileBase64: file })).totals).toMatchObject({ ok: 0, already: 3 });
     expect(await ledgerRows()).toEqual(after);
     const auditsAgain = await h.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('entity', '=', 'ledger_entry').executeTakeFirstOrThrow();
     expect(Number(auditsAgain.n)).toBe(3);
@@ -97,7 +99,7 @@ describe('importing a month of ledger from Excel', () => {
     const guessed = await staff.stations.ledger.import.preview({ fileBase64: file, stationId: s.li.id });
     expect(guessed.missing).toEqual(['date']);
     const mapping = { date: '营业日', parcelsIn: '今日包裹', salesAmountFen: '农产品卖了多少' };
-    expect(await staff.stations.ledger.import.commit({ fileBase64: file, stationId: s.li.id, mapping })).toEqual({ rows: 1, written: 1, unchanged: 0 });
+    expect(await staff.stations.ledger.import.commit({ fileBase64: file, stationId: s.li.id, mapping })).toMatchObject({ rows: 1, written: 1, unchanged: 0 });
     const next = await workbook([['2026-11-06', 4, '10']], headers);
     const remembered = await staff.stations.ledger.import.preview({ fileBase64: next, stationId: s.li.id });
     expect(remembered).toMatchObject({ mapping, missing: [], validRows: 1 });

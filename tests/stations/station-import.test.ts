@@ -61,9 +61,13 @@ describe('importing the station register from Excel', () => {
     expect(result.created).toHaveLength(3);
     const point = await h.db.selectFrom('stations').selectAll().where('code', '=', 'TZ-V101201').executeTakeFirstOrThrow();
     expect(point).toMatchObject({ tier: 'village_point', status: 'active', services: ['parcels', 'bill_payment'], opened_on: '2025-05-01', status_since: '2025-05-01', lat: 35.1 });
-    // importing it again is refused whole: those codes exist now
-    const again = await refusal(h.deps, staff.stations.import.commit({ fileBase64: await workbook(good) }));
-    expect(again.appCode).toBe('IMPORT_INVALID');
+    // importing it again adds nothing: every station is in the register as the file has it
+    const again = await staff.stations.import.commit({ fileBase64: await workbook(good) });
+    expect(again).toMatchObject({ created: [], alreadyPresent: 3, rejected: 0 });
     expect(await count()).toBe(3);
+    // the same code with other details is a problem, not an overwrite
+    const renamed = await staff.stations.import.preview({ fileBase64: await workbook([good[0]!.map((v, i) => (i === 1 ? '滕州市电商中心（新）' : v))]) });
+    expect(renamed.totals).toMatchObject({ problem: 1, already: 0 });
+    expect(renamed.problems[0]!.message).toContain('TZ-C');
   });
 });

@@ -191,7 +191,7 @@ describe('training: the check-in window, late entries and the audit of every che
     expect(await refused(coordinator.training.attendance.import.preview({ courseId, fileBase64, sessionId: tomorrow.id }))).toMatchObject({ appCode: 'SESSION_NOT_STARTED' });
     const preview = await coordinator.training.attendance.import.preview({ courseId, fileBase64 });
     expect(preview.rows.items).toEqual([
-      expect.objectContaining({ status: 'problem', problems: [{ field: 'date', message: `该课次 ${tomorrowDay} 09:00 才开始，还不能记录签到。` }] }),
+      expect.objectContaining({ status: 'problem', problems: [expect.objectContaining({ field: 'date', code: 'SESSION_NOT_STARTED', message: `该课次 ${tomorrowDay} 09:00 才开始，还不能记录签到。` })] }),
     ]);
     expect(await refused(coordinator.training.attendance.import.commit({ courseId, fileBase64, mode: 'all_or_nothing' }))).toMatchObject({ appCode: 'IMPORT_INVALID' });
     expect(await rows(tomorrow.id)).toEqual([]);

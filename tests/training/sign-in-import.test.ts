@@ -94,7 +94,7 @@ describe('sign-in sheet import (签到表导入)', () => {
     const preview = await coordinator.training.attendance.import.preview({ courseId, fileBase64: file, pageSize: 500 });
     expect(preview).toMatchObject({ headerRow: 3, missing: [] });
     expect(preview.mapping).toEqual({ name: '姓名', mobile: '联系电话', idCard: '身份证号', village: '所在村(社区)', date: '签到日期' });
-    expect(preview.totals).toEqual({ rows: 9, ok: 3, already: 1, duplicate: 1, problem: 4, newTrainees: 3, nameDiffers: 0 });
+    expect(preview.totals).toEqual({ rows: 9, ok: 3, already: 1, duplicate: 1, problem: 4, skipped: 1, newTrainees: 3, nameDiffers: 0 });
     expect(preview.rows.total).toBe(9);
     const byRow = Object.fromEntries(preview.rows.items.map((r) => [r.row, r]));
     expect(Object.keys(byRow).map(Number)).toEqual([4, 5, 7, 8, 9, 10, 11, 13, 14]);
@@ -102,11 +102,11 @@ describe('sign-in sheet import (签到表导入)', () => {
     expect(byRow[4]).toEqual({ row: 4, status: 'ok', name: '张三', mobile: '138****8000', date: '2026-11-20', sessionId: day1.id, villageName: '张庄村', problems: [], notes: [] });
     expect(byRow[5]).toMatchObject({ status: 'ok', name: '李四', mobile: '139****9000', date: '2026-11-21', sessionId: day2.id, villageName: '王楼村', problems: [] });
     expect(byRow[11]).toMatchObject({ status: 'ok', name: '孙八', mobile: '135****5000', date: '2026-11-21', villageName: null, problems: [] });
-    expect(byRow[11]!.notes).toEqual([{ field: 'village', message: '本镇没有“不存在村”，已导入但未记录所在村。' }]);
+    expect(byRow[11]!.notes).toEqual([{ field: 'village', code: 'SIGN_IN_VILLAGE_UNKNOWN', params: { value: '不存在村' }, message: '本镇没有“不存在村”，已导入但未记录所在村。' }]);
     expect(byRow[10]).toMatchObject({ status: 'duplicate', notes: [{ field: null, message: '与第 4 行重复。' }], problems: [] });
     expect(byRow[13]).toMatchObject({ status: 'already', name: '周九', notes: [{ field: null, message: '已签到。' }], problems: [] });
 
-    const rejects = preview.rows.items.filter((r) => r.status === 'problem').map((r) => [r.row, r.problems]);
+    const rejects = preview.rows.items.filter((r) => r.status === 'problem').map((r) => [r.row, r.problems.map(({ field, message }) => ({ field, message }))]);
     expect(rejects).toEqual([
       [7, [{ field: 'mobile', message: '手机号“12345”不是有效的大陆手机号。' }]],
       [8, [{ field: 'idCard', message: '身份证号码校验位不对，请逐位核对。' }]],
@@ -187,7 +187,7 @@ describe('sign-in sheet import (签到表导入)', () => {
     expect(await attendance()).toEqual(before);
     expect(await traineeCount()).toBe(4);
     const preview = await coordinator.training.attendance.import.preview({ courseId, fileBase64: file });
-    expect(preview.totals).toEqual({ rows: 9, ok: 0, already: 4, duplicate: 1, problem: 4, newTrainees: 0, nameDiffers: 0 });
+    expect(preview.totals).toEqual({ rows: 9, ok: 0, already: 4, duplicate: 1, problem: 4, skipped: 1, newTrainees: 0, nameDiffers: 0 });
     // and no check-in audit rows: nothing was checked in
     expect(await h.db.selectFrom('audit_log').select('id').where('entity', '=', 'course_session').where('action', '=', 'attendance.import').execute()).toHaveLength(2);
   });

@@ -26,6 +26,7 @@ const zhCN = {
   IMPORT_FILE_UNREADABLE: '无法读取该文件：{detail}',
   IMPORT_MAPPING_INCOMPLETE: '请为以下字段指定对应的列：{fields}',
   IMPORT_CELL_INVALID: '“{column}”的值“{value}”无效。',
+  IMPORT_CELL_MESSAGE: '{column}: {message}',
   // ---- uploads: sizes (lib/upload-limits.ts)
   REQUEST_TOO_LARGE: '请求内容过大（上限 {max}），未处理。导入的文件不能超过 10 MB。',
   IMPORT_FILE_EMPTY: '文件是空的（0 字节），请重新选择文件。',
@@ -73,6 +74,7 @@ const en: Record<keyof typeof zhCN, string> = {
   IMPORT_FILE_UNREADABLE: 'The file cannot be read: {detail}',
   IMPORT_MAPPING_INCOMPLETE: 'Choose the column for: {fields}',
   IMPORT_CELL_INVALID: '"{column}": "{value}" is not valid.',
+  IMPORT_CELL_MESSAGE: '{column}: {message}',
   // ---- uploads: sizes (lib/upload-limits.ts)
   REQUEST_TOO_LARGE: 'The request is too large (limit {max}) and was not read. An imported file may be at most 10 MB.',
   IMPORT_FILE_EMPTY: 'The file is empty (0 bytes): choose the file again.',

@@ -123,6 +123,16 @@ export const hostExportInput = exportInput(hostListInput, HOST_EXPORT_KEYS);
 
 const traineeRef = z.object({ id: z.number(), name: z.string(), mobile: z.string(), villageName: z.string().nullable() });
 
+/** A stream's figures as the platform reports them (null: not in the export, or not typed). */
+export const streamFigures = {
+  viewers: z.number().nullable(),
+  peakViewers: z.number().nullable(),
+  newFollowers: z.number().nullable(),
+  orders: z.number().nullable(),
+  buyers: z.number().nullable(),
+  gmvFen: z.number().nullable(),
+};
+
 export const streamView = z.object({
   id: z.number(),
   hostId: z.number(),
@@ -132,12 +142,7 @@ export const streamView = z.object({
   platform: z.enum(LIVESTREAM_PLATFORMS),
   startedAt: z.string(),
   durationSeconds: z.number(),
-  viewers: z.number().nullable(),
-  peakViewers: z.number().nullable(),
-  newFollowers: z.number().nullable(),
-  orders: z.number().nullable(),
-  buyers: z.number().nullable(),
-  gmvFen: z.number().nullable(),
+  ...streamFigures,
   farmProducts: z.boolean(),
   mainProducts: z.string().nullable(),
   /** Rates of an imported platform export, as fractions (null: not in the file, or typed in). */

@@ -1,34 +1,29 @@
 import { sql, type Kysely } from 'kysely';
-import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
+import { z } from 'zod';
 import type { Database, LivestreamPlatform } from '../../db/types';
-import type { JobQueue } from '../../jobs/queue';
-import { badRequest } from '../../lib/app-error';
-import type { Logger } from '../../lib/logger';
 import { normaliseText, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetChoiceOf, type ColumnMapping, type SheetColumns } from '../../lib/sheet-mapping';
-import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
-import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
+import type { ColumnMapping, SheetColumns } from '../../imports/sheet-mapping';
+import { idSchema, yearSchema } from '../../lib/schema';
+import { LIVESTREAM_PLATFORMS } from '../../db/types';
+import { commitMode, defineImport, importRequest, previewQuery, type ImportRow } from '../../imports/sheet-import';
+import type { Lang } from '../../i18n/messages';
+import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
+import type { ServiceContext } from '../service-context';
 import { readExportSheet } from './export-file';
 import { livestreamScope } from './livestream.scope';
+import { streamFigures } from './livestream.schemas';
 import { enqueueLivestreamRecompute, firstMonthOf } from './livestream.jobs';
 import { STREAM_FIELD_LABELS, STREAM_KNOWN_OTHER_COLUMNS, STREAM_PLAIN_SYNONYMS, STREAM_PRESET_SYNONYMS, type StreamSynonyms } from './stream-presets';
 import {
   STREAM_FIELDS,
+  STREAM_IMPORT_PRESETS,
   STREAM_RATE_FIELDS,
   type StreamField,
   type StreamRateField,
   type StreamImportPreset,
-  type streamImportCommitInput,
-  type streamImportCommitOutput,
   type streamImportHostsInput,
   type streamImportHostsOutput,
-  type streamImportInput,
-  type streamImportPreviewInput,
-  type streamImportPreviewOutput,
-  type streamImportRowView,
 } from './stream-import.schemas';
 import {
   cellText,
@@ -52,13 +47,11 @@ import {
  * (never by position) with a preset of each platform's names, or as the user mapped them last
  * time; the header is found below any title rows; total rows and product child rows are skipped.
  * A row's host is the owner of its account id (livestream_accounts), else the host chosen for the
- * whole file. Every row is checked and the preview shows each one's problems; the commit writes all
- * rows or none, or the good rows with the rejected ones handed back as Excel. A stream is unique by
- * (host, platform, start), so importing the same file again adds nothing.
+ * whole file. On the shared pipeline (imports/sheet-import.ts): every row is checked and the preview
+ * shows each one's problems; the commit writes all rows or none, or the good rows with the rejected
+ * ones handed back as Excel. A stream is unique by (host, platform, start), so importing the same
+ * file again adds nothing.
  */
-type Deps = { db: Db; queue: JobQueue; log: Logger };
-type Input = z.output<typeof streamImportInput>;
-type RowView = z.infer<typeof streamImportRowView>;
 
 const CHUNK = 5_000;
 /** The column's check: 48 hours. */
@@ -119,22 +112,14 @@ const PLATFORM_LABEL: Record<Lang, Record<LivestreamPlatform, string>> = {
   en: { taobao: 'Taobao Live', douyin: 'Douyin', kuaishou: 'Kuaishou', wechat_channels: 'WeChat Channels', pinduoduo: 'Pinduoduo', other: 'other platform' },
 };
 
-interface Note {
-  field: StreamField | null;
-  code: MessageKey;
-  params: MessageParams;
-  message: string;
-}
-
 interface Host {
   id: number;
   name: string;
   baseId: number;
 }
 
-interface ParsedRow {
-  row: SheetRow;
-  status: RowView['status'];
+/** A session row read: whose it is and what would be stored. */
+interface StreamRow {
   host: Host | null;
   accountId: string | null;
   startedAt: Date | null;
@@ -147,9 +132,8 @@ interface ParsedRow {
   gmvFen: number | null;
   mainProducts: string | null;
   rates: Record<StreamRateField, number | null>;
-  problems: Note[];
-  notes: Note[];
 }
+type Row = ImportRow<StreamField, StreamRow>;
 
 type CountField = 'viewers' | 'peakViewers' | 'newFollowers' | 'orders' | 'buyers';
 const COUNT_FIELDS: readonly CountField[] = ['viewers', 'peakViewers', 'newFollowers', 'orders', 'buyers'];
@@ -170,7 +154,7 @@ function isSkippedRow(row: SheetRow, headers: readonly string[], startHeader: st
   return false;
 }
 
-const presetOf = (input: Input): StreamImportPreset =>
+const presetOf = (input: { preset?: StreamImportPreset; platform: LivestreamPlatform }): StreamImportPreset =>
   input.preset ?? (input.platform === 'taobao' || input.platform === 'douyin' || input.platform === 'wechat_channels' ? input.platform : 'custom');
 
 /** Hosts the actor may import for: all for the bureau, a manager's own bases' hosts. */
@@ -181,7 +165,7 @@ function hostsInScope(db: Kysely<Database>, actor: Actor) {
     .where(livestreamScope.where(actor, 'h.base_id'));
 }
 
-async function chosenHost(db: Db, actor: Actor, hostId: number | undefined): Promise<Host | null> {
+async function chosenHost(db: Kysely<Database>, actor: Actor, hostId: number | undefined): Promise<Host | null> {
   if (hostId === undefined) return null;
   const found = await db.selectFrom('livestream_hosts').select(['id', 'name', 'base_id']).where('id', '=', hostId).executeTakeFirst();
   const host = livestreamScope.host(actor, found, 'STREAM_IMPORT_HOST_NOT_FOUND');
@@ -193,7 +177,7 @@ async function chosenHost(db: Db, actor: Actor, hostId: number | undefined): Pro
  * To a base manager an account of another base's host is an account nobody has (the same row
  * problem, STREAM_IMPORT_ACCOUNT_UNKNOWN): never that host's name or base.
  */
-async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform, accountIds: readonly string[]) {
+async function hostsByAccount(db: Kysely<Database>, actor: Actor, platform: LivestreamPlatform, accountIds: readonly string[]) {
   const found = new Map<string, Host>();
   for (let i = 0; i < accountIds.length; i += CHUNK) {
     const part = accountIds.slice(i, i + CHUNK);
@@ -210,167 +194,15 @@ async function hostsByAccount(db: Db, actor: Actor, platform: LivestreamPlatform
   return found;
 }
 
-/** Read the file (.xlsx or .csv) and settle its mapping: the one the user sent, else the one used last time for this preset, else the guess. */
-function readMappedExport(db: Db, userId: number, preset: StreamImportPreset, input: Input) {
-  const read = (knows: (header: string) => boolean) => readExportSheet(input.fileBase64, input.fileName, knows, input.sheet);
-  return readMappedSheet<StreamField>(db, userId, mappingKind(preset), columnsOf(preset), input, ['startedAt'], read);
-}
-
 const mappingKind = (preset: StreamImportPreset) => `livestream.streams.${preset}`;
 
-async function analyse(db: Db, actor: Actor, lang: Lang, input: Input) {
-  const preset = presetOf(input);
-  const host = await chosenHost(db, actor, input.hostId);
-  const { sheet, mapping, missing } = await readMappedExport(db, actor.id, preset, input);
-  const hostNeeded = !mapping.accountId && !host;
-  const base = { preset, sheet, mapping, missing, hostNeeded, yearNeeded: false, skipped: 0 };
-  if (missing.length || hostNeeded) return { ...base, rows: [] as ParsedRow[] };
-
-  const say = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, params);
-  const value = (row: SheetRow, field: StreamField) => mappedCell(mapping, row, field);
-  const durationUnit = (mapping.duration && durationUnitOf(mapping.duration)) || 'minute';
-  const moneyUnit = mapping.gmv ? moneyUnitOf(mapping.gmv) : 'yuan';
-  // 视频号 成交金额 (payedGmv) is shown as ¥91.6, but its unit is not documented: said on every row
-  const gmvUncertain = input.platform === 'wechat_channels' && !!mapping.gmv && !/\((元|分|万元)\)$/.test(mapping.gmv);
-  const now = Date.now();
-  let yearNeeded = false;
-  let skipped = 0;
-
-  const rows: ParsedRow[] = [];
-  for (const row of sheet.rows) {
-    if (isSkippedRow(row, sheet.headers, mapping.startedAt)) {
-      skipped++;
-      continue;
-    }
-    const parsed: ParsedRow = {
-      row,
-      status: 'ok',
-      host: null,
-      accountId: null,
-      startedAt: null,
-      durationSeconds: null,
-      viewers: null,
-      peakViewers: null,
-      newFollowers: null,
-      orders: null,
-      buyers: null,
-      gmvFen: null,
-      mainProducts: null,
-      rates: { conversionRate: null, clickRate: null, clickConversionRate: null, interactionRate: null, followRate: null },
-      problems: [],
-      notes: [],
-    };
-    const note = (list: Note[], field: StreamField | null, code: MessageKey, params: MessageParams = {}) => list.push({ field, code, params, message: say(code, params) });
-    const problem = (field: StreamField | null, code: MessageKey, params?: MessageParams) => note(parsed.problems, field, code, params);
-    const invalidCell = (field: StreamField) => problem(field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: cellText(value(row, field)) });
-
-    // the account: kept as text; a long id Excel turned into a number has lost digits
-    const rawAccount = value(row, 'accountId');
-    if (typeof rawAccount === 'number' && !Number.isSafeInteger(rawAccount)) problem('accountId', 'STREAM_IMPORT_ACCOUNT_ID_DIGITS', { value: cellText(rawAccount) });
-    else if (!isMissing(rawAccount)) parsed.accountId = cellText(rawAccount);
-
-    const time = parseStreamTime(value(row, 'startedAt'), { exportYear: input.exportYear });
-    let end: Date | null = null;
-    if (time === null) problem('startedAt', 'STREAM_IMPORT_START_MISSING');
-    else if (time === 'no_year') {
-      yearNeeded = true;
-      problem('startedAt', 'STREAM_IMPORT_YEAR_NEEDED', { value: cellText(value(row, 'startedAt')) });
-    } else if (time === INVALID) problem('startedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.startedAt!, value: cellText(value(row, 'startedAt')) });
-    else {
-      parsed.startedAt = time.start;
-      end = time.end;
-      const out = startOutOfRange(time.start, now);
-      if (out === 'future') problem('startedAt', 'STREAM_IMPORT_START_IN_FUTURE', { value: cellText(value(row, 'startedAt')) });
-      if (out === 'too_early') problem('startedAt', 'STREAM_IMPORT_START_TOO_EARLY', { value: cellText(value(row, 'startedAt')), earliest: EARLIEST_STREAM_DAY });
-    }
-    if (mapping.endedAt && !isMissing(value(row, 'endedAt'))) {
-      const ended = parseStreamTime(value(row, 'endedAt'), { exportYear: input.exportYear });
-      if (ended === null || typeof ended === 'string') problem('endedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.endedAt, value: cellText(value(row, 'endedAt')) });
-      else end = ended.start;
-    }
-    if (end && parsed.startedAt && end < parsed.startedAt) problem('endedAt', 'STREAM_IMPORT_END_BEFORE_START');
-
-    const duration = parseDurationSeconds(value(row, 'duration'), durationUnit);
-    if (duration === INVALID) invalidCell('duration');
-    else if (duration !== null) parsed.durationSeconds = duration;
-    else if (end && parsed.startedAt && end >= parsed.startedAt) parsed.durationSeconds = Math.round((end.getTime() - parsed.startedAt.getTime()) / 1000);
-    else if (parsed.startedAt) problem('duration', 'STREAM_IMPORT_DURATION_MISSING');
-    if (parsed.durationSeconds !== null && parsed.durationSeconds > MAX_DURATION_SECONDS) {
-      problem('duration', 'STREAM_IMPORT_DURATION_TOO_LONG', { value: cellText(value(row, 'duration')) || `${parsed.durationSeconds}s` });
-      parsed.durationSeconds = null;
-    }
-
-    for (const field of COUNT_FIELDS) {
-      const raw = value(row, field);
-      const count = parseCount(raw);
-      if (count === INVALID) invalidCell(field);
-      else {
-        parsed[field] = count;
-        if (count !== null && isRangeText(raw)) note(parsed.notes, field, 'STREAM_IMPORT_RANGE_ESTIMATED', { column: mapping[field]!, value: cellText(raw), estimate: count });
-      }
-    }
-    const gmv = parseMoneyFen(value(row, 'gmv'), moneyUnit);
-    if (gmv === INVALID) invalidCell('gmv');
-    else {
-      parsed.gmvFen = gmv;
-      if (gmv !== null && gmvUncertain) note(parsed.notes, 'gmv', 'STREAM_IMPORT_GMV_UNIT_UNCERTAIN', { value: cellText(value(row, 'gmv')), yuan: (gmv / 100).toFixed(2) });
-    }
-    // '3.2%' or a fraction 0.032 (a 率 column without % is one); a rate above 100% is no rate. An
-    // unreadable rate is left out with a note, never a reason to reject the session
-    for (const field of STREAM_RATE_FIELDS) {
-      const rate = parseRate(value(row, field));
-      if (rate === INVALID || (rate !== null && rate > 1)) note(parsed.notes, field, 'STREAM_IMPORT_RATE_IGNORED', { column: mapping[field]!, value: cellText(value(row, field)) });
-      else parsed.rates[field] = rate;
-    }
-    const products = cellText(value(row, 'mainProducts'));
-    if (products) parsed.mainProducts = products.slice(0, 200);
-    rows.push(parsed);
-  }
-
-  // whose rows: by account (in bulk), else the file's host; only hosts in the actor's bases
-  const accountIds = [...new Set(rows.map((r) => r.accountId).filter((a): a is string => a !== null))];
-  const byAccount = await hostsByAccount(db, actor, input.platform, accountIds);
-  const platformName = PLATFORM_LABEL[lang][input.platform];
-  for (const r of rows) {
-    const problem = (field: StreamField | null, code: MessageKey, params: MessageParams = {}) => r.problems.push({ field, code, params, message: translate(lang, code, params) });
-    if (r.accountId !== null) {
-      const owner = byAccount.get(r.accountId);
-      if (!owner) problem('accountId', 'STREAM_IMPORT_ACCOUNT_UNKNOWN', { platform: platformName, value: r.accountId });
-      else r.host = owner;
-    } else if (host) r.host = host;
-    else if (!r.problems.some((p) => p.field === 'accountId')) problem('accountId', 'STREAM_IMPORT_HOST_NEEDED');
-    if (r.problems.length) r.status = 'problem';
-  }
-
-  // repeats within the file, and streams stored before
-  const firstRow = new Map<string, number>();
-  const live = rows.filter((r) => r.status === 'ok');
-  const key = (hostId: number, at: Date) => `${hostId}|${at.getTime()}`;
-  for (const r of live) {
-    const k = key(r.host!.id, r.startedAt!);
-    const first = firstRow.get(k);
-    if (first !== undefined) {
-      r.status = 'duplicate';
-      r.notes.push({ field: null, code: 'STREAM_IMPORT_DUPLICATE_ROW', params: { row: first }, message: say('STREAM_IMPORT_DUPLICATE_ROW', { row: first }) });
-    } else firstRow.set(k, r.row.rowNumber);
-  }
-  const stored = await storedStreams(db, input.platform, live.filter((r) => r.status === 'ok'));
-  for (const r of live) {
-    if (r.status === 'ok' && stored.has(key(r.host!.id, r.startedAt!))) {
-      r.status = 'already';
-      r.notes.push({ field: null, code: 'STREAM_IMPORT_ALREADY', params: {}, message: say('STREAM_IMPORT_ALREADY') });
-    }
-  }
-  return { ...base, yearNeeded, skipped, rows };
-}
-
 /** (host, start) of the streams already stored for these rows, in one read per host set. */
-async function storedStreams(db: Db, platform: LivestreamPlatform, rows: readonly ParsedRow[]) {
+async function storedStreams(db: Kysely<Database>, platform: LivestreamPlatform, rows: readonly Row[]) {
   const found = new Set<string>();
   if (!rows.length) return found;
-  const hostIds = [...new Set(rows.map((r) => r.host!.id))];
+  const hostIds = [...new Set(rows.map((r) => r.data.host!.id))];
   let [first, last] = [Infinity, -Infinity];
-  for (const r of rows) [first, last] = [Math.min(first, r.startedAt!.getTime()), Math.max(last, r.startedAt!.getTime())];
+  for (const r of rows) [first, last] = [Math.min(first, r.data.startedAt!.getTime()), Math.max(last, r.data.startedAt!.getTime())];
   const there = await db
     .selectFrom('livestream_streams')
     .select(['host_id', 'started_at'])
@@ -383,129 +215,248 @@ async function storedStreams(db: Db, platform: LivestreamPlatform, rows: readonl
   return found;
 }
 
-function totalsOf(rows: readonly ParsedRow[], skipped: number) {
-  const count = (status: RowView['status']) => rows.filter((r) => r.status === status).length;
-  return { rows: rows.length, ok: count('ok'), already: count('already'), duplicate: count('duplicate'), problem: count('problem'), skipped };
-}
+const request = {
+  ...importRequest(STREAM_FIELDS),
+  /** .xlsx or .csv (UTF-8 with or without BOM, or GB18030); decides how the bytes are read. */
+  fileName: z.string().min(1).max(200),
+  platform: z.enum(LIVESTREAM_PLATFORMS),
+  /** Which export's column names to expect; by default the platform's own, else `custom`. */
+  preset: z.enum(STREAM_IMPORT_PRESETS).optional(),
+  /** The host of every row whose account is not in the file (Taobao and WeChat exports are per account). */
+  hostId: idSchema.optional(),
+  /** The year of an export whose times have none (视频号 '03月28日 20:42'). */
+  exportYear: yearSchema.optional(),
+};
 
-function rowView(r: ParsedRow): RowView {
-  return {
-    row: r.row.rowNumber,
-    status: r.status,
-    hostId: r.host?.id ?? null,
-    hostName: r.host?.name ?? null,
-    accountId: r.accountId,
-    startedAt: r.startedAt?.toISOString() ?? null,
-    durationSeconds: r.durationSeconds,
-    viewers: r.viewers,
-    peakViewers: r.peakViewers,
-    newFollowers: r.newFollowers,
-    orders: r.orders,
-    buyers: r.buyers,
-    gmvFen: r.gmvFen,
-    ...r.rates,
-    problems: r.problems,
-    notes: r.notes,
-  };
-}
+const noRates = (): Record<StreamRateField, number | null> => ({ conversionRate: null, clickRate: null, clickConversionRate: null, interactionRate: null, followRate: null });
+const hostNeeded = (host: Host | null, mapping: ColumnMapping<StreamField>) => !mapping.accountId && !host;
 
-export async function previewStreamImport(db: Db, actor: Actor, lang: Lang, input: z.output<typeof streamImportPreviewInput>): Promise<z.infer<typeof streamImportPreviewOutput>> {
-  const { preset, sheet, mapping, missing, hostNeeded, yearNeeded, skipped, rows } = await analyse(db, actor, lang, input);
-  const listed = input.only === 'problems' ? rows.filter((r) => r.status === 'problem') : rows;
-  const from = (input.page - 1) * input.pageSize;
-  return {
-    preset,
-    headers: sheet.headers,
-    headerRow: sheet.headerRow,
-    ...sheetChoiceOf(sheet),
-    mapping,
-    missing,
-    hostNeeded,
-    yearNeeded,
-    totals: totalsOf(rows, skipped),
-    ...problemCounts(rows.flatMap((r) => r.problems)),
-    rows: { items: listed.slice(from, from + input.pageSize).map(rowView), total: listed.length },
-  };
-}
+export const streamImport = defineImport({
+  name: 'livestream.streams',
+  fields: STREAM_FIELDS,
+  request: { preview: z.object({ ...request, ...previewQuery }), commit: z.object({ ...request, ...commitMode() }) },
+  async prepare({ db, actor, lang }, input) {
+    return { host: await chosenHost(db, actor, input.hostId), preset: presetOf(input), platform: input.platform, platformName: PLATFORM_LABEL[lang][input.platform], exportYear: input.exportYear, fileName: input.fileName };
+  },
+  columns: (input) => columnsOf(presetOf(input)),
+  mappingKind: (input) => mappingKind(presetOf(input)),
+  read: (input, knows) => readExportSheet(input.fileBase64, input.fileName, knows, input.sheet),
+  required: () => ['startedAt'],
+  label: (field) => CUSTOM_SYNONYMS[field]?.[0] ?? field,
+  blocked: ({ host }, mapping) => (hostNeeded(host, mapping) ? 'STREAM_IMPORT_HOST_NEEDED' : null),
+  async analyse(tools, { host, platform, platformName, exportYear }, sheet) {
+    const { ctx, cell: value, mapping } = tools;
+    const durationUnit = (mapping.duration && durationUnitOf(mapping.duration)) || 'minute';
+    const moneyUnit = mapping.gmv ? moneyUnitOf(mapping.gmv) : 'yuan';
+    // 视频号 成交金额 (payedGmv) is shown as ¥91.6, but its unit is not documented: said on every row
+    const gmvUncertain = platform === 'wechat_channels' && !!mapping.gmv && !/\((元|分|万元)\)$/.test(mapping.gmv);
+    const now = Date.now();
+    let skipped = 0;
 
-/**
- * Write the file's sessions: all_or_nothing refuses a file with any problem and writes nothing;
- * skip_invalid writes the good rows (one transaction) and returns the rest as Excel.
- */
-export async function commitStreamImport(
-  deps: Deps,
-  actor: Actor,
-  who: AuditWho,
-  lang: Lang,
-  input: z.output<typeof streamImportCommitInput>,
-): Promise<z.infer<typeof streamImportCommitOutput>> {
-  const { preset, sheet, mapping, missing, hostNeeded, skipped, rows } = await analyse(deps.db, actor, lang, input);
-  if (missing.length) throw badRequest('IMPORT_MAPPING_INCOMPLETE', { fields: missing.map((f) => CUSTOM_SYNONYMS[f]?.[0] ?? f).join('、') });
-  if (hostNeeded) throw badRequest('STREAM_IMPORT_HOST_NEEDED');
-  const rejected = rows.filter((r) => r.status === 'problem');
-  if (input.mode === 'all_or_nothing') refuseProblems(rejected.map((r) => ({ row: r.row.rowNumber })));
-
-  const toWrite = rows.filter((r) => r.status === 'ok');
-  const written = await deps.db.transaction().execute(async (trx) => {
-    let inserted = 0;
-    for (let i = 0; i < toWrite.length; i += CHUNK) {
-      const part = toWrite.slice(i, i + CHUNK);
-      const column = <T>(pick: (r: ParsedRow) => T) => part.map(pick);
-      const { rows: added } = await sql<{ id: string }>`
-        insert into livestream_streams (host_id, base_id, platform, started_at, duration_seconds, viewers, peak_viewers, new_followers, orders, buyers, gmv_fen, main_products,
-          conversion_rate, click_rate, click_conversion_rate, interaction_rate, follow_rate, source, recorded_by)
-        select h, b, ${input.platform}::text, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr, 'import', ${who.id}::int
-        from unnest(
-          ${column((r) => r.host!.id)}::int[], ${column((r) => r.host!.baseId)}::int[], ${column((r) => r.startedAt!.toISOString())}::timestamptz[],
-          ${column((r) => r.durationSeconds)}::int[], ${column((r) => r.viewers)}::int[], ${column((r) => r.peakViewers)}::int[],
-          ${column((r) => r.newFollowers)}::int[], ${column((r) => r.orders)}::int[], ${column((r) => r.buyers)}::int[],
-          ${column((r) => (r.gmvFen === null ? null : String(r.gmvFen)))}::bigint[], ${column((r) => r.mainProducts)}::text[],
-          ${column((r) => r.rates.conversionRate)}::float8[], ${column((r) => r.rates.clickRate)}::float8[], ${column((r) => r.rates.clickConversionRate)}::float8[],
-          ${column((r) => r.rates.interactionRate)}::float8[], ${column((r) => r.rates.followRate)}::float8[]
-        ) as u(h, b, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr)
-        on conflict (host_id, platform, started_at) do nothing
-        returning id`.execute(trx);
-      inserted += added.length;
-    }
-    const totals = totalsOf(rows, skipped);
-    const summary = {
-      mode: input.mode,
-      rows: rows.length,
-      inserted,
-      alreadyPresent: totals.already + (toWrite.length - inserted),
-      duplicates: totals.duplicate,
-      rejected: totals.problem,
-      skipped,
-    };
-    await rememberMapping(trx, actor.id, mappingKind(preset), mapping);
-    // one audit row per commit that wrote streams, summarising it; a commit that wrote none changed
-    // nothing to audit (as a typed stream sent again does not)
-    if (inserted > 0) {
-      await recordAudit(trx, who, {
-        entity: 'livestream_stream',
-        entityId: null,
-        action: 'streams.import',
-        after: { ...summary, platform: input.platform, preset, fileName: input.fileName, hosts: [...new Set(toWrite.map((r) => r.host!.id))] },
+    const rows: Row[] = [];
+    for (const [i, row] of sheet.rows.entries()) {
+      await tools.progress.advance(i + 1);
+      if (isSkippedRow(row, sheet.headers, mapping.startedAt)) {
+        skipped++;
+        continue;
+      }
+      const r = tools.row<StreamRow>(row, {
+        host: null,
+        accountId: null,
+        startedAt: null,
+        durationSeconds: null,
+        viewers: null,
+        peakViewers: null,
+        newFollowers: null,
+        orders: null,
+        buyers: null,
+        gmvFen: null,
+        mainProducts: null,
+        rates: noRates(),
       });
-    }
-    return summary;
-  });
+      const parsed = r.data;
+      const invalidCell = (field: StreamField) => tools.problem(r, field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: cellText(value(row, field)) });
 
-  if (written.inserted > 0) await enqueueLivestreamRecompute(deps, firstMonthOf(...toWrite.map((r) => r.startedAt!)));
-  return {
-    ...written,
-    rejects:
-      input.mode === 'skip_invalid' && rejected.length
-        ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang, {
-            filenameStem: 'livestream-import-rejects',
-            dateText: (v) => v.toISOString().slice(0, 19).replace('T', ' '),
-          })
-        : null,
-  };
-}
+      // the account: kept as text; a long id Excel turned into a number has lost digits
+      const rawAccount = value(row, 'accountId');
+      if (typeof rawAccount === 'number' && !Number.isSafeInteger(rawAccount)) tools.problem(r, 'accountId', 'STREAM_IMPORT_ACCOUNT_ID_DIGITS', { value: cellText(rawAccount) });
+      else if (!isMissing(rawAccount)) parsed.accountId = cellText(rawAccount);
+
+      const time = parseStreamTime(value(row, 'startedAt'), { exportYear });
+      let end: Date | null = null;
+      if (time === null) tools.problem(r, 'startedAt', 'STREAM_IMPORT_START_MISSING');
+      else if (time === 'no_year') tools.problem(r, 'startedAt', 'STREAM_IMPORT_YEAR_NEEDED', { value: cellText(value(row, 'startedAt')) });
+      else if (time === INVALID) tools.problem(r, 'startedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.startedAt!, value: cellText(value(row, 'startedAt')) });
+      else {
+        parsed.startedAt = time.start;
+        end = time.end;
+        const out = startOutOfRange(time.start, now);
+        if (out === 'future') tools.problem(r, 'startedAt', 'STREAM_IMPORT_START_IN_FUTURE', { value: cellText(value(row, 'startedAt')) });
+        if (out === 'too_early') tools.problem(r, 'startedAt', 'STREAM_IMPORT_START_TOO_EARLY', { value: cellText(value(row, 'startedAt')), earliest: EARLIEST_STREAM_DAY });
+      }
+      if (mapping.endedAt && !isMissing(value(row, 'endedAt'))) {
+        const ended = parseStreamTime(value(row, 'endedAt'), { exportYear });
+        if (ended === null || typeof ended === 'string') tools.problem(r, 'endedAt', 'STREAM_IMPORT_TIME_INVALID', { column: mapping.endedAt, value: cellText(value(row, 'endedAt')) });
+        else end = ended.start;
+      }
+      if (end && parsed.startedAt && end < parsed.startedAt) tools.problem(r, 'endedAt', 'STREAM_IMPORT_END_BEFORE_START');
+
+      const duration = parseDurationSeconds(value(row, 'duration'), durationUnit);
+      if (duration === INVALID) invalidCell('duration');
+      else if (duration !== null) parsed.durationSeconds = duration;
+      else if (end && parsed.startedAt && end >= parsed.startedAt) parsed.durationSeconds = Math.round((end.getTime() - parsed.startedAt.getTime()) / 1000);
+      else if (parsed.startedAt) tools.problem(r, 'duration', 'STREAM_IMPORT_DURATION_MISSING');
+      if (parsed.durationSeconds !== null && parsed.durationSeconds > MAX_DURATION_SECONDS) {
+        tools.problem(r, 'duration', 'STREAM_IMPORT_DURATION_TOO_LONG', { value: cellText(value(row, 'duration')) || `${parsed.durationSeconds}s` });
+        parsed.durationSeconds = null;
+      }
+
+      for (const field of COUNT_FIELDS) {
+        const raw = value(row, field);
+        const count = parseCount(raw);
+        if (count === INVALID) invalidCell(field);
+        else {
+          parsed[field] = count;
+          if (count !== null && isRangeText(raw)) tools.note(r, field, 'STREAM_IMPORT_RANGE_ESTIMATED', { column: mapping[field]!, value: cellText(raw), estimate: count });
+        }
+      }
+      const gmv = parseMoneyFen(value(row, 'gmv'), moneyUnit);
+      if (gmv === INVALID) invalidCell('gmv');
+      else {
+        parsed.gmvFen = gmv;
+        if (gmv !== null && gmvUncertain) tools.note(r, 'gmv', 'STREAM_IMPORT_GMV_UNIT_UNCERTAIN', { value: cellText(value(row, 'gmv')), yuan: (gmv / 100).toFixed(2) });
+      }
+      // '3.2%' or a fraction 0.032 (a 率 column without % is one); a rate above 100% is no rate. An
+      // unreadable rate is left out with a note, never a reason to reject the session
+      for (const field of STREAM_RATE_FIELDS) {
+        const rate = parseRate(value(row, field));
+        if (rate === INVALID || (rate !== null && rate > 1)) tools.note(r, field, 'STREAM_IMPORT_RATE_IGNORED', { column: mapping[field]!, value: cellText(value(row, field)) });
+        else parsed.rates[field] = rate;
+      }
+      const products = cellText(value(row, 'mainProducts'));
+      if (products) parsed.mainProducts = products.slice(0, 200);
+      rows.push(r);
+    }
+
+    // whose rows: by account (in bulk), else the file's host; only hosts in the actor's bases
+    const accountIds = [...new Set(rows.map((r) => r.data.accountId).filter((a): a is string => a !== null))];
+    const byAccount = await hostsByAccount(ctx.db, ctx.actor, platform, accountIds);
+    for (const r of rows) {
+      if (r.data.accountId !== null) {
+        const owner = byAccount.get(r.data.accountId);
+        if (!owner) tools.problem(r, 'accountId', 'STREAM_IMPORT_ACCOUNT_UNKNOWN', { platform: platformName, value: r.data.accountId });
+        else r.data.host = owner;
+      } else if (host) r.data.host = host;
+      else if (!r.problems.some((p) => p.field === 'accountId')) tools.problem(r, 'accountId', 'STREAM_IMPORT_HOST_NEEDED');
+    }
+
+    // repeats within the file, and streams stored before
+    const firstRow = new Map<string, number>();
+    const key = (r: Row) => `${r.data.host!.id}|${r.data.startedAt!.getTime()}`;
+    for (const r of rows.filter((r) => r.status === 'ok')) {
+      const first = firstRow.get(key(r));
+      if (first !== undefined) tools.skip(r, 'duplicate', 'STREAM_IMPORT_DUPLICATE_ROW', { row: first });
+      else firstRow.set(key(r), r.row.rowNumber);
+    }
+    const live = rows.filter((r) => r.status === 'ok');
+    const stored = await storedStreams(ctx.db, platform, live);
+    for (const r of live) if (stored.has(key(r))) tools.skip(r, 'already', 'STREAM_IMPORT_ALREADY');
+    return { rows, skipped };
+  },
+  view: {
+    shape: {
+      hostId: z.number().nullable(),
+      hostName: z.string().nullable(),
+      accountId: z.string().nullable(),
+      startedAt: z.string().nullable(),
+      durationSeconds: z.number().nullable(),
+      ...streamFigures,
+      /** Rates as fractions (null: no such column, or blank). */
+      conversionRate: z.number().nullable(),
+      clickRate: z.number().nullable(),
+      clickConversionRate: z.number().nullable(),
+      interactionRate: z.number().nullable(),
+      followRate: z.number().nullable(),
+    },
+    of: ({ data: { host, startedAt, rates, mainProducts, ...rest } }) => ({ ...rest, ...rates, hostId: host?.id ?? null, hostName: host?.name ?? null, startedAt: startedAt?.toISOString() ?? null }),
+  },
+  totals: { shape: {}, of: () => ({}) },
+  preview: {
+    shape: {
+      preset: z.enum(STREAM_IMPORT_PRESETS),
+      /** No account column is mapped and no host was chosen: choose the host of the file. */
+      hostNeeded: z.boolean(),
+      /** Times without a year were found and no export year was given. */
+      yearNeeded: z.boolean(),
+    },
+    of: ({ host, preset }, analysis, mapping) => ({
+      preset,
+      hostNeeded: hostNeeded(host, mapping),
+      yearNeeded: !!analysis?.rows.some((r) => r.problems.some((p) => p.code === 'STREAM_IMPORT_YEAR_NEEDED')),
+    }),
+  },
+  write: {
+    shape: {
+      inserted: z.number(),
+      /** Stored before (by any means), or by a concurrent import. */
+      alreadyPresent: z.number(),
+    },
+    async run(trx, tools, { platform, preset, fileName }, toWrite, all) {
+      const { who } = tools.ctx;
+      let inserted = 0;
+      for (let i = 0; i < toWrite.length; i += CHUNK) {
+        const part = toWrite.slice(i, i + CHUNK);
+        const column = <T>(pick: (r: StreamRow) => T) => part.map((r) => pick(r.data));
+        const { rows: added } = await sql<{ id: string }>`
+          insert into livestream_streams (host_id, base_id, platform, started_at, duration_seconds, viewers, peak_viewers, new_followers, orders, buyers, gmv_fen, main_products,
+            conversion_rate, click_rate, click_conversion_rate, interaction_rate, follow_rate, source, recorded_by)
+          select h, b, ${platform}::text, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr, 'import', ${who.id}::int
+          from unnest(
+            ${column((r) => r.host!.id)}::int[], ${column((r) => r.host!.baseId)}::int[], ${column((r) => r.startedAt!.toISOString())}::timestamptz[],
+            ${column((r) => r.durationSeconds)}::int[], ${column((r) => r.viewers)}::int[], ${column((r) => r.peakViewers)}::int[],
+            ${column((r) => r.newFollowers)}::int[], ${column((r) => r.orders)}::int[], ${column((r) => r.buyers)}::int[],
+            ${column((r) => (r.gmvFen === null ? null : String(r.gmvFen)))}::bigint[], ${column((r) => r.mainProducts)}::text[],
+            ${column((r) => r.rates.conversionRate)}::float8[], ${column((r) => r.rates.clickRate)}::float8[], ${column((r) => r.rates.clickConversionRate)}::float8[],
+            ${column((r) => r.rates.interactionRate)}::float8[], ${column((r) => r.rates.followRate)}::float8[]
+          ) as u(h, b, s, d, v, pv, nf, o, bu, g, mp, cr, ctr, ccr, ir, fr)
+          on conflict (host_id, platform, started_at) do nothing
+          returning id`.execute(trx);
+        inserted += added.length;
+        await tools.progress.advance(i + part.length);
+      }
+      const count = (status: Row['status']) => all.filter((r) => r.status === status).length;
+      const summary = { inserted, alreadyPresent: count('already') + (toWrite.length - inserted) };
+      // one audit row per commit that wrote streams, summarising it; a commit that wrote none changed
+      // nothing to audit (as a typed stream sent again does not)
+      if (inserted > 0) {
+        await recordAudit(trx, who, {
+          entity: 'livestream_stream',
+          entityId: null,
+          action: 'streams.import',
+          after: {
+            mode: tools.mode,
+            rows: all.length,
+            ...summary,
+            duplicates: count('duplicate'),
+            rejected: count('problem'),
+            platform,
+            preset,
+            fileName,
+            hosts: [...new Set(toWrite.map((r) => r.data.host!.id))],
+          },
+        });
+      }
+      return summary;
+    },
+  },
+  async after(ctx, _context, rows, { inserted }) {
+    if (inserted > 0) await enqueueLivestreamRecompute(ctx, firstMonthOf(...rows.map((r) => r.data.startedAt!)));
+  },
+  rejects: { filenameStem: 'livestream-import-rejects' },
+});
 
 /** The hosts a file may be imported for (the wizard's host picker), with their accounts. */
-export async function streamImportHosts(db: Db, actor: Actor, input: z.output<typeof streamImportHostsInput>): Promise<z.infer<typeof streamImportHostsOutput>> {
+export async function streamImportHosts({ db, actor }: Pick<ServiceContext, 'db' | 'actor'>, input: z.output<typeof streamImportHostsInput>): Promise<z.infer<typeof streamImportHostsOutput>> {
   const search = input.search?.trim();
   const hosts = await hostsInScope(db, actor)
     .select(['h.id', 'h.name', 'h.base_id', 'b.name as base_name'])

@@ -1,39 +1,26 @@
 import { z } from 'zod';
-import type { Db } from '../../db/create-db';
-import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
-import type { Logger } from '../../lib/logger';
 import { idSchema } from '../../lib/schema';
-import { normaliseText, parseCount, parseDay, parseYuanToFen, type SheetRow } from '../../lib/sheet';
-import {
-  mappedCell,
-  readMappedSheet,
-  refuseProblems,
-  rememberMapping,
-  sheetChoiceInput,
-  sheetChoiceOf,
-  sheetColumns,
-  summariseProblems,
-  type ImportProblem as SheetProblem,
-} from '../../lib/sheet-mapping';
-import { uploadBase64 } from '../../lib/upload-limits';
-import { translate, type Lang } from '../../i18n/messages';
-import type { AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
-import { assertMayWriteDay, writeLedgerEntry } from './ledger.service';
-import { assertCanReadStation, canReadStation, enqueueRecompute } from './stations.service';
+import { normaliseText, parseCount, parseDay, parseYuanToFen } from '../../lib/sheet';
+import { sheetColumns } from '../../imports/sheet-mapping';
+import { commitMode, defineImport, importRequest, noExtras, previewQuery } from '../../imports/sheet-import';
+import { canReadStation } from './stations.scope';
+import { assertMayWriteDay, sameFigures, writeLedgerEntry } from './ledger.service';
+import { assertCanReadStation, enqueueRecompute } from './stations.service';
 import { stationById } from './stations.repository';
-import { LEDGER_COLUMNS, ledgerFigures, type LedgerFigures } from './stations.schemas';
+import { LEDGER_COLUMNS, ledgerFigures, NO_LEDGER_FIGURES, type LedgerFigures } from './stations.schemas';
 
 /**
- * Importing a month of ledger from the operator's own spreadsheet: their column headers are mapped
- * to our fields (the mapping is remembered per user), a dry run shows every row's problems, and
- * the commit writes all rows or none. Rows equal to what is stored change nothing, so importing
- * the same file twice leaves the same rows.
+ * Importing a month of ledger from the operator's own spreadsheet, on the shared pipeline
+ * (imports/sheet-import.ts): their column headers are mapped to our fields (remembered per user),
+ * the preview shows every row's problems, and the commit writes all rows or none (or, asked, the
+ * good ones and the rest back as a workbook). A row equal to what is stored is `already`, so
+ * importing the same file twice changes nothing.
  */
 export const IMPORT_FIELDS = ['date', 'stationCode', ...(Object.keys(LEDGER_COLUMNS) as (keyof LedgerFigures)[]), 'note'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
+const FIGURES = Object.keys(LEDGER_COLUMNS) as (keyof LedgerFigures)[];
 const MONEY: (keyof LedgerFigures)[] = ['purchaseAmountFen', 'salesAmountFen', 'incomeParcelFen', 'incomeCommissionFen', 'incomeBillFen', 'incomeOtherFen'];
 
 /** Header words people use for each field (compared without spaces, full-width folded, units dropped). */
@@ -57,124 +44,119 @@ const SYNONYMS: Record<ImportField, string[]> = {
 const stripUnit = (header: string) => normaliseText(header).replace(/\((元|件|单|笔|人次|人)\)$/, '').toLowerCase();
 const columns = sheetColumns(SYNONYMS, { fold: stripUnit });
 
-export const ledgerImportInput = z.object({
-  fileBase64: uploadBase64,
+const request = {
+  ...importRequest(IMPORT_FIELDS),
   /** The station the whole file is for, when it has no station-code column. */
   stationId: idSchema.optional(),
-  /** Our field → the header text in the file; absent: the remembered mapping, else a guess. */
-  mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(60)).optional(),
-  ...sheetChoiceInput,
-});
+};
 
-export type ImportProblem = SheetProblem<ImportField>;
 
-interface ParsedRow extends LedgerFigures {
-  rowNumber: number;
+interface LedgerRow extends LedgerFigures {
   stationId: number;
   stationRegion: string;
   date: string;
   note: string | null;
 }
 
-async function parse(db: Db, actor: Actor, lang: Lang, input: z.output<typeof ledgerImportInput>) {
-  // the station chosen for the whole file is asked for by id: refused as any station outside the scope is
-  if (input.stationId !== undefined) assertCanReadStation(actor, await stationById(db, input.stationId));
-  const required: ImportField[] = input.stationId ? ['date'] : ['date', 'stationCode'];
-  const { sheet, mapping, missing } = await readMappedSheet(db, actor.id, 'ledger', columns, input, required);
-  if (missing.length) {
-    return { sheet, mapping, missing, rows: [] as ParsedRow[], problems: [] as ImportProblem[] };
-  }
-
-  // only the stations the actor may read: a code outside their scope is, to them, a code nobody has
-  // (the same IMPORT_STATION_UNKNOWN), so a file cannot probe which codes exist elsewhere
-  const stations = (await db.selectFrom('stations').select(['id', 'code', 'region_code', 'status']).execute()).filter((s) => canReadStation(actor, s));
-  const byCode = new Map(stations.map((s) => [normaliseText(s.code).toLowerCase(), s]));
-  const byId = new Map(stations.map((s) => [s.id, s]));
-  const problems: ImportProblem[] = [];
-  const rows: ParsedRow[] = [];
-  const seen = new Map<string, number>();
-  const today = shanghaiToday();
-  const problem = (row: SheetRow, field: ImportField | null, key: Parameters<typeof translate>[1], params: Record<string, string | number> = {}) =>
-    problems.push({ row: row.rowNumber, field, message: translate(lang, key, params) });
-  const value = (row: SheetRow, field: ImportField) => mappedCell(mapping, row, field);
-
-  for (const row of sheet.rows) {
-    const before = problems.length;
-    const date = parseDay(value(row, 'date'));
-    if (!date) problem(row, 'date', 'IMPORT_CELL_INVALID', { column: mapping.date!, value: String(value(row, 'date') ?? '') });
-    const station = input.stationId
-      ? byId.get(input.stationId)
-      : byCode.get(normaliseText(String(value(row, 'stationCode') ?? '')).toLowerCase());
-    if (!station) problem(row, 'stationCode', 'IMPORT_STATION_UNKNOWN', { value: String(value(row, 'stationCode') ?? input.stationId ?? '') });
-    const figures = {} as LedgerFigures;
-    for (const field of Object.keys(LEDGER_COLUMNS) as (keyof LedgerFigures)[]) {
-      const parsed = MONEY.includes(field) ? parseYuanToFen(value(row, field)) : parseCount(value(row, field));
-      // within the bounds a typed entry has (and the table's CHECKs): 200,000 parcels is a typing slip, not a 500 at commit
-      if (parsed === 'invalid' || !ledgerFigures.shape[field].safeParse(parsed).success) {
-        problem(row, field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: String(value(row, field)) });
-      } else figures[field] = parsed;
-    }
-    if (station && date) {
-      try {
-        assertMayWriteDay(actor, station, date, today);
-      } catch (err) {
-        if (err instanceof AppError) problem(row, 'date', err.code, err.params);
-        else throw err;
+export const ledgerImport = defineImport({
+  name: 'ledger',
+  fields: IMPORT_FIELDS,
+  request: { preview: z.object({ ...request, ...previewQuery }), commit: z.object({ ...request, ...commitMode('all_or_nothing') }) },
+  columns: () => columns,
+  label: (field) => SYNONYMS[field][0]!,
+  required: (input) => (input.stationId ? ['date'] : ['date', 'stationCode']),
+  async prepare({ db, actor }, input) {
+    // the station chosen for the whole file is asked for by id: refused as any station outside the scope is
+    if (input.stationId !== undefined) assertCanReadStation(actor, await stationById(db, input.stationId));
+    // only the stations the actor may read: a code outside their scope is, to them, a code nobody has
+    // (the same IMPORT_STATION_UNKNOWN), so a file cannot probe which codes exist elsewhere
+    const stations = (await db.selectFrom('stations').select(['id', 'code', 'region_code', 'status']).execute()).filter((s) => canReadStation(actor, s));
+    return {
+      stationId: input.stationId,
+      byCode: new Map(stations.map((s) => [normaliseText(s.code).toLowerCase(), s])),
+      byId: new Map(stations.map((s) => [s.id, s])),
+    };
+  },
+  async analyse(tools, { stationId, byCode, byId }, sheet) {
+    const { ctx, cell, mapping } = tools;
+    const today = shanghaiToday();
+    const seen = new Map<string, number>();
+    const rows = [];
+    for (const [i, line] of sheet.rows.entries()) {
+      await tools.progress.advance(i + 1);
+      const date = parseDay(cell(line, 'date'));
+      const station = stationId ? byId.get(stationId) : byCode.get(normaliseText(String(cell(line, 'stationCode') ?? '')).toLowerCase());
+      const note = cell(line, 'note');
+      const r = tools.row<LedgerRow>(line, {
+        ...NO_LEDGER_FIGURES,
+        stationId: station?.id ?? 0,
+        stationRegion: station?.region_code ?? '',
+        date: date ?? '',
+        note: note === null ? null : String(note).trim().slice(0, 500) || null,
+      });
+      if (!date) tools.problem(r, 'date', 'IMPORT_CELL_INVALID', { column: mapping.date!, value: String(cell(line, 'date') ?? '') });
+      if (!station) tools.problem(r, 'stationCode', 'IMPORT_STATION_UNKNOWN', { value: String(cell(line, 'stationCode') ?? stationId ?? '') });
+      for (const field of FIGURES) {
+        const parsed = MONEY.includes(field) ? parseYuanToFen(cell(line, field)) : parseCount(cell(line, field));
+        // within the bounds a typed entry has (and the table's CHECKs): 200,000 parcels is a typing slip, not a 500 at commit
+        if (parsed === 'invalid' || !ledgerFigures.shape[field].safeParse(parsed).success) {
+          tools.problem(r, field, 'IMPORT_CELL_INVALID', { column: mapping[field]!, value: String(cell(line, field)) });
+        } else r.data[field] = parsed;
       }
-      const key = `${station.id}:${date}`;
-      if (seen.has(key)) problem(row, 'date', 'IMPORT_DUPLICATE_DAY', { date, row: seen.get(key)! });
-      else seen.set(key, row.rowNumber);
+      if (station && date) {
+        try {
+          assertMayWriteDay(ctx.actor, station, date, today);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          tools.problem(r, 'date', err.code, err.params);
+        }
+        const key = `${station.id}:${date}`;
+        if (seen.has(key)) tools.problem(r, 'date', 'IMPORT_DUPLICATE_DAY', { date, row: seen.get(key)! });
+        else seen.set(key, line.rowNumber);
+      }
+      rows.push(r);
     }
-    if (problems.length === before && station && date) {
-      const note = value(row, 'note');
-      rows.push({ ...figures, rowNumber: row.rowNumber, stationId: station.id, stationRegion: station.region_code, date, note: note === null ? null : String(note).trim().slice(0, 500) });
-    }
-  }
-  return { sheet, mapping, missing: [] as ImportField[], rows, problems };
-}
-
-export async function previewLedgerImport(db: Db, actor: Actor, lang: Lang, input: z.output<typeof ledgerImportInput>) {
-  const { sheet, mapping, missing, rows, problems } = await parse(db, actor, lang, input);
-  return {
-    headers: sheet.headers,
-    headerRow: sheet.headerRow,
-    ...sheetChoiceOf(sheet),
-    mapping,
-    missing,
-    totalRows: sheet.rows.length,
-    validRows: rows.length,
-    ...summariseProblems(problems),
-    sample: rows.slice(0, 20).map(({ stationRegion, ...r }) => r),
-  };
-}
-
-/** All rows or none. A file with any problem is refused whole, naming the rows (see preview). */
-export async function commitLedgerImport(
-  deps: { db: Db; queue: JobQueue; log: Logger },
-  actor: Actor,
-  who: AuditWho,
-  lang: Lang,
-  input: z.output<typeof ledgerImportInput>,
-) {
-  const { mapping, missing, rows, problems } = await parse(deps.db, actor, lang, input);
-  if (missing.length) throw new AppError('IMPORT_MAPPING_INCOMPLETE', 'BAD_REQUEST', { fields: missing.join(', ') });
-  refuseProblems(problems);
-  const result = await deps.db.transaction().execute(async (trx) => {
-    let written = 0;
-    for (const row of rows) {
-      const existing = await trx
+    // what is stored already, in one read: a row equal to it is `already`
+    const ok = rows.filter((r) => r.status === 'ok');
+    if (ok.length) {
+      const dates = ok.map((r) => r.data.date).sort();
+      const stored = await ctx.db
         .selectFrom('ledger_entries')
-        .select('version')
-        .where('station_id', '=', row.stationId)
-        .where('entry_date', '=', row.date)
-        .executeTakeFirst();
-      // the file is the user's statement of these days: it replaces what is stored, audited row by row
-      const { changed } = await writeLedgerEntry(trx, who, { ...row, version: existing?.version });
-      if (changed) written++;
+        .selectAll()
+        .where('station_id', 'in', [...new Set(ok.map((r) => r.data.stationId))])
+        .where('entry_date', '>=', dates[0]!)
+        .where('entry_date', '<=', dates.at(-1)!)
+        .execute();
+      const byDay = new Map(stored.map((e) => [`${e.station_id}:${e.entry_date}`, e]));
+      for (const r of ok) {
+        const entry = byDay.get(`${r.data.stationId}:${r.data.date}`);
+        if (entry && sameFigures(entry, r.data, r.data.note)) tools.skip(r, 'already', 'LEDGER_IMPORT_ALREADY');
+      }
     }
-    await rememberMapping(trx, actor.id, 'ledger', mapping);
-    return { rows: rows.length, written, unchanged: rows.length - written };
-  });
-  for (const region of new Set(rows.map((r) => r.stationRegion))) await enqueueRecompute(deps, region);
-  return result;
-}
+    return { rows };
+  },
+  view: {
+    shape: { stationId: z.number().nullable(), date: z.string().nullable(), note: z.string().nullable(), ...ledgerFigures.shape },
+    of: ({ data }) => ({ ...data, stationId: data.stationId || null, date: data.date || null }),
+  },
+  totals: noExtras,
+  preview: noExtras,
+  write: {
+    shape: { written: z.number(), unchanged: z.number() },
+    async run(trx, tools, _context, rows, all) {
+      let written = 0;
+      for (const [i, r] of rows.entries()) {
+        await tools.progress.advance(i + 1);
+        const existing = await trx.selectFrom('ledger_entries').select('version').where('station_id', '=', r.data.stationId).where('entry_date', '=', r.data.date).executeTakeFirst();
+        // the file is the user's statement of these days: it replaces what is stored, audited row by row
+        const { changed } = await writeLedgerEntry(trx, tools.ctx.who, { ...r.data, version: existing?.version });
+        if (changed) written++;
+      }
+      return { written, unchanged: all.filter((r) => r.status === 'already').length + rows.length - written };
+    },
+  },
+  async after(ctx, _context, rows, { written }) {
+    if (written) for (const region of new Set(rows.map((r) => r.data.stationRegion))) await enqueueRecompute(ctx, region);
+  },
+  rejects: { filenameStem: 'ledger-import-rejects' },
+});

@@ -89,7 +89,8 @@ export function assertMayWriteDay(actor: Actor, station: { id: number; status: s
   if (daysBetween(date, today) >= OPERATOR_EDIT_DAYS) throw forbidden('LEDGER_LOCKED', { date, days: OPERATOR_EDIT_DAYS });
 }
 
-const sameFigures = (row: Row, figures: LedgerFigures, note: string | null) =>
+/** Is the stored entry what these figures and note say (an import of the same file again changes nothing)? */
+export const sameFigures = (row: Selectable<LedgerEntriesTable>, figures: LedgerFigures, note: string | null) =>
   FIGURE_KEYS.every((k) => Number(row[LEDGER_COLUMNS[k]]) === figures[k]) && (row.note ?? null) === (note ?? null);
 
 /**

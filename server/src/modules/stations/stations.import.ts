@@ -1,24 +1,23 @@
+import type { ControlledTransaction } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../db/create-db';
+import type { Database } from '../../db/types';
 import { STATION_SERVICES, STATION_STATUSES, STATION_TIERS, type StationService, type StationStatus, type StationTier } from '../../db/types';
-import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/app-error';
-import type { Logger } from '../../lib/logger';
-import { normaliseText, parseDay, readSheet, type SheetRow } from '../../lib/sheet';
-import { refuseProblems, sheetChoiceInput, sheetChoiceOf, sheetColumns, summariseProblems } from '../../lib/sheet-mapping';
-import { PREVIEW_MAX_LISTED, uploadBase64 } from '../../lib/upload-limits';
-import { translate, type Lang } from '../../i18n/messages';
 import { inLanguage } from '../../lib/schema';
-import type { AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
+import { normaliseText, parseDay } from '../../lib/sheet';
+import { sheetColumns } from '../../imports/sheet-mapping';
+import { PREVIEW_MAX_LISTED } from '../../lib/upload-limits';
+import { commitMode, defineImport, importRequest, noExtras, previewQuery, type ImportRow, type ImportTools } from '../../imports/sheet-import';
 import { createStationInput } from './stations.schemas';
 import { enqueueRecompute, insertStation } from './stations.service';
 
 /**
- * Importing the station register from Excel. Every row goes through the same checks as a station
- * typed in by hand (a row may name a parent defined earlier in the file); the dry run does the
- * whole import in a transaction it then rolls back, so the preview's problems are exactly the
- * commit's. The commit writes every row or none.
+ * Importing the station register from Excel, on the shared pipeline (imports/sheet-import.ts).
+ * Every row goes through the same checks as a station typed in by hand, and a row may name a
+ * parent defined earlier in the file: so the preview places the rows in a transaction it then
+ * rolls back, and the commit places them again in its own, and the preview's problems are exactly
+ * the commit's. A station already in the register as the row has it is `already`, so importing
+ * the same register twice adds nothing; the same code with other details is a problem.
  */
 const FIELDS = ['code', 'name', 'tier', 'regionCode', 'parentCode', 'address', 'lat', 'lng', 'phone', 'openedOn', 'services', 'status'] as const;
 type Field = (typeof FIELDS)[number];
@@ -51,15 +50,6 @@ const SERVICE_WORDS: Record<string, StationService> = {
   创业孵化: 'incubation', 孵化: 'incubation', 其他: 'other',
 };
 
-export const stationImportInput = z.object({ fileBase64: uploadBase64, ...sheetChoiceInput });
-
-export interface StationImportResult {
-  totalRows: number;
-  validRows: number;
-  problems: { row: number; field: Field | null; message: string }[];
-  created: { row: number; code: string; name: string }[];
-}
-
 const text = (v: unknown) => (v === null || v === undefined ? '' : normaliseText(String(v)));
 
 function enumOf<T extends string>(raw: string, words: Record<string, T>, codes: readonly T[]): T | null {
@@ -67,102 +57,143 @@ function enumOf<T extends string>(raw: string, words: Record<string, T>, codes: 
   return words[raw] ?? (codes.includes(raw as T) ? (raw as T) : null);
 }
 
-async function runImport(
-  db: Db,
-  actor: Actor,
-  who: AuditWho,
-  lang: Lang,
-  input: z.output<typeof stationImportInput>,
-  commit: boolean,
-): Promise<StationImportResult & { regions: string[]; sheets: string[]; sheet: string | null }> {
-  const sheet = await readSheet(input.fileBase64, columns.knows, input.sheet);
-  const column = columns.guess(sheet.headers);
-  const value = (row: SheetRow, field: Field) => (column[field] ? row.cells[column[field]!] : null);
-  const problems: StationImportResult['problems'] = [];
-  const created: StationImportResult['created'] = [];
-  const regions: string[] = [];
-  const missing = (['code', 'name', 'tier', 'regionCode'] as const).filter((f) => !column[f]);
-  if (missing.length) throw new AppError('IMPORT_MAPPING_INCOMPLETE', 'BAD_REQUEST', { fields: missing.map((f) => SYNONYMS[f][0]).join('、') });
+type StationInput = z.output<typeof createStationInput>;
+/** A row read: the station it describes (its parent by code, placed later) once its cells are valid. */
+interface StationRow {
+  /** The code and name as written (shown for a row whose cells are refused). */
+  code: string;
+  name: string;
+  station: StationInput | null;
+  parentCode: string;
+}
+type Row = ImportRow<Field, StationRow>;
 
-  const trx = await db.startTransaction().execute();
-  try {
-    for (const [i, row] of sheet.rows.entries()) {
-      const problem = (field: Field | null, message: string) => problems.push({ row: row.rowNumber, field, message });
-      const tier = enumOf(text(value(row, 'tier')), TIER_WORDS, STATION_TIERS);
-      const status = enumOf(text(value(row, 'status')), STATUS_WORDS, STATION_STATUSES) ?? (text(value(row, 'status')) === '' ? 'planned' : null);
-      const services = text(value(row, 'services'))
+const request = importRequest(FIELDS);
+
+/**
+ * Place the rows in `trx`, in file order, each in a savepoint: its parent by code (one placed
+ * earlier counts), a station already registered as the row has it is `already`, else the same
+ * insert as a station typed in; a refusal makes the row a problem. `created` lists what was placed.
+ */
+async function place(trx: ControlledTransaction<Database>, tools: ImportTools<Field>, rows: readonly Row[]) {
+  const { ctx } = tools;
+  const created: Row[] = [];
+  for (const [i, r] of rows.entries()) {
+    await tools.progress.advance(i + 1);
+    if (r.status !== 'ok' || !r.data.station) continue;
+    const { parentCode } = r.data;
+    const parent = parentCode ? await trx.selectFrom('stations').select('id').where('code', '=', parentCode).executeTakeFirst() : undefined;
+    if (parentCode && !parent) {
+      tools.problem(r, 'parentCode', 'IMPORT_STATION_UNKNOWN', { value: parentCode });
+      continue;
+    }
+    const station = { ...r.data.station, parentId: parent?.id ?? null };
+    const stored = await trx.selectFrom('stations').select(['name', 'tier', 'region_code', 'parent_id']).where('code', '=', station.code).executeTakeFirst();
+    if (stored && stored.name === station.name && stored.tier === station.tier && stored.region_code === station.regionCode && stored.parent_id === station.parentId) {
+      tools.skip(r, 'already', 'STATION_IMPORT_ALREADY');
+      continue;
+    }
+    const savepoint = await trx.savepoint(`row${i}`).execute();
+    try {
+      await insertStation(savepoint, ctx.actor, ctx.who, station);
+      await savepoint.releaseSavepoint(`row${i}`).execute();
+      created.push(r);
+    } catch (err) {
+      await savepoint.rollbackToSavepoint(`row${i}`).execute();
+      if (!(err instanceof AppError)) throw err;
+      tools.problem(r, null, err.code, err.params);
+    }
+  }
+  return created;
+}
+
+const createdView = (rows: readonly Row[]) => rows.slice(0, PREVIEW_MAX_LISTED).map((r) => ({ row: r.row.rowNumber, code: r.data.station!.code, name: r.data.station!.name }));
+const createdShape = z.array(z.object({ row: z.number(), code: z.string(), name: z.string() }));
+
+export const stationRegisterImport = defineImport({
+  name: 'stations.register',
+  fields: FIELDS,
+  request: { preview: z.object({ ...request, ...previewQuery }), commit: z.object({ ...request, ...commitMode('all_or_nothing') }) },
+  columns: () => columns,
+  label: (field) => SYNONYMS[field][0]!,
+  required: () => ['code', 'name', 'tier', 'regionCode'],
+  prepare: async () => null,
+  async analyse(tools, _context, sheet) {
+    const { ctx, cell, mapping } = tools;
+    const rows = sheet.rows.map((line) => {
+      const value = (field: Field) => cell(line, field);
+      const r = tools.row<StationRow>(line, { code: text(value('code')), name: String(value('name') ?? '').trim(), station: null, parentCode: text(value('parentCode')) });
+      const invalid = (field: Field) => tools.problem(r, field, 'IMPORT_CELL_INVALID', { column: mapping[field] ?? '', value: text(value(field)) });
+      const tier = enumOf(text(value('tier')), TIER_WORDS, STATION_TIERS);
+      const status = enumOf(text(value('status')), STATUS_WORDS, STATION_STATUSES) ?? (text(value('status')) === '' ? 'planned' : null);
+      const services = text(value('services'))
         .split(/[、,，/;；]/)
         .filter(Boolean)
         .map((w) => enumOf(w, SERVICE_WORDS, STATION_SERVICES));
-      const parentCode = text(value(row, 'parentCode'));
-      const parent = parentCode ? await trx.selectFrom('stations').select('id').where('code', '=', parentCode).executeTakeFirst() : undefined;
-      const before = problems.length;
-      if (!tier) problem('tier', translate(lang, 'IMPORT_CELL_INVALID', { column: column.tier!, value: text(value(row, 'tier')) }));
-      if (!status) problem('status', translate(lang, 'IMPORT_CELL_INVALID', { column: column.status ?? '', value: text(value(row, 'status')) }));
-      if (services.includes(null)) problem('services', translate(lang, 'IMPORT_CELL_INVALID', { column: column.services!, value: text(value(row, 'services')) }));
-      if (parentCode && !parent) problem('parentCode', translate(lang, 'IMPORT_STATION_UNKNOWN', { value: parentCode }));
-      const opened = value(row, 'openedOn');
+      if (!tier) invalid('tier');
+      if (!status) invalid('status');
+      if (services.includes(null)) invalid('services');
+      const opened = value('openedOn');
       const openedOn = opened === null ? null : parseDay(opened);
-      if (opened !== null && !openedOn) problem('openedOn', translate(lang, 'IMPORT_CELL_INVALID', { column: column.openedOn!, value: text(opened) }));
-      const coordinate = (field: 'lat' | 'lng') => (value(row, field) === null ? null : Number(text(value(row, field))));
+      if (opened !== null && !openedOn) invalid('openedOn');
+      const coordinate = (field: 'lat' | 'lng') => (value(field) === null ? null : Number(text(value(field))));
       const parsed = createStationInput.safeParse({
-        code: text(value(row, 'code')),
-        name: String(value(row, 'name') ?? '').trim(),
+        code: r.data.code,
+        name: r.data.name,
         tier: tier ?? 'village_point',
-        regionCode: text(value(row, 'regionCode')),
-        parentId: parent?.id ?? null,
-        address: value(row, 'address') === null ? null : String(value(row, 'address')).trim(),
+        regionCode: text(value('regionCode')),
+        parentId: null,
+        address: value('address') === null ? null : String(value('address')).trim(),
         lat: coordinate('lat'),
         lng: coordinate('lng'),
-        phone: value(row, 'phone') === null ? null : text(value(row, 'phone')),
+        phone: value('phone') === null ? null : text(value('phone')),
         openedOn,
         services: services.filter((s): s is StationService => s !== null),
         status: status ?? 'planned',
         statusSince: openedOn ?? undefined,
       });
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problem((issue.path[0] as Field) ?? null, `${column[issue.path[0] as Field] ?? issue.path.join('.')}: ${inLanguage(issue.message, lang)}`);
-      }
-      if (problems.length > before || !parsed.success) continue;
-      const savepoint = await trx.savepoint(`row${i}`).execute();
-      try {
-        await insertStation(savepoint, actor, who, parsed.data);
-        await savepoint.releaseSavepoint(`row${i}`).execute();
-        created.push({ row: row.rowNumber, code: parsed.data.code, name: parsed.data.name });
-        regions.push(parsed.data.regionCode);
-      } catch (err) {
-        await savepoint.rollbackToSavepoint(`row${i}`).execute();
-        if (!(err instanceof AppError)) throw err;
-        problem(null, translate(lang, err.code, err.params));
-      }
+        for (const issue of parsed.error.issues) {
+          const field = FIELDS.find((f) => f === issue.path[0]) ?? null;
+          tools.problem(r, field, 'IMPORT_CELL_MESSAGE', { column: (field && mapping[field]) ?? issue.path.join('.'), message: inLanguage(issue.message, ctx.lang) });
+        }
+      } else if (r.status === 'ok') r.data.station = parsed.data;
+      return r;
+    });
+    // a dry run: placed as the commit will place them, then rolled back
+    const trx = await ctx.db.startTransaction().execute();
+    try {
+      await place(trx, tools, rows);
+    } finally {
+      await trx.rollback().execute();
     }
-    if (commit && problems.length === 0) await trx.commit().execute();
-    else await trx.rollback().execute();
-  } catch (err) {
-    await trx.rollback().execute().catch(() => {});
-    throw err;
-  }
-  return { totalRows: sheet.rows.length, validRows: created.length, problems, created, regions, ...sheetChoiceOf(sheet) };
-}
-
-/** What an import answers: the first problems and created rows, beside the counts of all. */
-function answer({ regions, ...result }: Awaited<ReturnType<typeof runImport>>) {
-  return { ...result, ...summariseProblems(result.problems), created: result.created.slice(0, PREVIEW_MAX_LISTED) };
-}
-
-export async function previewStationImport(db: Db, actor: Actor, who: AuditWho, lang: Lang, input: z.output<typeof stationImportInput>) {
-  return answer(await runImport(db, actor, who, lang, input, false));
-}
-
-export async function commitStationImport(
-  deps: { db: Db; queue: JobQueue; log: Logger },
-  actor: Actor,
-  who: AuditWho,
-  lang: Lang,
-  input: z.output<typeof stationImportInput>,
-) {
-  const result = await runImport(deps.db, actor, who, lang, input, true);
-  refuseProblems(result.problems);
-  for (const region of new Set(result.regions)) await enqueueRecompute(deps, region);
-  return answer(result);
-}
+    return { rows };
+  },
+  view: {
+    shape: { code: z.string().nullable(), name: z.string().nullable(), tier: z.enum(STATION_TIERS).nullable(), regionCode: z.string().nullable(), parentCode: z.string().nullable() },
+    of: ({ data: { code, name, station, parentCode } }) => ({
+      code: code || null,
+      name: name || null,
+      tier: station?.tier ?? null,
+      regionCode: station?.regionCode ?? null,
+      parentCode: parentCode || null,
+    }),
+  },
+  totals: noExtras,
+  preview: {
+    shape: { created: createdShape },
+    of: (_context, analysis) => ({ created: createdView(analysis?.rows.filter((r) => r.status === 'ok') ?? []) }),
+  },
+  write: {
+    shape: { created: createdShape, alreadyPresent: z.number() },
+    async run(trx, tools, _context, rows, all) {
+      const created = await place(trx, tools, rows);
+      return { created: createdView(created), alreadyPresent: all.filter((r) => r.status === 'already').length };
+    },
+  },
+  /** `rows` are the ones created (a row found registered while writing is `already` now). */
+  async after(ctx, _context, rows) {
+    for (const region of new Set(rows.map((r) => r.data.station!.regionCode))) await enqueueRecompute(ctx, region);
+  },
+  rejects: { filenameStem: 'station-import-rejects' },
+});

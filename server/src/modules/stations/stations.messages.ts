@@ -21,6 +21,8 @@ export const stationsMessages = defineMessages({
     LEDGER_VERSION_CONFLICT: '这一天的台账已被他人修改（当前版本 {current}），请查看最新数据后再保存。',
     IMPORT_STATION_UNKNOWN: '找不到站点“{value}”。',
     IMPORT_DUPLICATE_DAY: '{date} 在第 {row} 行已出现过。',
+    LEDGER_IMPORT_ALREADY: '与已保存的台账相同，不再写入。',
+    STATION_IMPORT_ALREADY: '站点已在名录中（编码、名称、层级、区划相同），不再写入。',
   },
   en: {
     STATION_NOT_FOUND: 'No such station.',
@@ -41,6 +43,8 @@ export const stationsMessages = defineMessages({
     LEDGER_VERSION_CONFLICT: 'Someone else changed this day\'s ledger (now version {current}). Look at the latest figures before saving.',
     IMPORT_STATION_UNKNOWN: 'No station "{value}".',
     IMPORT_DUPLICATE_DAY: '{date} already appears in row {row}.',
+    LEDGER_IMPORT_ALREADY: 'Same as the stored entry: nothing to write.',
+    STATION_IMPORT_ALREADY: 'Already in the register (same code, name, tier and region): nothing to write.',
   },
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
 import { daySchema, idSchema, monthSchema } from '../../lib/schema';
-import { problemCountsOutput, sheetChoiceOutput } from '../../lib/sheet-mapping';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
-import { commitLedgerImport, IMPORT_FIELDS, ledgerImportInput, previewLedgerImport } from './ledger.import';
-import { commitStationImport, previewStationImport, stationImportInput } from './stations.import';
+import { ledgerImport } from './ledger.import';
+import { stationRegisterImport } from './stations.import';
+import { importProgressProcedure } from '../../imports/progress';
 import { exportQuietStations, exportTownRanking, listQuietStations, townRanking } from './stations.reports';
 import {
   createStationInput,
@@ -33,16 +33,6 @@ const readers = roleProcedure('admin', 'staff', 'station_operator', 'training_co
 const managers = roleProcedure('admin', 'staff');
 /** Who writes ledgers: operators (their own station, last 7 days) and the bureau. */
 const ledgerWriters = roleProcedure('admin', 'staff', 'station_operator');
-const stationImportOutput = z.object({
-  totalRows: z.number(),
-  validRows: z.number(),
-  /** The first 200 (lib/upload-limits.ts), in row order; the counts say how many in all. */
-  problems: z.array(z.object({ row: z.number(), field: z.string().nullable(), message: z.string() })),
-  ...problemCountsOutput,
-  /** The first 200 stations created; validRows says how many. */
-  created: z.array(z.object({ row: z.number(), code: z.string(), name: z.string() })),
-  ...sheetChoiceOutput,
-});
 
 export const stationsRouter = router({
   list: readers.input(stationListInput).output(stationListOutput).query(({ ctx, input }) => listStations(ctx, input)),
@@ -60,15 +50,11 @@ export const stationsRouter = router({
   create: managers.input(createStationInput).output(stationView).mutation(({ ctx, input }) => createStation(ctx, input)),
   update: managers.input(updateStationInput).output(stationView).mutation(({ ctx, input }) => updateStation(ctx, input)),
   setStatus: managers.input(setStatusInput).output(stationView).mutation(({ ctx, input }) => setStationStatus(ctx, input)),
+  /** The register from Excel (imports/sheet-import.ts): preview, commit, progress. */
   import: router({
-    preview: managers
-      .input(stationImportInput)
-      .output(stationImportOutput)
-      .mutation(({ ctx, input }) => previewStationImport(ctx.db, ctx.actor, ctx.who, ctx.lang, input)),
-    commit: managers
-      .input(stationImportInput)
-      .output(stationImportOutput)
-      .mutation(({ ctx, input }) => commitStationImport(ctx, ctx.actor, ctx.who, ctx.lang, input)),
+    preview: managers.input(stationRegisterImport.schemas.previewInput).output(stationRegisterImport.schemas.previewOutput).mutation(({ ctx, input }) => stationRegisterImport.preview(ctx, input)),
+    commit: managers.input(stationRegisterImport.schemas.commitInput).output(stationRegisterImport.schemas.commitOutput).mutation(({ ctx, input }) => stationRegisterImport.commit(ctx, input)),
+    progress: importProgressProcedure(managers),
   }),
   quiet: router({
     list: managers.input(quietFilter).output(z.array(quietStationView)).query(({ ctx, input }) => listQuietStations(ctx.db, input)),
@@ -106,31 +92,11 @@ export const stationsRouter = router({
       .output(exportOutput)
       .mutation(({ ctx, input }) => exportLedgerMonth(ctx, input)),
     upsert: ledgerWriters.input(ledgerUpsertInput).output(ledgerEntry).mutation(({ ctx, input }) => upsertLedger(ctx, input)),
+    /** A month of ledger from the operator's own sheet; the same file twice changes nothing. */
     import: router({
-      /** Dry run: the mapping used, and every row's problems. Writes nothing. */
-      preview: ledgerWriters
-        .input(ledgerImportInput)
-        .output(
-          z.object({
-            headers: z.array(z.string()),
-            headerRow: z.number(),
-            ...sheetChoiceOutput,
-            mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string()),
-            missing: z.array(z.enum(IMPORT_FIELDS)),
-            totalRows: z.number(),
-            validRows: z.number(),
-            /** The first 200 (lib/upload-limits.ts), in row order; the counts say how many in all. */
-            problems: z.array(z.object({ row: z.number(), field: z.enum(IMPORT_FIELDS).nullable(), message: z.string() })),
-            ...problemCountsOutput,
-            sample: z.array(ledgerEntry.pick({ stationId: true, date: true, note: true }).extend({ rowNumber: z.number() }).passthrough()),
-          }),
-        )
-        .mutation(({ ctx, input }) => previewLedgerImport(ctx.db, ctx.actor, ctx.lang, input)),
-      /** All rows or none; the same file twice leaves the same rows. */
-      commit: ledgerWriters
-        .input(ledgerImportInput)
-        .output(z.object({ rows: z.number(), written: z.number(), unchanged: z.number() }))
-        .mutation(({ ctx, input }) => commitLedgerImport(ctx, ctx.actor, ctx.who, ctx.lang, input)),
+      preview: ledgerWriters.input(ledgerImport.schemas.previewInput).output(ledgerImport.schemas.previewOutput).mutation(({ ctx, input }) => ledgerImport.preview(ctx, input)),
+      commit: ledgerWriters.input(ledgerImport.schemas.commitInput).output(ledgerImport.schemas.commitOutput).mutation(({ ctx, input }) => ledgerImport.commit(ctx, input)),
+      progress: importProgressProcedure(ledgerWriters),
     }),
   }),
 });

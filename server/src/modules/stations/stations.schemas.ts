@@ -138,6 +138,20 @@ export const ledgerFigures = z.object({
   villagersServed: count,
 });
 export type LedgerFigures = z.infer<typeof ledgerFigures>;
+/** A day with nothing to report: every figure 0. */
+export const NO_LEDGER_FIGURES: LedgerFigures = {
+  parcelsIn: 0,
+  parcelsOut: 0,
+  purchaseOrders: 0,
+  purchaseAmountFen: 0,
+  salesOrders: 0,
+  salesAmountFen: 0,
+  incomeParcelFen: 0,
+  incomeCommissionFen: 0,
+  incomeBillFen: 0,
+  incomeOtherFen: 0,
+  villagersServed: 0,
+};
 
 /** API field name ↔ column, one table for both directions. */
 export const LEDGER_COLUMNS = {

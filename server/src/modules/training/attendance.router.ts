@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { idSchema } from '../../lib/schema';
-import { auditWho } from '../../trpc/context';
 import { router } from '../../trpc/trpc';
 import { bulkMark, courseRoster } from './bulk-mark';
-import { commitSignInImport, previewSignInImport } from './sign-in-import';
-import { bulkMarkInput, bulkMarkOutput, signInCommitInput, signInCommitOutput, signInPreviewInput, signInPreviewOutput } from './sign-in-import.schemas';
+import { signInImport } from './sign-in-import';
+import { importProgressProcedure } from '../../imports/progress';
+import { bulkMarkInput, bulkMarkOutput } from './sign-in-import.schemas';
 import { checkInInput, checkInOutput, traineeSearchOutput } from './training.schemas';
 import { checkIn } from './attendance.service';
 import { trainingStaff } from './training.procedures';
@@ -12,17 +12,11 @@ import { trainingStaff } from './training.procedures';
 /** 签到: taking attendance — one trainee at a time, from a paper list, or from a sign-in sheet. */
 export const attendanceRouter = router({
   checkIn: trainingStaff.input(checkInInput).output(checkInOutput).mutation(({ ctx, input }) => checkIn(ctx, input)),
+  /** A sign-in sheet (imports/sheet-import.ts): preview, commit, progress; the same sheet twice adds nothing. */
   import: router({
-    /** Dry run of a sign-in sheet: the mapping, every row's result (a page of them), totals. Writes nothing. */
-    preview: trainingStaff
-      .input(signInPreviewInput)
-      .output(signInPreviewOutput)
-      .mutation(({ ctx, input }) => previewSignInImport(ctx.db, ctx.actor, ctx.lang, input)),
-    /** All rows or none, or the good rows and the rejected ones back as Excel; the same sheet twice adds nothing. */
-    commit: trainingStaff
-      .input(signInCommitInput)
-      .output(signInCommitOutput)
-      .mutation(({ ctx, input }) => commitSignInImport(ctx, ctx.actor, auditWho(ctx), ctx.lang, input)),
+    preview: trainingStaff.input(signInImport.schemas.previewInput).output(signInImport.schemas.previewOutput).mutation(({ ctx, input }) => signInImport.preview(ctx, input)),
+    commit: trainingStaff.input(signInImport.schemas.commitInput).output(signInImport.schemas.commitOutput).mutation(({ ctx, input }) => signInImport.commit(ctx, input)),
+    progress: importProgressProcedure(trainingStaff),
   }),
   /** Who attended any session of the session's course, and whether they are checked in to this one. */
   roster: trainingStaff

@@ -1,19 +1,16 @@
 import { sql, type Kysely } from 'kysely';
-import type { z } from 'zod';
-import type { Db } from '../../db/create-db';
+import { z } from 'zod';
 import type { Database } from '../../db/types';
-import type { JobQueue } from '../../jobs/queue';
 import { AppError, badRequest } from '../../lib/app-error';
 import { shanghaiToday } from '../../lib/dates';
+import { idSchema } from '../../lib/schema';
 import { maskMobile } from '../../lib/list';
-import type { Logger } from '../../lib/logger';
 import { appSecret } from '../../lib/secrets';
-import { normaliseText, parseDay, type SheetRow } from '../../lib/sheet';
-import { mappedCell, problemCounts, readMappedSheet, refuseProblems, rejectsWorkbook, rememberMapping, sheetChoiceOf, sheetColumns, type ColumnMapping } from '../../lib/sheet-mapping';
-import { REJECTS_MAX_ROWS } from '../../lib/upload-limits';
-import { translate, type Lang, type MessageKey, type MessageParams } from '../../i18n/messages';
-import { recordAudit, type AuditWho } from '../audit/audit.service';
-import type { Actor } from '../auth/actor';
+import { normaliseText, parseDay } from '../../lib/sheet';
+import { sheetColumns } from '../../imports/sheet-mapping';
+import { commitMode, defineImport, importRequest, previewQuery, type ImportRow } from '../../imports/sheet-import';
+import type { MessageKey } from '../../i18n/messages';
+import { recordAudit } from '../audit/audit.service';
 import { regionPrefix } from '../auth/scope';
 import { hasStarted, sessionWindow, windowOf } from './check-in-window';
 import { maskName, sameName, traineeIdentity, type TraineeIdentity } from './trainee-identity';
@@ -21,32 +18,20 @@ import { courseFor } from './courses.service';
 import { ID_CARD_KEY } from './registration.service';
 import { enqueueTrainingRecompute } from './training.recompute';
 import { insertAttendance } from './attendance.repository';
-import {
-  type SignInField,
-  type signInCommitInput,
-  type signInCommitOutput,
-  type signInImportInput,
-  type signInPreviewInput,
-  type signInPreviewOutput,
-  type signInRowView,
-} from './sign-in-import.schemas';
+import { SIGN_IN_FIELDS, type SignInField } from './sign-in-import.schemas';
 
 /**
- * 签到表导入: the coordinator's own Excel for one course. Its columns are mapped to ours (guessed,
- * or as the user mapped them last time), every row is checked — name, mobile, ID card, the session
- * its date falls on (one that has started: a sheet records what took place), the village — and the
- * preview shows each row's problems. The commit writes all rows or none, or the good rows with the
- * rejected ones handed back as Excel. Trainees are found by their normalised mobile and attendance
- * is one row per (session, trainee), so importing the same sheet again adds nothing. A known
- * mobile under another name is a problem until the coordinator confirms such rows, and all it
- * tells them is a masked form of the registered name. Built for sheets of 100,000 rows: the
- * database is asked in bulk, never row by row. One audit row for the import, and one per session
- * listing the trainees it checked in.
+ * 签到表导入: the coordinator's own Excel for one course, on the shared pipeline
+ * (imports/sheet-import.ts). Every row is checked — name, mobile, ID card, the session its date
+ * falls on (one that has started: a sheet records what took place), the village — and the preview
+ * shows each row's problems. The commit writes all rows or none, or the good rows with the rejected
+ * ones handed back as Excel. Trainees are found by their normalised mobile and attendance is one
+ * row per (session, trainee), so importing the same sheet again adds nothing. A known mobile under
+ * another name is a problem until the coordinator confirms such rows, and all it tells them is a
+ * masked form of the registered name. Built for sheets of 100,000 rows: the database is asked in
+ * bulk, never row by row. One audit row for the import, and one per session listing the trainees
+ * it checked in.
  */
-type Deps = { db: Db; queue: JobQueue; log: Logger };
-type Input = z.output<typeof signInImportInput>;
-type RowView = z.infer<typeof signInRowView>;
-
 const MAPPING_KIND = 'training.sign_in';
 /** Rows per multi-row INSERT, and values per `= any(…)` lookup. */
 const CHUNK = 10_000;
@@ -72,14 +57,10 @@ const IDENTITY_FIELD: Partial<Record<MessageKey, SignInField>> = {
   TRAINEE_ID_CARD_CHECKSUM: 'idCard',
 };
 
-interface Note {
-  field: SignInField | null;
-  message: string;
-}
-
-interface ParsedRow {
-  row: SheetRow;
-  status: RowView['status'];
+/** A row read: who, which session, which village; whether the person is known, and by which name. */
+interface SignInRow {
+  /** The name as written (shown even when the row's identity is refused). */
+  name: string | null;
   identity: TraineeIdentity | null;
   sessionId: number | null;
   date: string | null;
@@ -89,9 +70,8 @@ interface ParsedRow {
   traineeId: number | null;
   /** Known under another name than the row's. */
   nameDiffers: boolean;
-  problems: Note[];
-  notes: Note[];
 }
+type Row = ImportRow<SignInField, SignInRow>;
 
 const cellText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
@@ -143,276 +123,252 @@ async function traineesByMobile(db: Kysely<Database>, mobiles: readonly string[]
   return found;
 }
 
-async function analyse(db: Db, actor: Actor, lang: Lang, input: Input, now = new Date()) {
-  const course = await courseFor(db, actor, input.courseId);
-  if (course.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
-  const sessions = await db
-    .selectFrom('course_sessions as cs')
-    .leftJoin(sessionWindow.as('w'), (join) => join.onTrue())
-    .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'w.starts', 'w.opens', 'w.closes'])
-    .where('cs.course_id', '=', course.id)
-    .orderBy('cs.session_date')
-    .orderBy('cs.starts_at')
-    .execute();
-  const chosen = input.sessionId === undefined ? null : sessions.find((s) => s.id === input.sessionId);
-  if (chosen === undefined) throw badRequest('SIGN_IN_SESSION_NOT_IN_COURSE');
-  const notStarted = (s: (typeof sessions)[number]) =>
-    hasStarted(windowOf(s), now) ? null : ({ key: 'SESSION_NOT_STARTED', params: { date: s.session_date, time: s.starts_at.slice(0, 5) } } as const);
-  const chosenNotStarted = chosen && notStarted(chosen);
-  if (chosenNotStarted) throw badRequest(chosenNotStarted.key, chosenNotStarted.params);
 
-  const required: SignInField[] = chosen ? ['name', 'mobile'] : ['name', 'mobile', 'date'];
-  const { sheet, mapping, missing } = await readMappedSheet(db, actor.id, MAPPING_KIND, columns, input, required);
-  const base = { course, sessions, sheet, mapping, missing };
-  if (missing.length) return { ...base, rows: [] as ParsedRow[] };
+const request = {
+  ...importRequest(SIGN_IN_FIELDS),
+  courseId: idSchema,
+  /** Every row is for this session (needed when the sheet has no date column; wins over one). */
+  sessionId: idSchema.optional(),
+  /**
+   * Rows whose mobile is a registered trainee's under another name are refused unless confirmed:
+   * with this, they are checked in as that trainee (the person is one trainee in the county).
+   */
+  confirmNames: z.boolean().default(false),
+};
 
-  const byDate = new Map<string, (typeof sessions)[number][]>();
-  for (const s of sessions) byDate.set(s.session_date, [...(byDate.get(s.session_date) ?? []), s]);
-  const findVillage = await villagesByName(db, course.region_code);
-  const idKey = await appSecret(db, ID_CARD_KEY);
-  const today = shanghaiToday();
-  const say = (key: MessageKey, params?: MessageParams) => translate(lang, key, params);
-  const value = (row: SheetRow, field: SignInField) => mappedCell(mapping, row, field);
+type Session = { id: number; session_date: string; starts_at: string; starts: Date | null; opens: Date | null; closes: Date | null };
 
-  // Pass 1, each row on its own: who, which session, which village; repeats within the sheet.
-  const rows: ParsedRow[] = [];
-  const firstRow = new Map<string, number>();
-  const idCardMobile = new Map<string, string>();
-  for (const row of sheet.rows) {
-    // a numbered line nobody signed (序号 and nothing else) is a blank line
-    if (!cellText(value(row, 'name')) && !cellText(value(row, 'mobile')) && !cellText(value(row, 'idCard'))) continue;
-    const parsed: ParsedRow = { row, status: 'ok', identity: null, sessionId: null, date: null, villageCode: null, villageName: null, traineeId: null, nameDiffers: false, problems: [], notes: [] };
-    const problem = (field: SignInField | null, key: MessageKey, params?: MessageParams) => parsed.problems.push({ field, message: say(key, params) });
-    const mobileText = cellText(value(row, 'mobile'));
-    if (!mobileText && cellText(value(row, 'name'))) problem('mobile', 'SIGN_IN_MOBILE_MISSING');
-    else {
-      try {
-        parsed.identity = traineeIdentity({ name: cellText(value(row, 'name')), mobile: mobileText, idCard: cellText(value(row, 'idCard')) || null }, { today, idKey });
-      } catch (err) {
-        if (!(err instanceof AppError) || !IDENTITY_FIELD[err.code]) throw err;
-        problem(IDENTITY_FIELD[err.code]!, err.code, err.params);
-      }
-    }
+const notStarted = (s: Session, now: Date) =>
+  hasStarted(windowOf(s), now) ? null : ({ key: 'SESSION_NOT_STARTED', params: { date: s.session_date, time: s.starts_at.slice(0, 5) } } as const);
 
-    if (chosen) {
-      parsed.sessionId = chosen.id;
-      parsed.date = chosen.session_date;
-    } else {
-      const raw = value(row, 'date');
-      const day = parseDay(raw);
-      const onDay = day ? (byDate.get(day) ?? []) : [];
-      const notYet = onDay.length === 1 ? notStarted(onDay[0]!) : null;
-      parsed.date = day;
-      if (!day) problem('date', 'SIGN_IN_DATE_INVALID', { value: cellText(raw) });
-      else if (onDay.length === 0) problem('date', 'SIGN_IN_NO_SESSION', { date: day });
-      else if (onDay.length > 1) problem('date', 'SIGN_IN_SESSION_AMBIGUOUS', { date: day, n: onDay.length });
-      else if (notYet) problem('date', notYet.key, notYet.params);
-      else parsed.sessionId = onDay[0]!.id;
-    }
+export const signInImport = defineImport({
+  name: MAPPING_KIND,
+  fields: SIGN_IN_FIELDS,
+  request: { preview: z.object({ ...request, ...previewQuery }), commit: z.object({ ...request, ...commitMode() }) },
+  async prepare({ db, actor }, input) {
+    const course = await courseFor(db, actor, input.courseId);
+    if (course.status === 'cancelled') throw badRequest('COURSE_CANCELLED');
+    const sessions: Session[] = await db
+      .selectFrom('course_sessions as cs')
+      .leftJoin(sessionWindow.as('w'), (join) => join.onTrue())
+      .select(['cs.id', 'cs.session_date', 'cs.starts_at', 'w.starts', 'w.opens', 'w.closes'])
+      .where('cs.course_id', '=', course.id)
+      .orderBy('cs.session_date')
+      .orderBy('cs.starts_at')
+      .execute();
+    const chosen = input.sessionId === undefined ? null : sessions.find((s) => s.id === input.sessionId);
+    if (chosen === undefined) throw badRequest('SIGN_IN_SESSION_NOT_IN_COURSE');
+    const now = new Date();
+    const chosenNotStarted = chosen && notStarted(chosen, now);
+    if (chosenNotStarted) throw badRequest(chosenNotStarted.key, chosenNotStarted.params);
+    return { course, sessions, chosen, now, confirmNames: input.confirmNames };
+  },
+  columns: () => columns,
+  label: (field) => SYNONYMS[field][0]!,
+  required: (_input, { chosen }) => (chosen ? ['name', 'mobile'] : ['name', 'mobile', 'date']),
+  async analyse(tools, { course, sessions, chosen, now, confirmNames }, sheet) {
+    const { ctx, cell } = tools;
+    const byDate = new Map<string, Session[]>();
+    for (const s of sessions) byDate.set(s.session_date, [...(byDate.get(s.session_date) ?? []), s]);
+    const findVillage = await villagesByName(ctx.db, course.region_code);
+    const idKey = await appSecret(ctx.db, ID_CARD_KEY);
+    const today = shanghaiToday();
 
-    const villageText = cellText(value(row, 'village'));
-    if (villageText) {
-      const found = findVillage(villageText);
-      if (found.length === 1) [parsed.villageCode, parsed.villageName] = [found[0]!.code, found[0]!.name];
-      else parsed.notes.push({ field: 'village', message: say(found.length ? 'SIGN_IN_VILLAGE_AMBIGUOUS' : 'SIGN_IN_VILLAGE_UNKNOWN', { value: villageText }) });
-    }
-
-    const identity = parsed.identity;
-    if (identity?.idCard) {
-      // one ID card under two mobiles in one sheet: two people cannot share it
-      const other = idCardMobile.get(identity.idCard.hash);
-      if (other !== undefined && other !== identity.mobile) problem('idCard', 'TRAINEE_ID_CARD_TAKEN');
-      else idCardMobile.set(identity.idCard.hash, identity.mobile);
-    }
-    if (parsed.problems.length) parsed.status = 'problem';
-    else {
-      const key = `${parsed.sessionId}:${identity!.mobile}`;
-      const first = firstRow.get(key);
-      if (first !== undefined) {
-        parsed.status = 'duplicate';
-        parsed.notes.push({ field: null, message: say('SIGN_IN_DUPLICATE_ROW', { row: first }) });
-      } else firstRow.set(key, row.rowNumber);
-    }
-    rows.push(parsed);
-  }
-
-  // Pass 2, in bulk: who is known already (and under which name), whose ID card is someone else's,
-  // who is checked in.
-  const live = rows.filter((r) => r.status === 'ok');
-  const known = await traineesByMobile(db, [...new Set(live.map((r) => r.identity!.mobile))]);
-  const newCards = [...new Set(live.filter((r) => !known.has(r.identity!.mobile) && r.identity!.idCard).map((r) => r.identity!.idCard!.hash))];
-  const cardOwner = new Map<string, string>();
-  for (const part of chunks(newCards, LOOKUP_CHUNK)) {
-    const owners = await db.selectFrom('trainees').select(['id_card_hash', 'mobile']).where('id_card_hash', '=', (eb) => eb.fn.any(eb.val(part))).execute();
-    for (const o of owners) cardOwner.set(o.id_card_hash!, o.mobile);
-  }
-  // who is checked in to the course already: all of its attendance, one index range (a course is
-  // a class; even a 100,000-row sheet is one read)
-  const present = new Set<string>();
-  if (known.size && sessions.length) {
-    const there = await db.selectFrom('attendance').select(['session_id', 'trainee_id']).where('session_id', 'in', sessions.map((s) => s.id)).execute();
-    for (const a of there) present.add(`${a.session_id}:${a.trainee_id}`);
-  }
-  for (const r of live) {
-    const identity = r.identity!;
-    const registered = known.get(identity.mobile);
-    r.traineeId = registered?.id ?? null;
-    r.nameDiffers = registered !== undefined && !sameName(registered.name, identity.name);
-    if (r.nameDiffers) {
-      // the person on file is told only as much as "someone else's name starts with 郭"
-      const masked = { masked: maskName(registered!.name) };
-      if (input.confirmNames) r.notes.push({ field: 'name', message: say('SIGN_IN_NAME_CONFIRMED', masked) });
-      else {
-        r.status = 'problem';
-        r.problems.push({ field: 'name', message: say('SIGN_IN_NAME_DIFFERS', masked) });
+    // Pass 1, each row on its own: who, which session, which village; repeats within the sheet.
+    const rows: Row[] = [];
+    let skipped = 0;
+    const firstRow = new Map<string, number>();
+    const idCardMobile = new Map<string, string>();
+    for (const [i, line] of sheet.rows.entries()) {
+      await tools.progress.advance(i + 1);
+      // a numbered line nobody signed (序号 and nothing else) is a blank line
+      if (!cellText(cell(line, 'name')) && !cellText(cell(line, 'mobile')) && !cellText(cell(line, 'idCard'))) {
+        skipped++;
         continue;
       }
+      const r = tools.row<SignInRow>(line, { name: cellText(cell(line, 'name')) || null, identity: null, sessionId: null, date: null, villageCode: null, villageName: null, traineeId: null, nameDiffers: false });
+      const mobileText = cellText(cell(line, 'mobile'));
+      if (!mobileText && cellText(cell(line, 'name'))) tools.problem(r, 'mobile', 'SIGN_IN_MOBILE_MISSING');
+      else {
+        try {
+          r.data.identity = traineeIdentity({ name: cellText(cell(line, 'name')), mobile: mobileText, idCard: cellText(cell(line, 'idCard')) || null }, { today, idKey });
+        } catch (err) {
+          if (!(err instanceof AppError) || !IDENTITY_FIELD[err.code]) throw err;
+          tools.problem(r, IDENTITY_FIELD[err.code]!, err.code, err.params);
+        }
+      }
+
+      if (chosen) {
+        r.data.sessionId = chosen.id;
+        r.data.date = chosen.session_date;
+      } else {
+        const raw = cell(line, 'date');
+        const day = parseDay(raw);
+        const onDay = day ? (byDate.get(day) ?? []) : [];
+        const notYet = onDay.length === 1 ? notStarted(onDay[0]!, now) : null;
+        r.data.date = day;
+        if (!day) tools.problem(r, 'date', 'SIGN_IN_DATE_INVALID', { value: cellText(raw) });
+        else if (onDay.length === 0) tools.problem(r, 'date', 'SIGN_IN_NO_SESSION', { date: day });
+        else if (onDay.length > 1) tools.problem(r, 'date', 'SIGN_IN_SESSION_AMBIGUOUS', { date: day, n: onDay.length });
+        else if (notYet) tools.problem(r, 'date', notYet.key, notYet.params);
+        else r.data.sessionId = onDay[0]!.id;
+      }
+
+      const villageText = cellText(cell(line, 'village'));
+      if (villageText) {
+        const found = findVillage(villageText);
+        if (found.length === 1) [r.data.villageCode, r.data.villageName] = [found[0]!.code, found[0]!.name];
+        else tools.note(r, 'village', found.length ? 'SIGN_IN_VILLAGE_AMBIGUOUS' : 'SIGN_IN_VILLAGE_UNKNOWN', { value: villageText });
+      }
+
+      const identity = r.data.identity;
+      if (identity?.idCard) {
+        // one ID card under two mobiles in one sheet: two people cannot share it
+        const other = idCardMobile.get(identity.idCard.hash);
+        if (other !== undefined && other !== identity.mobile) tools.problem(r, 'idCard', 'TRAINEE_ID_CARD_TAKEN');
+        else idCardMobile.set(identity.idCard.hash, identity.mobile);
+      }
+      if (r.status === 'ok') {
+        const key = `${r.data.sessionId}:${identity!.mobile}`;
+        const first = firstRow.get(key);
+        if (first !== undefined) tools.skip(r, 'duplicate', 'SIGN_IN_DUPLICATE_ROW', { row: first });
+        else firstRow.set(key, line.rowNumber);
+      }
+      rows.push(r);
     }
-    if (r.traineeId === null && identity.idCard && cardOwner.has(identity.idCard.hash)) {
-      r.status = 'problem';
-      r.problems.push({ field: 'idCard', message: say('TRAINEE_ID_CARD_TAKEN') });
-    } else if (r.traineeId !== null && present.has(`${r.sessionId}:${r.traineeId}`)) {
-      r.status = 'already';
-      r.notes.push({ field: null, message: say('SIGN_IN_ALREADY') });
+
+    // Pass 2, in bulk: who is known already (and under which name), whose ID card is someone else's,
+    // who is checked in.
+    const live = rows.filter((r) => r.status === 'ok');
+    const known = await traineesByMobile(ctx.db, [...new Set(live.map((r) => r.data.identity!.mobile))]);
+    const newCards = [...new Set(live.filter((r) => !known.has(r.data.identity!.mobile) && r.data.identity!.idCard).map((r) => r.data.identity!.idCard!.hash))];
+    const cardOwner = new Map<string, string>();
+    for (const part of chunks(newCards, LOOKUP_CHUNK)) {
+      const owners = await ctx.db.selectFrom('trainees').select(['id_card_hash', 'mobile']).where('id_card_hash', '=', (eb) => eb.fn.any(eb.val(part))).execute();
+      for (const o of owners) cardOwner.set(o.id_card_hash!, o.mobile);
     }
-  }
-  return { ...base, rows };
-}
-
-function totalsOf(rows: readonly ParsedRow[]) {
-  const count = (status: RowView['status']) => rows.filter((r) => r.status === status).length;
-  return {
-    rows: rows.length,
-    ok: count('ok'),
-    already: count('already'),
-    duplicate: count('duplicate'),
-    problem: count('problem'),
-    newTrainees: new Set(rows.filter((r) => r.status === 'ok' && r.traineeId === null).map((r) => r.identity!.mobile)).size,
-    nameDiffers: rows.filter((r) => r.nameDiffers).length,
-  };
-}
-
-function rowView(r: ParsedRow, mapping: ColumnMapping<SignInField>): RowView {
-  const name = r.identity?.name ?? (cellText(mappedCell(mapping, r.row, 'name')) || null);
-  return {
-    row: r.row.rowNumber,
-    status: r.status,
-    name,
-    mobile: r.identity ? maskMobile(r.identity.mobile) : null,
-    date: r.date,
-    sessionId: r.sessionId,
-    villageName: r.villageName,
-    problems: r.problems,
-    notes: r.notes,
-  };
-}
-
-export async function previewSignInImport(db: Db, actor: Actor, lang: Lang, input: z.output<typeof signInPreviewInput>): Promise<z.infer<typeof signInPreviewOutput>> {
-  const { sessions, sheet, mapping, missing, rows } = await analyse(db, actor, lang, input);
-  const listed = input.only === 'problems' ? rows.filter((r) => r.status === 'problem') : rows;
-  const from = (input.page - 1) * input.pageSize;
-  return {
-    headers: sheet.headers,
-    headerRow: sheet.headerRow,
-    ...sheetChoiceOf(sheet),
-    mapping,
-    missing,
-    sessions: sessions.map((s) => ({ id: s.id, date: s.session_date, startsAt: s.starts_at.slice(0, 5) })),
-    totals: totalsOf(rows),
-    ...problemCounts(rows.flatMap((r) => r.problems)),
-    rows: { items: listed.slice(from, from + input.pageSize).map((r) => rowView(r, mapping)), total: listed.length },
-  };
-}
-
-/**
- * Write the sheet: all_or_nothing refuses a sheet with any problem and writes nothing;
- * skip_invalid writes the good rows (in one transaction) and returns the rest as Excel.
- */
-export async function commitSignInImport(
-  deps: Deps,
-  actor: Actor,
-  who: AuditWho,
-  lang: Lang,
-  input: z.output<typeof signInCommitInput>,
-): Promise<z.infer<typeof signInCommitOutput>> {
-  const { course, sheet, mapping, missing, rows } = await analyse(deps.db, actor, lang, input);
-  if (missing.length) throw badRequest('IMPORT_MAPPING_INCOMPLETE', { fields: missing.map((f) => SYNONYMS[f][0]).join('、') });
-  if (input.mode === 'all_or_nothing') refuseProblems(rows.filter((r) => r.status === 'problem').map((r) => ({ row: r.row.rowNumber })));
-
-  const written = await deps.db.transaction().execute(async (trx) => {
-    const toWrite = rows.filter((r) => r.status === 'ok');
-    // new people, once each (the first row naming a mobile is taken); a concurrent registration of
-    // the same mobile or ID card makes the insert skip the row, and the lookup below finds it
-    const fresh = new Map<string, ParsedRow>();
-    for (const r of toWrite) if (r.traineeId === null && !fresh.has(r.identity!.mobile)) fresh.set(r.identity!.mobile, r);
-    let newTrainees = 0;
-    for (const part of chunks([...fresh.values()], CHUNK)) {
-      const column = <T>(pick: (r: ParsedRow) => T) => part.map(pick);
-      const { rows: inserted } = await sql<{ id: number }>`
-        insert into trainees (name, name_initials, mobile, id_card_hash, id_card_last4, birth_date, gender, village_code, created_by)
-        select * from unnest(
-          ${column((r) => r.identity!.name)}::text[], ${column((r) => r.identity!.nameInitials)}::text[], ${column((r) => r.identity!.mobile)}::text[],
-          ${column((r) => r.identity!.idCard?.hash ?? null)}::text[], ${column((r) => r.identity!.idCard?.last4 ?? null)}::text[],
-          ${column((r) => r.identity!.idCard?.birthDate ?? null)}::date[], ${column((r) => r.identity!.idCard?.gender ?? null)}::text[],
-          ${column((r) => r.villageCode)}::text[], ${column(() => who.id)}::int[])
-        on conflict do nothing
-        returning id`.execute(trx);
-      newTrainees += inserted.length;
+    // who is checked in to the course already: all of its attendance, one index range (a course is
+    // a class; even a 100,000-row sheet is one read)
+    const present = new Set<string>();
+    if (known.size && sessions.length) {
+      const there = await ctx.db.selectFrom('attendance').select(['session_id', 'trainee_id']).where('session_id', 'in', sessions.map((s) => s.id)).execute();
+      for (const a of there) present.add(`${a.session_id}:${a.trainee_id}`);
     }
-    const ids = fresh.size ? await traineesByMobile(trx, [...fresh.keys()]) : new Map<string, { id: number; name: string }>();
-    for (const r of toWrite) {
-      if (r.traineeId !== null) continue;
-      r.traineeId = ids.get(r.identity!.mobile)?.id ?? null;
-      if (r.traineeId === null) {
+    for (const r of live) {
+      const identity = r.data.identity!;
+      const registered = known.get(identity.mobile);
+      r.data.traineeId = registered?.id ?? null;
+      r.data.nameDiffers = registered !== undefined && !sameName(registered.name, identity.name);
+      if (r.data.nameDiffers) {
+        // the person on file is told only as much as "someone else's name starts with 郭"
+        const masked = { masked: maskName(registered!.name) };
+        if (confirmNames) tools.note(r, 'name', 'SIGN_IN_NAME_CONFIRMED', masked);
+        else {
+          tools.problem(r, 'name', 'SIGN_IN_NAME_DIFFERS', masked);
+          continue;
+        }
+      }
+      if (r.data.traineeId === null && identity.idCard && cardOwner.has(identity.idCard.hash)) tools.problem(r, 'idCard', 'TRAINEE_ID_CARD_TAKEN');
+      else if (r.data.traineeId !== null && present.has(`${r.data.sessionId}:${r.data.traineeId}`)) tools.skip(r, 'already', 'SIGN_IN_ALREADY');
+    }
+    return { rows, skipped };
+  },
+  view: {
+    shape: { name: z.string().nullable(), mobile: z.string().nullable(), date: z.string().nullable(), sessionId: z.number().nullable(), villageName: z.string().nullable() },
+    // the mobile is masked, the ID card never shown
+    of: ({ data }) => ({
+      name: data.identity?.name ?? data.name,
+      mobile: data.identity ? maskMobile(data.identity.mobile) : null,
+      date: data.date,
+      sessionId: data.sessionId,
+      villageName: data.villageName,
+    }),
+  },
+  totals: {
+    shape: {
+      /** Distinct new people among the rows to import. */
+      newTrainees: z.number(),
+      /** Rows whose mobile is registered under another name: problems until confirmed (`confirmNames`), then imported with a note. */
+      nameDiffers: z.number(),
+    },
+    of: (rows) => ({
+      newTrainees: new Set(rows.filter((r) => r.status === 'ok' && r.data.traineeId === null).map((r) => r.data.identity!.mobile)).size,
+      nameDiffers: rows.filter((r) => r.data.nameDiffers).length,
+    }),
+  },
+  preview: {
+    shape: { sessions: z.array(z.object({ id: z.number(), date: z.string(), startsAt: z.string() })) },
+    of: ({ sessions }) => ({ sessions: sessions.map((s) => ({ id: s.id, date: s.session_date, startsAt: s.starts_at.slice(0, 5) })) }),
+  },
+  write: {
+    shape: {
+      newTrainees: z.number(),
+      newAttendance: z.number(),
+      /** Checked in before (by any method), or by a concurrent request. */
+      alreadyPresent: z.number(),
+    },
+    async run(trx, tools, { course }, toWrite, all) {
+      const { who } = tools.ctx;
+      // new people, once each (the first row naming a mobile is taken); a concurrent registration of
+      // the same mobile or ID card makes the insert skip the row, and the lookup below finds it
+      const fresh = new Map<string, Row>();
+      for (const r of toWrite) if (r.data.traineeId === null && !fresh.has(r.data.identity!.mobile)) fresh.set(r.data.identity!.mobile, r);
+      let newTrainees = 0;
+      for (const part of chunks([...fresh.values()], CHUNK)) {
+        const column = <T>(pick: (r: Row) => T) => part.map(pick);
+        const { rows: inserted } = await sql<{ id: number }>`
+          insert into trainees (name, name_initials, mobile, id_card_hash, id_card_last4, birth_date, gender, village_code, created_by)
+          select * from unnest(
+            ${column((r) => r.data.identity!.name)}::text[], ${column((r) => r.data.identity!.nameInitials)}::text[], ${column((r) => r.data.identity!.mobile)}::text[],
+            ${column((r) => r.data.identity!.idCard?.hash ?? null)}::text[], ${column((r) => r.data.identity!.idCard?.last4 ?? null)}::text[],
+            ${column((r) => r.data.identity!.idCard?.birthDate ?? null)}::date[], ${column((r) => r.data.identity!.idCard?.gender ?? null)}::text[],
+            ${column((r) => r.data.villageCode)}::text[], ${column(() => who.id)}::int[])
+          on conflict do nothing
+          returning id`.execute(trx);
+        newTrainees += inserted.length;
+      }
+      const ids = fresh.size ? await traineesByMobile(trx, [...fresh.keys()]) : new Map<string, { id: number; name: string }>();
+      for (const r of toWrite) {
+        if (r.data.traineeId !== null) continue;
+        r.data.traineeId = ids.get(r.data.identity!.mobile)?.id ?? null;
         // the ID card was registered under another mobile while we worked
-        r.status = 'problem';
-        r.problems.push({ field: 'idCard', message: translate(lang, 'TRAINEE_ID_CARD_TAKEN') });
+        if (r.data.traineeId === null) tools.problem(r, 'idCard', 'TRAINEE_ID_CARD_TAKEN');
       }
-    }
-    if (input.mode === 'all_or_nothing') refuseProblems(rows.filter((r) => r.status === 'problem').map((r) => ({ row: r.row.rowNumber })));
 
-    const pairs = toWrite.filter((r) => r.status === 'ok');
-    const checkedIn = new Map<number, number[]>();
-    for (const part of chunks(pairs, CHUNK)) {
-      const inserted = await insertAttendance(trx, { method: 'import', recordedBy: who.id, rows: part.map((r) => ({ sessionId: r.sessionId!, traineeId: r.traineeId! })) }).execute();
-      for (const a of inserted) {
-        const ids = checkedIn.get(a.session_id) ?? [];
-        if (!ids.length) checkedIn.set(a.session_id, ids);
-        ids.push(a.trainee_id);
+      const pairs = toWrite.filter((r) => r.status === 'ok');
+      const checkedIn = new Map<number, number[]>();
+      let done = 0;
+      for (const part of chunks(pairs, CHUNK)) {
+        const inserted = await insertAttendance(trx, { method: 'import', recordedBy: who.id, rows: part.map((r) => ({ sessionId: r.data.sessionId!, traineeId: r.data.traineeId! })) }).execute();
+        for (const a of inserted) {
+          const ids = checkedIn.get(a.session_id) ?? [];
+          if (!ids.length) checkedIn.set(a.session_id, ids);
+          ids.push(a.trainee_id);
+        }
+        await tools.progress.advance((done += part.length));
       }
-    }
-    const newAttendance = [...checkedIn.values()].reduce((n, ids) => n + ids.length, 0);
-    const totals = totalsOf(rows);
-    const summary = {
-      mode: input.mode,
-      rows: rows.length,
-      newTrainees,
-      newAttendance,
-      alreadyPresent: totals.already + (pairs.length - newAttendance),
-      duplicates: totals.duplicate,
-      rejected: totals.problem,
-    };
-    await rememberMapping(trx, actor.id, MAPPING_KIND, mapping);
-    await recordAudit(trx, who, {
-      entity: 'course',
-      entityId: course.id,
-      action: 'attendance.import',
-      after: { ...summary, sessions: [...new Set(pairs.map((r) => r.sessionId))] },
-    });
-    // and, like every way of checking in, who was checked in to which session
-    for (const [sessionId, traineeIds] of checkedIn) {
-      await recordAudit(trx, who, { entity: 'course_session', entityId: sessionId, action: 'attendance.import', after: { courseId: course.id, checkedIn: traineeIds.length, traineeIds } });
-    }
-    return summary;
-  });
-
-  if (written.newAttendance > 0) await enqueueTrainingRecompute(deps);
-  const rejected = rows.filter((r) => r.status === 'problem');
-  return {
-    ...written,
-    rejects:
-      input.mode === 'skip_invalid' && rejected.length
-        ? await rejectsWorkbook(sheet.headers, rejected.slice(0, REJECTS_MAX_ROWS), lang, { filenameStem: 'sign-in-rejects', dateText: cellText })
-        : null,
-  };
-}
+      const newAttendance = [...checkedIn.values()].reduce((n, ids) => n + ids.length, 0);
+      const summary = {
+        newTrainees,
+        newAttendance,
+        alreadyPresent: all.filter((r) => r.status === 'already').length + (pairs.length - newAttendance),
+      };
+      const count = (status: Row['status']) => all.filter((r) => r.status === status).length;
+      await recordAudit(trx, who, {
+        entity: 'course',
+        entityId: course.id,
+        action: 'attendance.import',
+        after: { mode: tools.mode, rows: all.length, ...summary, duplicates: count('duplicate'), rejected: count('problem'), sessions: [...new Set(pairs.map((r) => r.data.sessionId))] },
+      });
+      // and, like every way of checking in, who was checked in to which session
+      for (const [sessionId, traineeIds] of checkedIn) {
+        await recordAudit(trx, who, { entity: 'course_session', entityId: sessionId, action: 'attendance.import', after: { courseId: course.id, checkedIn: traineeIds.length, traineeIds } });
+      }
+      return summary;
+    },
+  },
+  async after(ctx, _context, _rows, { newAttendance }) {
+    if (newAttendance > 0) await enqueueTrainingRecompute(ctx);
+  },
+  rejects: { filenameStem: 'sign-in-rejects', dateText: cellText },
+});

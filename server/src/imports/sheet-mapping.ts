@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/types';
 import { translate, type Lang } from '../i18n/messages';
-import { AppError } from './app-error';
-import { toXlsx } from './excel';
-import { normaliseText, readSheet, type ReadSheet, type SheetRow } from './sheet';
-import { PREVIEW_MAX_LISTED } from './upload-limits';
+import { AppError } from '../lib/app-error';
+import { toXlsx } from '../lib/excel';
+import { normaliseText, readSheet, type ReadSheet, type SheetRow } from '../lib/sheet';
+import { PREVIEW_MAX_LISTED } from '../lib/upload-limits';
 
 /**
  * Mapping the columns of a user's own spreadsheet to our fields, shared by every import: header

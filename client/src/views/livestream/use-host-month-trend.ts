@@ -8,7 +8,7 @@ import { bars, categoryChart, countAxis, line, moneyAxis, tooltipValue, type Cha
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
-import { percentOf, yuan } from './use-livestream-dashboard';
+import { percent, yuan } from '@/utils/format';
 
 type HostMonth = RouterOutputs['livestream']['metrics']['hostMonths']['items'][number];
 type ExportKey = RouterInputs['livestream']['metrics']['hostMonthsExport']['columns'][number]['key'];
@@ -62,7 +62,7 @@ export function useHostMonthTrend(hostId: Ref<number>) {
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
     yuan,
-    percent: percentOf,
+    percent,
     platformNames: (list: string[]) => list.map((p) => t(`livestream.platforms.${p}`)).join(t('livestream.separator')),
     exportColumns,
     runExport,

@@ -6,7 +6,7 @@ import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { monthOfYear, monthValues, partialMonth as partialOf, yearMonths } from '@/components/base-chart/chart-months';
 import { bars, categoryChart, line, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatCount, percent, yuan } from '@/utils/format';
+import { formatCount, yuan } from '@/utils/format';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
 
@@ -26,9 +26,6 @@ const COLORS: Record<string, string> = {
 };
 const GREEN = '#2f7d4f';
 const ORANGE = '#d9822b';
-
-export { yuan };
-export const percentOf = percent;
 
 /** 直播看板: active Taobao Live hosts against the target with pace, by month and platform, by base. */
 export function useLivestreamDashboard() {
@@ -66,13 +63,6 @@ export function useLivestreamDashboard() {
       : t('livestreamMetrics.dashboard.introNoRule');
   });
 
-  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
-  const bar = computed(() => {
-    const p = progress.value?.taobao;
-    if (!p || !p.target) return null;
-    const share = (n: number) => Math.min(100, Math.round((n / p.target!) * 1000) / 10);
-    return { done: share(p.active), pace: share(p.pace ?? 0), percent: percentOf(p.active / p.target) };
-  });
   const statusText = computed(() => {
     const p = progress.value?.taobao;
     if (!p) return '';
@@ -166,7 +156,6 @@ export function useLivestreamDashboard() {
     isFutureMonth,
     progress,
     intro,
-    bar,
     statusText,
     paceHint,
     activePlatforms,

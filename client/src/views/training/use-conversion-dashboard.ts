@@ -45,13 +45,6 @@ export function useConversionDashboard() {
   const number = formatCount;
   const regionName = (row: ProgressRow) => (row.level === 'scope' ? t('trainingConversion.dashboard.scopeTotal') : row.regionName);
 
-  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
-  const bar = computed(() => {
-    const h = headline.value;
-    if (!h || !h.target) return null;
-    const share = (n: number) => Math.min(100, Math.round((n / h.target!) * 1000) / 10);
-    return { done: share(h.personTimes), pace: share(h.pace ?? 0), percent: percent(h.personTimes / h.target) };
-  });
   const statusText = (row: ProgressRow) =>
     row.status === 'on_pace'
       ? t('trainingConversion.dashboard.progress.onPace')
@@ -185,7 +178,6 @@ export function useConversionDashboard() {
     progress,
     summary,
     headline,
-    bar,
     number,
     percent,
     regionName,

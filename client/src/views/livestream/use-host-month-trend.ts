@@ -8,7 +8,6 @@ import { bars, categoryChart, countAxis, line, moneyAxis, tooltipValue, type Cha
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
-import { percent, yuan } from '@/utils/format';
 
 type HostMonth = RouterOutputs['livestream']['metrics']['hostMonths']['items'][number];
 type ExportKey = RouterInputs['livestream']['metrics']['hostMonthsExport']['columns'][number]['key'];
@@ -61,8 +60,6 @@ export function useHostMonthTrend(hostId: Ref<number>) {
     partialMonth,
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
-    yuan,
-    percent,
     platformNames: (list: string[]) => list.map((p) => t(`livestream.platforms.${p}`)).join(t('livestream.separator')),
     exportColumns,
     runExport,

@@ -6,7 +6,7 @@ import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import { monthOfYear, monthValues, partialMonth as partialOf, yearMonths } from '@/components/base-chart/chart-months';
 import { bars, categoryChart, line, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatCount, yuan } from '@/utils/format';
+import { formatCount } from '@/utils/format';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
 
@@ -160,7 +160,6 @@ export function useLivestreamDashboard() {
     paceHint,
     activePlatforms,
     number,
-    yuan,
     platformName,
     monthlyOption,
     progressOption,

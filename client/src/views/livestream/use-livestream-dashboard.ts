@@ -63,12 +63,17 @@ export function useLivestreamDashboard() {
       : t('livestreamMetrics.dashboard.introNoRule');
   });
 
-  const statusText = computed(() => {
+  /** What the target-progress bar shows: Taobao Live's active hosts against the target and the pace. */
+  const targetProgress = computed(() => {
     const p = progress.value?.taobao;
-    if (!p) return '';
-    if (p.status === 'on_pace') return t('livestreamMetrics.dashboard.progress.onPace');
-    if (p.status === 'behind') return t('livestreamMetrics.dashboard.progress.behind', { gap: number((p.pace ?? 0) - p.active) });
-    return t('livestreamMetrics.dashboard.progress.noPace');
+    if (!p) return null;
+    const statusText =
+      p.status === 'on_pace'
+        ? t('livestreamMetrics.dashboard.progress.onPace')
+        : p.status === 'behind'
+          ? t('livestreamMetrics.dashboard.progress.behind', { gap: number((p.pace ?? 0) - p.active) })
+          : t('livestreamMetrics.dashboard.progress.noPace');
+    return { value: p.active, target: p.target, pace: p.pace, status: p.status, statusText };
   });
   const paceHint = computed(() =>
     progress.value?.asOf ? t('livestreamMetrics.dashboard.progress.paceHint', { start: number(progress.value.taobao.start), date: progress.value.asOf }) : '',
@@ -156,7 +161,7 @@ export function useLivestreamDashboard() {
     isFutureMonth,
     progress,
     intro,
-    statusText,
+    targetProgress,
     paceHint,
     activePlatforms,
     number,

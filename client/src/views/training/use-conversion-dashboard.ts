@@ -51,6 +51,8 @@ export function useConversionDashboard() {
       : row.status === 'behind'
         ? t('trainingConversion.dashboard.progress.behind', { gap: number((row.pace ?? 0) - row.personTimes) })
         : t('trainingConversion.dashboard.progress.noPace');
+  /** What the target-progress bar shows for a row. */
+  const targetProgress = (row: ProgressRow) => ({ value: row.personTimes, target: row.target, pace: row.pace, status: row.status, statusText: statusText(row) });
   const projectionHint = computed(() =>
     progress.value ? t('trainingConversion.dashboard.progress.projectionHint', { days: progress.value.elapsedDays, total: progress.value.daysInYear }) : '',
   );
@@ -182,6 +184,7 @@ export function useConversionDashboard() {
     percent,
     regionName,
     statusText,
+    targetProgress,
     projectionHint,
     townRows,
     monthlyOption,

@@ -127,14 +127,19 @@ export const followUpItem = z.object({
 });
 export const followUpOutput = listOutput(followUpItem);
 
-/** The call list: the list's columns plus two empty ones to fill in on the phone (回访结果, 备注). */
-export const followUpExportInput = exportInput(followUpInput, {
+/** The columns of a trainee who completed a course, as the follow-up and spot-check sheets both show them. */
+const COMPLETED_TRAINEE_COLUMNS = {
   name: 'text',
   mobile: 'text',
   villageName: 'text',
   courseTitle: 'text',
   regionName: 'text',
   completedOn: 'date',
+} as const;
+
+/** The call list: the list's columns plus two empty ones to fill in on the phone (回访结果, 备注). */
+export const followUpExportInput = exportInput(followUpInput, {
+  ...COMPLETED_TRAINEE_COLUMNS,
   daysSince: 'count',
   callResult: 'text',
   note: 'text',
@@ -172,11 +177,6 @@ export const spotCheckOutput = z.object({
 });
 
 export const spotCheckExportInput = exportInput(spotCheckInput, {
-  name: 'text',
-  mobile: 'text',
-  villageName: 'text',
-  courseTitle: 'text',
-  regionName: 'text',
-  completedOn: 'date',
+  ...COMPLETED_TRAINEE_COLUMNS,
   traineeId: 'plain',
 });

@@ -1,5 +1,5 @@
 import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { DatasetComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 // relative, so the unit tests (which know no '@' alias) can import it
 import { formatCount, percent, yuan, yuanShort } from '../../utils/format';
@@ -7,10 +7,11 @@ import { formatCount, percent, yuan, yuanShort } from '../../utils/format';
 /**
  * The option code every chart shares, so dashboards state only what they draw: the frame (legend on
  * one scrolling line, a grid that holds its labels, an axis tooltip), the value axes by kind (counts,
- * money in fen shown in yuan and 万, ratios shown as percentages) and the month axis.
+ * money in fen shown in yuan and 万, ratios shown as percentages), series by kind, and what base-chart
+ * adds to every option. Month series come from chart-months.ts.
  */
 export type ChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | FunnelSeriesOption | DatasetComponentOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+  BarSeriesOption | LineSeriesOption | FunnelSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
 >;
 
 export type SeriesOption = BarSeriesOption | LineSeriesOption;

@@ -31,12 +31,5 @@ export const auditEntry = z.object({
 export const auditListOutput = listOutput(auditEntry);
 
 export const auditExportInput = exportInput(auditListInput, {
-  at: 'date',
-  actorLogin: 'text',
-  entity: 'text',
-  entityId: 'plain',
-  action: 'text',
-  before: 'text',
-  after: 'text',
-  ip: 'text',
+  at: 'date', actorLogin: 'text', entity: 'text', entityId: 'plain', action: 'text', before: 'text', after: 'text', ip: 'text',
 });

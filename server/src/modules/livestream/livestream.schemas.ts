@@ -47,14 +47,7 @@ export const baseListInput = listInput(
 );
 export const baseListOutput = listOutput(baseView);
 export const baseExportInput = exportInput(baseListInput, {
-  name: 'text',
-  regionName: 'text',
-  address: 'text',
-  rooms: 'count',
-  capacity: 'count',
-  status: 'text',
-  hostCount: 'count',
-  managers: 'text',
+  name: 'text', regionName: 'text', address: 'text', rooms: 'count', capacity: 'count', status: 'text', hostCount: 'count', managers: 'text',
   createdAt: 'date',
 });
 export const baseOptionsOutput = z.array(z.object({ id: z.number(), name: z.string(), status: z.enum(BASE_STATUSES) }));
@@ -128,17 +121,8 @@ export const hostListInput = listInput(
 );
 export const hostListOutput = listOutput(hostListItem);
 export const hostExportInput = exportInput(hostListInput, {
-  name: 'text',
-  mobile: 'text',
-  baseName: 'text',
-  villageName: 'text',
-  status: 'text',
-  joinedOn: 'date',
-  platforms: 'text',
-  activeOn: 'text',
-  trained: 'text',
-  lastStreamAt: 'date',
-  createdAt: 'date',
+  name: 'text', mobile: 'text', baseName: 'text', villageName: 'text', status: 'text', joinedOn: 'date', platforms: 'text', activeOn: 'text',
+  trained: 'text', lastStreamAt: 'date', createdAt: 'date',
 });
 
 const traineeRef = z.object({ id: z.number(), name: z.string(), mobile: z.string(), villageName: z.string().nullable() });
@@ -233,18 +217,6 @@ export const streamListInput = listInput(
 );
 export const streamListOutput = listOutput(streamView);
 export const streamExportInput = exportInput(streamListInput, {
-  startedAt: 'date',
-  hostName: 'text',
-  baseName: 'text',
-  platform: 'text',
-  durationMinutes: 'count',
-  viewers: 'count',
-  peakViewers: 'count',
-  newFollowers: 'count',
-  orders: 'count',
-  buyers: 'count',
-  gmvYuan: 'money',
-  farmProducts: 'text',
-  mainProducts: 'text',
-  source: 'text',
+  startedAt: 'date', hostName: 'text', baseName: 'text', platform: 'text', durationMinutes: 'count', viewers: 'count', peakViewers: 'count',
+  newFollowers: 'count', orders: 'count', buyers: 'count', gmvYuan: 'money', farmProducts: 'text', mainProducts: 'text', source: 'text',
 });

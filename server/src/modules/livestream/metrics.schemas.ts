@@ -64,15 +64,8 @@ export const activeMonthRow = z.object({
 });
 export const activeByMonthOutput = z.object({ items: z.array(activeMonthRow), total: z.number() });
 export const activeByMonthExportInput = exportInput(activeByMonthInput, {
-  month: 'text',
-  platform: 'text',
-  activeHosts: 'count',
-  streamingHosts: 'count',
-  streams: 'count',
-  hours: 'decimal',
-  gmvYuan: 'money',
-  asOf: 'date',
-  ruleVersion: 'plain',
+  month: 'text', platform: 'text', activeHosts: 'count', streamingHosts: 'count', streams: 'count', hours: 'decimal', gmvYuan: 'money',
+  asOf: 'date', ruleVersion: 'plain',
 });
 
 // ---- by base -----------------------------------------------------------------------------------------
@@ -93,15 +86,8 @@ export const baseRow = z.object({
 });
 export const byBaseOutput = z.object({ month: z.string(), asOf: z.string().nullable(), items: z.array(baseRow), total: z.number() });
 export const byBaseExportInput = exportInput(byBaseInput, {
-  baseName: 'text',
-  regionName: 'text',
-  activeTaobao: 'count',
-  activeAll: 'count',
-  streamingHosts: 'count',
-  streams: 'count',
-  hours: 'decimal',
-  gmvYuan: 'money',
-  gmvPerHourYuan: 'money',
+  baseName: 'text', regionName: 'text', activeTaobao: 'count', activeAll: 'count', streamingHosts: 'count', streams: 'count',
+  hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money',
 });
 
 // ---- leaderboard -------------------------------------------------------------------------------------
@@ -132,15 +118,8 @@ export const leaderboardRow = z.object({
 });
 export const leaderboardOutput = z.object({ items: z.array(leaderboardRow), total: z.number() });
 export const leaderboardExportInput = exportInput(leaderboardInput, {
-  rank: 'plain',
-  hostName: 'text',
-  baseName: 'text',
-  streams: 'count',
-  hours: 'decimal',
-  gmvYuan: 'money',
-  gmvPerHourYuan: 'money',
-  buyerRate: 'percent',
-  active: 'text',
+  rank: 'plain', hostName: 'text', baseName: 'text', streams: 'count', hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money',
+  buyerRate: 'percent', active: 'text',
 });
 
 // ---- one host's months -------------------------------------------------------------------------------
@@ -167,15 +146,8 @@ export const hostMonthsOutput = z.object({
   byPlatform: z.array(z.object({ month: z.string(), platform, streams: z.number(), hours: z.number(), gmvFen: z.number(), active: z.boolean(), ruleVersion: z.number() })),
 });
 export const hostMonthsExportInput = exportInput(hostMonthsInput, {
-  month: 'text',
-  streams: 'count',
-  hours: 'decimal',
-  gmvYuan: 'money',
-  gmvPerHourYuan: 'money',
-  viewers: 'count',
-  buyers: 'count',
-  buyerRate: 'percent',
-  activePlatforms: 'text',
+  month: 'text', streams: 'count', hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money', viewers: 'count', buyers: 'count',
+  buyerRate: 'percent', activePlatforms: 'text',
 });
 
 // ---- the active-host rule ----------------------------------------------------------------------------

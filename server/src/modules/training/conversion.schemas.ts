@@ -40,12 +40,7 @@ export const progressOutput = z.object({
 
 /** The progress table (the headline's county and each town) as a spreadsheet. */
 export const progressExportInput = exportInput(progressInput, {
-  regionName: 'text',
-  personTimes: 'count',
-  target: 'count',
-  pace: 'count',
-  projection: 'count',
-  status: 'text',
+  regionName: 'text', personTimes: 'count', target: 'count', pace: 'count', projection: 'count', status: 'text',
 });
 
 // ---- conversion by cut, and the funnel -----------------------------------------------------------
@@ -129,12 +124,7 @@ export const followUpOutput = listOutput(followUpItem);
 
 /** The columns of a trainee who completed a course, as the follow-up and spot-check sheets both show them. */
 const COMPLETED_TRAINEE_COLUMNS = {
-  name: 'text',
-  mobile: 'text',
-  villageName: 'text',
-  courseTitle: 'text',
-  regionName: 'text',
-  completedOn: 'date',
+  name: 'text', mobile: 'text', villageName: 'text', courseTitle: 'text', regionName: 'text', completedOn: 'date',
 } as const;
 
 /** The call list: the list's columns plus two empty ones to fill in on the phone (回访结果, 备注). */

@@ -31,18 +31,8 @@ export const traineeListItem = traineeView.extend({
 export const traineeListOutput = listOutput(traineeListItem);
 
 export const traineeExportInput = exportInput(traineeListInput, {
-  name: 'text',
-  mobile: 'text',
-  idCardLast4: 'text',
-  gender: 'text',
-  birthDate: 'date',
-  villageName: 'text',
-  tags: 'text',
-  courseCount: 'count',
-  attendanceCount: 'count',
-  outcomeCount: 'count',
-  lastAttendedOn: 'date',
-  createdAt: 'date',
+  name: 'text', mobile: 'text', idCardLast4: 'text', gender: 'text', birthDate: 'date', villageName: 'text', tags: 'text',
+  courseCount: 'count', attendanceCount: 'count', outcomeCount: 'count', lastAttendedOn: 'date', createdAt: 'date',
 });
 
 export const traineeHistoryCourse = z.object({

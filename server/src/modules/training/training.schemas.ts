@@ -80,19 +80,8 @@ export const courseListInput = listInput(
 );
 export const courseListOutput = listOutput(courseView);
 export const courseExportInput = exportInput(courseListInput, {
-  title: 'text',
-  topic: 'text',
-  organiser: 'text',
-  trainers: 'text',
-  regionName: 'text',
-  stationName: 'text',
-  venue: 'text',
-  capacity: 'count',
-  plannedStart: 'date',
-  plannedEnd: 'date',
-  status: 'text',
-  sessionCount: 'count',
-  requiredSessions: 'count',
+  title: 'text', topic: 'text', organiser: 'text', trainers: 'text', regionName: 'text', stationName: 'text', venue: 'text',
+  capacity: 'count', plannedStart: 'date', plannedEnd: 'date', status: 'text', sessionCount: 'count', requiredSessions: 'count',
   traineeCount: 'count',
 });
 

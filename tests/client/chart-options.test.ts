@@ -39,5 +39,7 @@ describe('chart options', () => {
       markArea: { label: { formatter: '本月至今' }, data: [[{ xAxis: '2026-04' }, { xAxis: '2026-04' }]] },
     });
     expect(withConventions(option, null).series).toEqual(option.series);
+    const funnel = { series: [{ type: 'funnel' as const, data: [{ name: '报名', value: 3 }] }] };
+    expect(withConventions(funnel, { category: '2026-04', label: '本月至今' }).series).toEqual(funnel.series);
   });
 });

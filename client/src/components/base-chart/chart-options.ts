@@ -82,22 +82,19 @@ export function categoryChart(options: {
   };
 }
 
-type AxisOrAxes = ChartOption['xAxis'] | ChartOption['yAxis'];
-
 /** Axis labels never overlap, even at 360 px: category labels skip as needed, value labels hide on collision. */
-function tidyAxis<A extends AxisOrAxes>(axis: A): A {
-  if (Array.isArray(axis)) return axis.map((a: AxisOrAxes) => tidyAxis(a)) as A;
-  if (!axis) return axis;
-  const label = { hideOverlap: true, ...(axis.type === 'category' ? { interval: 'auto' as const } : {}), ...axis.axisLabel };
-  return { ...axis, axisLabel: label };
-}
+const tidy = <A extends { type?: string; axisLabel?: object }>(axis: A): A => ({
+  ...axis,
+  axisLabel: { hideOverlap: true, ...(axis.type === 'category' ? { interval: 'auto' } : {}), ...axis.axisLabel },
+});
+const tidyAll = <A extends { type?: string; axisLabel?: object }>(axes: A | A[] | undefined) => (Array.isArray(axes) ? axes.map(tidy) : axes && tidy(axes));
 
 /**
  * What base-chart draws: the option with its axes tidied and, when the current month is on the axis,
  * that month shaded and labelled (`label`, "本月至今") on the first series: its figures are partial.
  */
 export function withConventions(option: ChartOption, partial: { category: string; label: string } | null): ChartOption {
-  const shown: ChartOption = { ...option, xAxis: tidyAxis(option.xAxis), yAxis: tidyAxis(option.yAxis) };
+  const shown: ChartOption = { ...option, xAxis: tidyAll(option.xAxis), yAxis: tidyAll(option.yAxis) };
   const series = Array.isArray(option.series) ? [...option.series] : option.series ? [option.series] : [];
   const first = series[0];
   if (!partial || !first || first.type === 'funnel') return shown;

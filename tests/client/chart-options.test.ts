@@ -39,6 +39,10 @@ describe('chart options', () => {
       markArea: { label: { formatter: '本月至今' }, data: [[{ xAxis: '2026-04' }, { xAxis: '2026-04' }]] },
     });
     expect(withConventions(option, null).series).toEqual(option.series);
+    // the last month's label stays inside the chart's right edge, the first's inside its left
+    expect(Array.isArray(shown.series) && shown.series[0]).toMatchObject({ markArea: { label: { position: 'insideTopRight' } } });
+    const march = withConventions(option, { category: '2026-03', label: '本月至今' });
+    expect(Array.isArray(march.series) && march.series[0]).toMatchObject({ markArea: { label: { position: 'insideTopLeft' } } });
     const funnel = { series: [{ type: 'funnel' as const, data: [{ name: '报名', value: 3 }] }] };
     expect(withConventions(funnel, { category: '2026-04', label: '本月至今' }).series).toEqual(funnel.series);
   });

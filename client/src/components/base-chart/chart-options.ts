@@ -90,6 +90,17 @@ const tidy = <A extends { type?: string; axisLabel?: object }>(axis: A): A => ({
 const tidyAll = <A extends { type?: string; axisLabel?: object }>(axes: A | A[] | undefined) => (Array.isArray(axes) ? axes.map(tidy) : axes && tidy(axes));
 
 /**
+ * Where the partial month's label sits: over its band, but kept inside the chart when the band is
+ * the first or last category (a 360 px chart has no room beside its edge bands for "本月至今").
+ */
+function labelPosition(axis: ChartOption['xAxis'], category: string): 'insideTop' | 'insideTopLeft' | 'insideTopRight' {
+  const data = axis && !Array.isArray(axis) && 'data' in axis && Array.isArray(axis.data) ? axis.data : [];
+  if (data.length > 1 && data[data.length - 1] === category) return 'insideTopRight';
+  if (data.length > 1 && data[0] === category) return 'insideTopLeft';
+  return 'insideTop';
+}
+
+/**
  * What base-chart draws: the option with its axes tidied and, when the current month is on the axis,
  * that month shaded and labelled (`label`, "本月至今") on the first series: its figures are partial.
  */
@@ -103,7 +114,7 @@ export function withConventions(option: ChartOption, partial: { category: string
     markArea: {
       silent: true,
       itemStyle: { color: 'rgba(144, 147, 153, 0.12)' },
-      label: { show: true, position: 'insideTop', color: '#909399', fontSize: 11, formatter: partial.label },
+      label: { show: true, position: labelPosition(option.xAxis, partial.category), color: '#909399', fontSize: 11, formatter: partial.label },
       data: [[{ xAxis: partial.category }, { xAxis: partial.category }]],
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationParts, fenToYuan, formatCount, formatYuan, percent, yuan, yuanShort, yuanToFen } from '../../client/src/utils/format';
+import { countCell, durationParts, fenToYuan, formatCount, formatYuan, hours, hoursCell, percent, percentCell, yuan, yuanCell, yuanShort, yuanToFen } from '../../client/src/utils/format';
 
 describe('formatCount', () => {
   it('puts thousands separators on every count', () => {
@@ -57,9 +57,30 @@ describe('percent and duration', () => {
     expect(percent(0)).toBe('0.0%');
     expect(percent(null)).toBe('—');
   });
+  it('gives the platforms\' small rates two decimals when asked, as they report them', () => {
+    expect(percent(0.0068, 2)).toBe('0.68%');
+    expect(percent(0.2492, 2)).toBe('24.92%');
+    expect(percent(0.0068)).toBe('0.7%');
+  });
+  it('shows hours with one decimal and separators', () => {
+    expect(hours(12.25)).toBe('12.3');
+    expect(hours(1234)).toBe('1,234.0');
+    expect(hours(null)).toBe('—');
+  });
   it('splits seconds into whole hours and minutes', () => {
     expect(durationParts(5700)).toEqual({ h: 1, m: 35 });
     expect(durationParts(59)).toEqual({ h: 0, m: 1 });
     expect(durationParts(3599)).toEqual({ h: 1, m: 0 });
+  });
+});
+
+describe('table cells', () => {
+  it('format a column\'s figure as the rest of the app does, and a missing one as a dash', () => {
+    expect(countCell({}, {}, 12345)).toBe('12,345');
+    expect(countCell({}, {}, null)).toBe('—');
+    expect(hoursCell({}, {}, 3.5)).toBe('3.5');
+    expect(yuanCell({}, {}, 123456)).toBe('1,234.56');
+    expect(yuanCell({}, {}, undefined)).toBe('—');
+    expect(percentCell({}, {}, 0.25)).toBe('25.0%');
   });
 });

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { columnFormat, textWidth, toXlsx } from '@cuntong/server/lib/excel';
+import { textWidth, toXlsx, type XlsxColumn } from '@cuntong/server/lib/excel';
+import { rankingExportInput } from '@cuntong/server/modules/stations/stations.schemas';
 
 async function open(contentBase64: string) {
   const workbook = new ExcelJS.Workbook();
@@ -13,16 +14,16 @@ describe('Excel number formats and column widths', () => {
     { name: '滕州市洪绪镇龙泉村电商服务站', year: 2026, parcels: 123456, hours: 12.5, gmvYuan: 1234567.89, buyerRate: 0.1234, coveragePercent: 42.5, openedOn: '2026-01-05', traineeId: 98765 },
     { name: '东沙河', year: 2026, parcels: 7, hours: 3, gmvYuan: 0.5, buyerRate: null, coveragePercent: 100, openedOn: null, traineeId: 12 },
   ];
-  const columns = [
-    { key: 'name', header: '站点名称' },
-    { key: 'year', header: '年度' },
-    { key: 'parcels', header: '包裹' },
-    { key: 'hours', header: '时长（小时）' },
-    { key: 'gmvYuan', header: '成交额（元）' },
-    { key: 'buyerRate', header: '转化率' },
-    { key: 'coveragePercent', header: '覆盖率' },
-    { key: 'openedOn', header: '开业日期' },
-    { key: 'traineeId', header: '学员编号' },
+  const columns: XlsxColumn[] = [
+    { key: 'name', header: '站点名称', format: 'text' },
+    { key: 'year', header: '年度', format: 'plain' },
+    { key: 'parcels', header: '包裹', format: 'count' },
+    { key: 'hours', header: '时长（小时）', format: 'decimal' },
+    { key: 'gmvYuan', header: '成交额（元）', format: 'money' },
+    { key: 'buyerRate', header: '转化率', format: 'percent' },
+    { key: 'coveragePercent', header: '覆盖率', format: 'percentPoints' },
+    { key: 'openedOn', header: '开业日期', format: 'date' },
+    { key: 'traineeId', header: '学员编号', format: 'plain' },
   ];
 
   it('gives counts, money, percentages and dates their formats and keeps every value as it was', async () => {
@@ -53,12 +54,34 @@ describe('Excel number formats and column widths', () => {
     expect(sheet.getColumn(4).width).toBe(14); // 时长（小时） is 12 wide
   });
 
-  it('infers a column format from its key unless the column declares one', () => {
-    expect(columnFormat({ key: 'incomeTotalYuan', header: '合计' }, [1.5])).toBe('money');
-    expect(columnFormat({ key: 'activity.activeDays30', header: '天数' }, [3, null])).toBe('count');
-    expect(columnFormat({ key: 'activity.quiet', header: '僵尸', labels: { true: '是' } }, ['是'])).toBe('text');
-    expect(columnFormat({ key: 'lastLoginAt', header: '登录' }, ['2026-01-05 08:00:00'])).toBe('date');
-    expect(columnFormat({ key: 'rate', header: '转化率' }, [0.5])).toBe('percent');
-    expect(columnFormat({ key: 'value', header: '目标值', format: 'plain' }, [1000])).toBe('plain');
+  it('takes each column format from the declaration of its export, not from the client', () => {
+    const parsed = rankingExportInput.parse({
+      list: { period: '2026-03' },
+      columns: [
+        { key: 'rank', header: '排名' },
+        { key: 'name', header: '乡镇' },
+        { key: 'salesAmountYuan', header: '销售额（元）', format: 'text' },
+        { key: 'parcels', header: '包裹' },
+        { key: 'coveragePercent', header: '覆盖率' },
+      ],
+    });
+    expect(parsed.columns.map((c) => c.format)).toEqual(['plain', 'text', 'money', 'count', 'percentPoints']);
+    expect(rankingExportInput.safeParse({ list: { period: '2026-03' }, columns: [{ key: 'password', header: '密码' }] }).success).toBe(false);
+  });
+
+  it('writes declared money as yuan with two decimals and counts with separators, read back with exceljs', async () => {
+    const { columns } = rankingExportInput.parse({
+      list: { period: '2026-03' },
+      columns: [
+        { key: 'name', header: '乡镇' },
+        { key: 'salesAmountYuan', header: '销售额（元）' },
+        { key: 'parcels', header: '包裹' },
+      ],
+    });
+    const rows = [{ name: '洪绪镇', salesAmountYuan: 1234.5, parcels: 12000 }];
+    const sheet = await open((await toXlsx(rows, columns, { sheetName: '读回', filenameStem: 'read-back' })).contentBase64);
+    expect([1, 2, 3].map((c) => sheet.getRow(2).getCell(c).numFmt)).toEqual(['@', '#,##0.00', '#,##0']);
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(['洪绪镇', 1234.5, 12000]);
+    expect(sheet.getColumn(2).width).toBe(14); // 销售额（元） is 12 wide
   });
 });

@@ -64,10 +64,14 @@ export function yuanShort(fen: Maybe): string {
   return `${formatCount(wan, 2).replace(/\.?0+$/, '')}万`;
 }
 
-/** A ratio (0.1234) as "12.3%": always one decimal. */
-export function percent(ratio: Maybe): string {
+/**
+ * A ratio (0.1234) as "12.3%": one decimal everywhere, except where the platforms' own small rates
+ * (0.68% of viewers ordered) are shown as they report them, with `digits` 2.
+ */
+export function percent(ratio: Maybe, digits: 1 | 2 = 1): string {
   if (missing(ratio)) return NONE;
-  return `${formatCount(Math.round(ratio * 1000) / 10, 1)}%`;
+  const scale = 10 ** digits;
+  return `${formatCount(Math.round(ratio * 100 * scale) / scale, digits)}%`;
 }
 
 /** 5700 s → { h: 1, m: 35 }, whole minutes, for the locale's "{h}小时{m}分" pattern. */
@@ -75,3 +79,14 @@ export function durationParts(seconds: number): { h: number; m: number } {
   const minutes = Math.round(seconds / 60);
   return { h: Math.floor(minutes / 60), m: minutes % 60 };
 }
+
+/** Hours (of streaming, of training) as a figure: one decimal with separators, "1,234.5". */
+export const hours = (n: Maybe): string => formatCount(n, 1);
+
+const figure = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** Table cell formatters (el-table-column's `formatter`), so a plain figure column reads like the rest of the app. */
+export const countCell = (_row: unknown, _column: unknown, value: unknown): string => formatCount(figure(value));
+export const hoursCell = (_row: unknown, _column: unknown, value: unknown): string => hours(figure(value));
+export const yuanCell = (_row: unknown, _column: unknown, value: unknown): string => yuan(figure(value));
+export const percentCell = (_row: unknown, _column: unknown, value: unknown): string => percent(figure(value));

@@ -133,7 +133,8 @@ export async function rejectsWorkbook(
   options: { filenameStem: string; dateText: (value: Date) => string },
 ) {
   const problemColumn = translate(lang, 'SIGN_IN_REJECTS_COLUMN');
-  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header })), { key: 'problem', header: problemColumn }];
+  // the user's cells go back as they came (no number format of ours); the problem is text
+  const columns = [...headers.map((header, i) => ({ key: `c${i}`, header, format: 'plain' as const })), { key: 'problem', header: problemColumn, format: 'text' as const }];
   const data = rows.map((r) => ({
     ...Object.fromEntries(
       headers.map((h, i) => {

@@ -5,26 +5,34 @@ import { z } from 'zod';
  * Every list exports to Excel the rows its filter selects. The client names the columns it shows,
  * with headers already in the user's language (its locale files are the one source of labels);
  * the server checks the keys against the list's own, fetches every page and writes the workbook.
+ * Each export declares, once per column, how its cells read (counts, money, percentages, dates…).
  */
-export function exportInput<F extends z.ZodType, K extends readonly [string, ...string[]]>(listInput: F, keys: K) {
+export function exportInput<F extends z.ZodType, K extends string>(listInput: F, formats: ExportColumns<K>) {
   return z.object({
     list: listInput,
     columns: z
       .array(
-        z.object({
-          key: z.enum(keys),
-          header: z.string().min(1).max(60),
-          /** Value → label, for enums and booleans ("true" → "是"). */
-          labels: z.record(z.string(), z.string().max(60)).optional(),
-          /** How the cells read in Excel; by default inferred from the key (see `columnFormat`). */
-          format: z.enum(['text', 'count', 'decimal', 'money', 'percent', 'percentPoints', 'date', 'plain']).optional(),
-        }),
+        z
+          .object({
+            key: z.enum(keysOf(formats)),
+            header: z.string().min(1).max(60),
+            /** Value → label, for enums and booleans ("true" → "是"). */
+            labels: z.record(z.string(), z.string().max(60)).optional(),
+          })
+          // the column reads in Excel as its export declares, whatever the client asks
+          .transform((column) => ({ ...column, format: formats[column.key] })),
       )
       .min(1)
       .max(40),
     sheetName: z.string().min(1).max(31).default('Sheet1'),
   });
 }
+
+/** An export's columns: each key the client may ask for, with how its cells read in Excel (see `ColumnFormat`). */
+export type ExportColumns<K extends string> = Readonly<Record<K, ColumnFormat>>;
+
+// Object.keys of a record declared with literal keys: exactly those keys
+const keysOf = <K extends string>(record: Readonly<Record<K, unknown>>) => Object.keys(record) as K[];
 
 export const exportOutput = z.object({ filename: z.string(), contentBase64: z.string(), rows: z.number() });
 export type ExportOutput = z.infer<typeof exportOutput>;
@@ -76,8 +84,8 @@ const valueAt = (row: unknown, key: string): unknown =>
   key.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), row);
 
 /**
- * How a column's cells read in Excel. Values are unchanged (an export's content stays what it was);
- * only the number format and the column width follow from this.
+ * How a column's cells read in Excel, declared with the column (`exportInput`). Values are unchanged
+ * (an export's content stays what it was); only the number format and the column width follow from this.
  * - count: whole numbers with thousands separators; decimal: the same with one or two decimals
  * - money: yuan with separators and two decimals (values are already yuan, see `yuanCell`)
  * - percent: a ratio (0.123) shown as 12.3%; percentPoints: a number already in percent (12.3) shown as 12.3%
@@ -90,7 +98,7 @@ export interface XlsxColumn {
   key: string;
   header: string;
   labels?: Record<string, string>;
-  format?: ColumnFormat;
+  format: ColumnFormat;
 }
 
 const NUMBER_FORMATS: Record<ColumnFormat, string | undefined> = {
@@ -103,23 +111,6 @@ const NUMBER_FORMATS: Record<ColumnFormat, string | undefined> = {
   percentPoints: '0.0"%"',
   plain: undefined,
 };
-
-/** The format a column declares, or the one its key implies; numbers not named otherwise are counts (or decimals). */
-export function columnFormat(column: XlsxColumn, values: readonly unknown[]): ColumnFormat {
-  if (column.format) return column.format;
-  if (column.labels) return 'text';
-  const name = column.key.split('.').pop() ?? column.key;
-  if (/Yuan$/.test(name)) return 'money';
-  if (/^rate$|Rate$/.test(name)) return 'percent';
-  if (/Percent$/.test(name)) return 'percentPoints';
-  if (/^(id|year|rank|ruleVersion|code)$|Id$|Code$/.test(name)) return 'plain';
-  const numbers = values.filter((v): v is number => typeof v === 'number');
-  if (numbers.length > 0 && numbers.length === values.filter((v) => v !== null && v !== undefined).length) {
-    return numbers.every(Number.isInteger) ? 'count' : 'decimal';
-  }
-  if (/(On|Date|At|Since)$|^(date|at)$/.test(name)) return 'date';
-  return 'text';
-}
 
 /** Display width in Excel's character units: CJK and full-width characters count double. */
 export function textWidth(text: string): number {
@@ -158,9 +149,8 @@ export async function toXlsx(
   const cells = rows.map((row) => columns.map((c) => cellValue(valueAt(row, c.key), c.labels)));
   sheet.columns = columns.map((c, i) => {
     const values = cells.map((r) => r[i]);
-    const format = columnFormat(c, values);
-    const numFmt = NUMBER_FORMATS[format];
-    return { header: c.header, key: c.key, width: columnWidth(c.header, values, format), ...(numFmt ? { style: { numFmt } } : {}) };
+    const numFmt = NUMBER_FORMATS[c.format];
+    return { header: c.header, key: c.key, width: columnWidth(c.header, values, c.format), ...(numFmt ? { style: { numFmt } } : {}) };
   });
   sheet.getRow(1).font = { bold: true };
   for (const values of cells) sheet.addRow(values);

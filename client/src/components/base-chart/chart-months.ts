@@ -19,12 +19,39 @@ export function monthRange(from: string, to: string): string[] {
   return months;
 }
 
-/** One entry per month of `months`: the row of that month, or its month with every figure null when there is none. */
-export function fillMonths<R extends { month: string }>(rows: readonly R[], months: readonly string[]): (R | Record<string, string | null>)[] {
-  const byMonth = new Map(rows.map((r) => [r.month, r]));
-  const keys = rows.length > 0 ? Object.keys(rows[0]).filter((k) => k !== 'month') : [];
-  return months.map((month) => byMonth.get(month) ?? { month, ...Object.fromEntries(keys.map((k) => [k, null])) });
+/** The twelve months of a year, "2026-01" to "2026-12". */
+export const yearMonths = (year: number): string[] => monthRange(`${year}-01`, `${year}-12`);
+
+/** Every month from the first of `rows` to the later of their last and `thisMonth`: the axis of a history chart. */
+export function monthsSpanned(rows: readonly { month: string }[], thisMonth: string): string[] {
+  if (rows.length === 0) return [];
+  const sorted = rows.map((r) => r.month).sort();
+  const last = sorted[sorted.length - 1];
+  return monthRange(sorted[0], last > thisMonth ? last : thisMonth);
 }
 
-/** The value a month's series shows: its figure, or null (a gap) when the month has no data. */
-export const gap = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+/**
+ * One figure per month of `months`: the figure of that month's row, or null (a gap) when the month
+ * has no row, its figure is missing, or it comes after `until` (months still to come have no figure yet).
+ */
+export function monthValues<R extends { month: string }>(
+  rows: readonly R[],
+  months: readonly string[],
+  figure: (row: R) => number | null | undefined,
+  until?: string,
+): (number | null)[] {
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  return months.map((month) => {
+    const row = byMonth.get(month);
+    if (!row || (until !== undefined && month > until)) return null;
+    return figure(row) ?? null;
+  });
+}
+
+/** The category of the current, partial month on an axis of `months` labelled by `label`, or null when it is not shown. */
+export function partialMonth(months: readonly string[], thisMonth: string, label: (month: string) => string = (m) => m): string | null {
+  return months.includes(thisMonth) ? label(thisMonth) : null;
+}
+
+/** "2026-03" → "03": the category label of a chart that shows one year. */
+export const monthOfYear = (month: string): string => month.slice(5);

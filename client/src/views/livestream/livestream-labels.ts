@@ -4,6 +4,7 @@ import { computed } from 'vue';
 import { trpc, type RouterOutputs } from '@/api/trpc';
 import { useEnumLabel } from '@/composables/use-enum-label';
 import { useAuthStore } from '@/stores/use-auth-store';
+import { percent } from '@/utils/format';
 import { formatShanghai } from '@/utils/shanghai-time';
 
 export type Base = RouterOutputs['livestream']['bases']['get'];
@@ -69,6 +70,6 @@ export const STREAM_RATES = ['conversionRate', 'clickRate', 'clickConversionRate
 /** A stream's rates as words ('成交 0.68% · 点击 24.92%'), percentages with two decimals; '' when it has none. */
 export function streamRatesText(stream: Pick<Stream, (typeof STREAM_RATES)[number]>, t: (key: string) => string): string {
   return STREAM_RATES.filter((k) => stream[k] !== null)
-    .map((k) => `${t(`livestream.streams.rates.${k}`)} ${(stream[k]! * 100).toFixed(2)}%`)
+    .map((k) => `${t(`livestream.streams.rates.${k}`)} ${percent(stream[k], 2)}`)
     .join(' · ');
 }

@@ -2,13 +2,14 @@ import { useQuery } from '@tanstack/vue-query';
 import { computed, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
-import { trpc, type RouterInputs } from '@/api/trpc';
-import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
+import { monthValues, monthsSpanned, partialMonth as partialOf } from '@/components/base-chart/chart-months';
+import { bars, categoryChart, countAxis, line, moneyAxis, tooltipValue, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { yuanShort } from '@/utils/format';
+import { shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
-import { percentOf, yuan } from './use-livestream-dashboard';
 
+type HostMonth = RouterOutputs['livestream']['metrics']['hostMonths']['items'][number];
 type ExportKey = RouterInputs['livestream']['metrics']['hostMonthsExport']['columns'][number]['key'];
 
 /** One host's months: streams, hours, GMV and GMV per hour (from host_month_stats). */
@@ -20,31 +21,23 @@ export function useHostMonthTrend(hostId: Ref<number>) {
   });
   const items = computed(() => query.data.value?.items ?? []);
 
+  /** Every month from the host's first to this one: months without streams are gaps, this month is marked as partial. */
+  const thisMonth = shanghaiToday().slice(0, 7);
+  const axis = computed(() => monthsSpanned(items.value, thisMonth));
+  const partialMonth = computed(() => partialOf(axis.value, thisMonth));
   const option = computed<ChartOption>(() => {
-    const rows = items.value;
-    return {
-      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' },
-      xAxis: { type: 'category', data: rows.map((r) => r.month) },
-      yAxis: [
-        { type: 'value', minInterval: 1 },
-        { type: 'value', splitLine: { show: false }, axisLabel: { formatter: (v: number) => yuanShort(v * 100), hideOverlap: true } },
-      ],
+    const figures = (figure: (r: HostMonth) => number | null) => monthValues(items.value, axis.value, figure);
+    const money = { yAxisIndex: 1, smooth: true, tooltip: { valueFormatter: tooltipValue.money } };
+    return categoryChart({
+      categories: axis.value,
+      yAxis: [countAxis(), moneyAxis({ splitLine: { show: false } })],
       series: [
-        { type: 'bar', name: t('livestreamMetrics.trend.streams'), data: rows.map((r) => r.streams), itemStyle: { color: '#9cc3a8' }, barMaxWidth: 16 },
-        { type: 'bar', name: t('livestreamMetrics.trend.hours'), data: rows.map((r) => r.hours), itemStyle: { color: '#2f7d4f' }, barMaxWidth: 16 },
-        { type: 'line', name: t('livestreamMetrics.trend.gmv'), yAxisIndex: 1, data: rows.map((r) => r.gmvFen / 100), itemStyle: { color: '#d9822b' }, smooth: true },
-        {
-          type: 'line',
-          name: t('livestreamMetrics.trend.gmvPerHour'),
-          yAxisIndex: 1,
-          data: rows.map((r) => (r.gmvPerHourFen === null ? null : r.gmvPerHourFen / 100)),
-          itemStyle: { color: '#b85c00' },
-          lineStyle: { type: 'dashed' },
-        },
+        bars(t('livestreamMetrics.trend.streams'), figures((r) => r.streams), '#9cc3a8', { barMaxWidth: 16 }),
+        bars(t('livestreamMetrics.trend.hours'), figures((r) => r.hours), '#2f7d4f', { barMaxWidth: 16 }),
+        line(t('livestreamMetrics.trend.gmv'), figures((r) => r.gmvFen), '#d9822b', money),
+        line(t('livestreamMetrics.trend.gmvPerHour'), figures((r) => r.gmvPerHourFen), '#b85c00', { ...money, smooth: false, lineStyle: { type: 'dashed' } }),
       ],
-    };
+    });
   });
 
   const exportColumns = computed<ExportColumn[]>(() => {
@@ -64,10 +57,9 @@ export function useHostMonthTrend(hostId: Ref<number>) {
     items,
     rows: computed(() => [...items.value].reverse()),
     option,
+    partialMonth,
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
-    yuan,
-    percent: percentOf,
     platformNames: (list: string[]) => list.map((p) => t(`livestream.platforms.${p}`)).join(t('livestream.separator')),
     exportColumns,
     runExport,

@@ -6,7 +6,7 @@ import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
-import { percentOf, yuan } from './use-livestream-dashboard';
+import { percent, yuan } from '@/utils/format';
 
 type Input = RouterInputs['livestream']['metrics']['leaderboard'];
 type ExportKey = RouterInputs['livestream']['metrics']['leaderboardExport']['columns'][number]['key'];
@@ -81,7 +81,7 @@ export function useLeaderboard() {
     loading: computed(() => query.isFetching.value),
     error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
     yuan,
-    percent: percentOf,
+    percent,
     isFutureMonth,
     exportColumns,
     runExport,

@@ -3,9 +3,10 @@ import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
-import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import { monthOfYear, monthValues, partialMonth as partialOf, yearMonths } from '@/components/base-chart/chart-months';
+import { bars, categoryChart, line, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
-import { formatCount, percent, yuan } from '@/utils/format';
+import { formatCount } from '@/utils/format';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
 
@@ -25,9 +26,6 @@ const COLORS: Record<string, string> = {
 };
 const GREEN = '#2f7d4f';
 const ORANGE = '#d9822b';
-
-export { yuan };
-export const percentOf = percent;
 
 /** 直播看板: active Taobao Live hosts against the target with pace, by month and platform, by base. */
 export function useLivestreamDashboard() {
@@ -65,74 +63,57 @@ export function useLivestreamDashboard() {
       : t('livestreamMetrics.dashboard.introNoRule');
   });
 
-  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
-  const bar = computed(() => {
+  /** What the target-progress bar shows: Taobao Live's active hosts against the target and the pace. */
+  const targetProgress = computed(() => {
     const p = progress.value?.taobao;
-    if (!p || !p.target) return null;
-    const share = (n: number) => Math.min(100, Math.round((n / p.target!) * 1000) / 10);
-    return { done: share(p.active), pace: share(p.pace ?? 0), percent: percentOf(p.active / p.target) };
-  });
-  const statusText = computed(() => {
-    const p = progress.value?.taobao;
-    if (!p) return '';
-    if (p.status === 'on_pace') return t('livestreamMetrics.dashboard.progress.onPace');
-    if (p.status === 'behind') return t('livestreamMetrics.dashboard.progress.behind', { gap: number((p.pace ?? 0) - p.active) });
-    return t('livestreamMetrics.dashboard.progress.noPace');
+    if (!p) return null;
+    const statusText =
+      p.status === 'on_pace'
+        ? t('livestreamMetrics.dashboard.progress.onPace')
+        : p.status === 'behind'
+          ? t('livestreamMetrics.dashboard.progress.behind', { gap: number((p.pace ?? 0) - p.active) })
+          : t('livestreamMetrics.dashboard.progress.noPace');
+    return { value: p.active, target: p.target, pace: p.pace, status: p.status, statusText };
   });
   const paceHint = computed(() =>
     progress.value?.asOf ? t('livestreamMetrics.dashboard.progress.paceHint', { start: number(progress.value.taobao.start), date: progress.value.asOf }) : '',
   );
   const activePlatforms = computed(() => (progress.value?.byPlatform ?? []).filter((p) => p.active > 0 || p.platform === 'taobao'));
 
-  /** Active hosts at each month's end: a line per platform, bars for all platforms together. */
+  const yearAxis = computed(() => yearMonths(year.value));
+  const categories = computed(() => yearAxis.value.map(monthOfYear));
+
+  /** Active hosts at each month's end: a line per platform, bars for all platforms together; a month without figures is a gap. */
   const monthlyOption = computed<ChartOption>(() => {
     const rows = monthsQuery.data.value?.items ?? [];
-    const months = Array.from({ length: 12 }, (_, i) => `${year.value}-${String(i + 1).padStart(2, '0')}`);
-    const present = [...new Set(rows.map((r) => r.platform))].filter((p) => p !== 'all');
-    const value = (platform: string, m: string) => rows.find((r) => r.platform === platform && r.month === m)?.activeHosts ?? null; // a month without figures is a gap, not a zero
-    return {
-      grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' },
-      xAxis: { type: 'category', data: months.map((m) => m.slice(5)) },
-      yAxis: { type: 'value', minInterval: 1 },
+    const present = new Set(rows.map((r) => r.platform));
+    const figures = (platform: string) => monthValues(rows.filter((r) => r.platform === platform), yearAxis.value, (r) => r.activeHosts);
+    return categoryChart({
+      categories: categories.value,
       series: [
-        { type: 'bar', name: platformName('all'), data: months.map((m) => value('all', m)), itemStyle: { color: '#cfe3d6' }, barMaxWidth: 22 },
-        ...PLATFORMS.filter((p) => present.includes(p)).map((p) => ({
-          type: 'line' as const,
-          name: platformName(p),
-          data: months.map((m) => value(p, m)),
-          itemStyle: { color: COLORS[p] },
-          smooth: true,
-        })),
+        bars(platformName('all'), figures('all'), '#cfe3d6', { barMaxWidth: 22 }),
+        ...PLATFORMS.filter((p) => present.has(p)).map((p) => line(platformName(p), figures(p), COLORS[p], { smooth: true })),
       ],
-    };
+    });
   });
 
-  /** This month, still running, is marked on the charts of the current year (categories are "MM"). */
-  const partialMonth = computed(() => (year.value === thisYear ? today.slice(5, 7) : null));
+  /** This month, still running, is marked on the charts of the current year. */
+  const partialMonth = computed(() => partialOf(yearAxis.value, today.slice(0, 7), monthOfYear));
 
   /** Taobao Live against the pace line, month by month. */
   const progressOption = computed<ChartOption>(() => {
     const p = progress.value;
-    const months = p?.months ?? [];
     const target = p?.taobao.target ?? null;
     const start = p?.taobao.start ?? 0;
     // the pace line ends each month at the target's share of the year (flat at the target once the year began above it)
     const paceAt = (i: number) => (target === null ? null : start >= target ? target : Math.round(start + ((target - start) * (i + 1)) / 12));
-    return {
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
-      yAxis: { type: 'value', minInterval: 1 },
+    return categoryChart({
+      categories: categories.value,
       series: [
-        { type: 'bar', name: t('livestream.platforms.taobao'), data: months.map((m) => m.taobao), itemStyle: { color: GREEN }, barMaxWidth: 18 },
-        ...(target === null
-          ? []
-          : [{ type: 'line' as const, name: t('livestreamMetrics.dashboard.progress.pace'), data: months.map((_, i) => paceAt(i)), itemStyle: { color: ORANGE }, lineStyle: { type: 'dashed' as const } }]),
+        bars(t('livestream.platforms.taobao'), monthValues(p?.months ?? [], yearAxis.value, (m) => m.taobao), GREEN),
+        ...(target === null ? [] : [line(t('livestreamMetrics.dashboard.progress.pace'), yearAxis.value.map((_, i) => paceAt(i)), ORANGE, { lineStyle: { type: 'dashed' } })]),
       ],
-    };
+    });
   });
 
   const monthRows = computed<MonthRow[]>(() => [...(monthsQuery.data.value?.items ?? [])].reverse());
@@ -180,12 +161,10 @@ export function useLivestreamDashboard() {
     isFutureMonth,
     progress,
     intro,
-    bar,
-    statusText,
+    targetProgress,
     paceHint,
     activePlatforms,
     number,
-    yuan,
     platformName,
     monthlyOption,
     progressOption,

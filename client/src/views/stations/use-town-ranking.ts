@@ -4,7 +4,7 @@ import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
-import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import { bars, countAxis, moneyAxis, tooltipValue, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatCount, formatYuan, percent } from '@/utils/format';
 
@@ -57,26 +57,17 @@ export function useTownRanking() {
   const metricLabel = (key: Metric) => t(`stationReports.ranking.metrics.${key.replace('stations.', '')}`);
   const value = (row: RankingRow, field: keyof RankingRow) => Number(row[field] ?? 0);
   const display = (row: RankingRow, field: keyof RankingRow, money: boolean) => (money ? formatYuan(value(row, field)) : formatCount(value(row, field)));
-  const yuanNumber = (fen: number) => Math.round(fen) / 100;
 
-  // Horizontal bars, the first-ranked at the top; amounts drawn in yuan.
+  // Horizontal bars, the first-ranked at the top; amounts stay in fen and read as yuan (万 when large).
   const chartOption = computed<ChartOption>(() => {
     const m = metric.value;
     const ordered = [...towns.value].reverse();
     return {
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value' },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: m.money ? tooltipValue.money : tooltipValue.count },
+      xAxis: m.money ? moneyAxis() : countAxis(),
       yAxis: { type: 'category', data: ordered.map((r) => r.name), axisLabel: { fontSize: 11 } },
-      series: [
-        {
-          type: 'bar',
-          name: metricLabel(m.key),
-          data: ordered.map((r) => (m.money ? yuanNumber(value(r, m.field)) : value(r, m.field))),
-          itemStyle: { color: '#2f7d4f' },
-          barMaxWidth: 18,
-        },
-      ],
+      series: [bars(metricLabel(m.key), ordered.map((r) => value(r, m.field)), '#2f7d4f')],
     };
   });
   const chartHeight = computed(() => `${Math.max(240, towns.value.length * 24 + 40)}px`);

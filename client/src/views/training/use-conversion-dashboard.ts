@@ -3,7 +3,8 @@ import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
-import type { ChartOption } from '@/components/base-chart/base-chart.vue';
+import { monthOfYear, monthRange, monthValues, partialMonth as partialOf, yearMonths } from '@/components/base-chart/chart-months';
+import { bars, categoryChart, countAxis, line, ratioAxis, tooltipValue, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { formatCount } from '@/utils/format';
@@ -44,54 +45,43 @@ export function useConversionDashboard() {
   const number = formatCount;
   const regionName = (row: ProgressRow) => (row.level === 'scope' ? t('trainingConversion.dashboard.scopeTotal') : row.regionName);
 
-  /** The bar's fill and the pace marker, as percentages of the target (capped at 100). */
-  const bar = computed(() => {
-    const h = headline.value;
-    if (!h || !h.target) return null;
-    const share = (n: number) => Math.min(100, Math.round((n / h.target!) * 1000) / 10);
-    return { done: share(h.personTimes), pace: share(h.pace ?? 0), percent: percent(h.personTimes / h.target) };
-  });
   const statusText = (row: ProgressRow) =>
     row.status === 'on_pace'
       ? t('trainingConversion.dashboard.progress.onPace')
       : row.status === 'behind'
         ? t('trainingConversion.dashboard.progress.behind', { gap: number((row.pace ?? 0) - row.personTimes) })
         : t('trainingConversion.dashboard.progress.noPace');
+  /** What the target-progress bar shows for a row. */
+  const targetProgress = (row: ProgressRow) => ({ value: row.personTimes, target: row.target, pace: row.pace, status: row.status, statusText: statusText(row) });
   const projectionHint = computed(() =>
     progress.value ? t('trainingConversion.dashboard.progress.projectionHint', { days: progress.value.elapsedDays, total: progress.value.daysInYear }) : '',
   );
   const townRows = computed(() => (progress.value?.rows ?? []).filter((r) => r.level === 'town'));
 
+  /** This month, by the server's clock: the running total stops here, and the chart marks it as partial. */
+  const thisMonth = computed(() => progress.value?.today.slice(0, 7) ?? '');
+  const yearAxis = computed(() => yearMonths(year.value));
   const monthlyOption = computed<ChartOption>(() => {
     const months = progress.value?.months ?? [];
-    // the running total stops at this month: the months still to come have no figure yet
-    const thisMonth = progress.value?.today.slice(0, 7) ?? '';
-    return {
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      xAxis: { type: 'category', data: months.map((m) => m.month.slice(5)) },
-      yAxis: { type: 'value', minInterval: 1 },
+    return categoryChart({
+      categories: yearAxis.value.map(monthOfYear),
       series: [
-        { type: 'bar', name: t('trainingConversion.dashboard.progress.monthly'), data: months.map((m) => (m.month > thisMonth ? null : m.personTimes)), itemStyle: { color: GREEN }, barMaxWidth: 18 },
-        { type: 'line', name: t('trainingConversion.dashboard.progress.cumulative'), data: months.map((m) => (m.month > thisMonth ? null : m.cumulative)), itemStyle: { color: ORANGE }, smooth: true },
+        bars(t('trainingConversion.dashboard.progress.monthly'), monthValues(months, yearAxis.value, (m) => m.personTimes, thisMonth.value), GREEN),
+        line(t('trainingConversion.dashboard.progress.cumulative'), monthValues(months, yearAxis.value, (m) => m.cumulative, thisMonth.value), ORANGE, { smooth: true }),
       ],
-    };
+    });
   });
-
-  /** This month, still running, is marked on the monthly chart. */
-  const partialMonth = computed(() => {
-    const thisMonth = progress.value?.today.slice(0, 7);
-    return thisMonth && progress.value?.months.some((m) => m.month === thisMonth) ? thisMonth.slice(5) : null;
-  });
+  const partialMonth = computed(() => (progress.value ? partialOf(yearAxis.value, thisMonth.value, monthOfYear) : null));
+  const cohortPartialMonth = computed(() => partialOf((summary.value?.cuts.cohort_month ?? []).map((r) => r.key), shanghaiToday().slice(0, 7)));
 
   const funnelStages = computed(() => {
     const f = summary.value?.funnel;
     if (!f) return [];
     return (['registered', 'attended', 'completed', 'converted', 'firstSale'] as const).map((key) => ({ key, name: t(`trainingConversion.dashboard.stages.${key}`), value: f[key] }));
   });
+  const stageCount = (value: unknown) => formatCount(typeof value === 'number' ? value : null);
   const funnelOption = computed<ChartOption>(() => ({
-    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
+    tooltip: { trigger: 'item', formatter: (p) => (Array.isArray(p) ? '' : `${p.name}: ${stageCount(p.value)}`) },
     series: [
       {
         type: 'funnel',
@@ -103,34 +93,24 @@ export function useConversionDashboard() {
         // wide enough at the bottom for its label on a phone
         minSize: '35%',
         gap: 2,
-        label: { show: true, position: 'inside', formatter: '{b}  {c}', fontSize: 12 },
+        label: { show: true, position: 'inside', formatter: (p) => `${p.name}  ${stageCount(p.value)}`, fontSize: 12 },
         data: funnelStages.value.map((s, i) => ({ name: s.name, value: s.value, itemStyle: { color: ['#9cc3a8', '#6fa882', GREEN, '#23613d', ORANGE][i] } })),
       },
     ],
   }));
 
+  /** Completions by the month people completed, and the share of them converted since: months without completions are gaps. */
   const cohortOption = computed<ChartOption>(() => {
-    const rows = summary.value?.cuts.cohort_month ?? [];
-    return {
-      grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      xAxis: { type: 'category', data: rows.map((r) => r.key) },
-      yAxis: [
-        { type: 'value', minInterval: 1 },
-        { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
-      ],
+    const rows = (summary.value?.cuts.cohort_month ?? []).map((r) => ({ ...r, month: r.key }));
+    const axis = rows.length ? monthRange(rows[0].month, rows[rows.length - 1].month) : [];
+    return categoryChart({
+      categories: axis,
+      yAxis: [countAxis(), ratioAxis({ splitLine: { show: false } })],
       series: [
-        { type: 'bar', name: t('trainingConversion.dashboard.conversion.cohortCompleted'), data: rows.map((r) => r.completed), itemStyle: { color: GREEN }, barMaxWidth: 24 },
-        {
-          type: 'line',
-          name: t('trainingConversion.dashboard.conversion.cohortRate'),
-          yAxisIndex: 1,
-          data: rows.map((r) => (r.rate === null ? null : Math.round(r.rate * 1000) / 10)),
-          itemStyle: { color: ORANGE },
-        },
+        bars(t('trainingConversion.dashboard.conversion.cohortCompleted'), monthValues(rows, axis, (r) => r.completed), GREEN, { barMaxWidth: 24 }),
+        line(t('trainingConversion.dashboard.conversion.cohortRate'), monthValues(rows, axis, (r) => r.rate), ORANGE, { yAxisIndex: 1, tooltip: { valueFormatter: tooltipValue.ratio } }),
       ],
-    };
+    });
   });
 
   /** A cut value as people read it: topics by their name, the rest as the server labels them. */
@@ -200,15 +180,16 @@ export function useConversionDashboard() {
     progress,
     summary,
     headline,
-    bar,
     number,
     percent,
     regionName,
     statusText,
+    targetProgress,
     projectionHint,
     townRows,
     monthlyOption,
     partialMonth,
+    cohortPartialMonth,
     funnelStages,
     funnelOption,
     cohortOption,

@@ -5,7 +5,7 @@ import { useI18n } from 'vue-i18n';
 import { useRoute } from 'vue-router';
 import { errorMessage } from '@/api/errors';
 import { trpc } from '@/api/trpc';
-import { fenToYuan, yuanToFen } from '@/utils/format';
+import { formatYuan, yuanToFen } from '@/utils/format';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 import { useTrainingLabels, type TraineeTag } from './training-labels';
@@ -127,7 +127,7 @@ export function useTraineeProfile() {
     error,
     dialogs,
     shanghaiMinute,
-    fenToYuan,
+    formatYuan,
     today: shanghaiToday(),
     editFormRef,
     editForm,

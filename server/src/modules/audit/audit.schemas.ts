@@ -30,13 +30,6 @@ export const auditEntry = z.object({
 
 export const auditListOutput = listOutput(auditEntry);
 
-export const auditExportInput = exportInput(auditListInput, [
-  'at',
-  'actorLogin',
-  'entity',
-  'entityId',
-  'action',
-  'before',
-  'after',
-  'ip',
-] as const);
+export const auditExportInput = exportInput(auditListInput, {
+  at: 'date', actorLogin: 'text', entity: 'text', entityId: 'plain', action: 'text', before: 'text', after: 'text', ip: 'text',
+});

@@ -84,17 +84,9 @@ export const userListInput = listInput(
 );
 export const userListOutput = listOutput(userSchema);
 
-export const userExportInput = exportInput(userListInput, [
-  'loginName',
-  'displayName',
-  'mobile',
-  'role',
-  'scopes.regions',
-  'scopes.stations',
-  'scopes.bases',
-  'disabled',
-  'lastLoginAt',
-  'createdAt',
-] as const);
+export const userExportInput = exportInput(userListInput, {
+  loginName: 'text', displayName: 'text', mobile: 'text', role: 'text', 'scopes.regions': 'text', 'scopes.stations': 'text',
+  'scopes.bases': 'text', disabled: 'text', lastLoginAt: 'date', createdAt: 'date',
+});
 
 export const userOption = z.object({ id: z.number(), loginName: z.string(), displayName: z.string(), role: roleSchema });

@@ -46,8 +46,10 @@ export const baseListInput = listInput(
   ['name', 'createdAt', 'hostCount'] as const,
 );
 export const baseListOutput = listOutput(baseView);
-export const BASE_EXPORT_KEYS = ['name', 'regionName', 'address', 'rooms', 'capacity', 'status', 'hostCount', 'managers', 'createdAt'] as const;
-export const baseExportInput = exportInput(baseListInput, BASE_EXPORT_KEYS);
+export const baseExportInput = exportInput(baseListInput, {
+  name: 'text', regionName: 'text', address: 'text', rooms: 'count', capacity: 'count', status: 'text', hostCount: 'count', managers: 'text',
+  createdAt: 'date',
+});
 export const baseOptionsOutput = z.array(z.object({ id: z.number(), name: z.string(), status: z.enum(BASE_STATUSES) }));
 
 // ---- hosts ---------------------------------------------------------------------------------------
@@ -118,8 +120,10 @@ export const hostListInput = listInput(
   ['name', 'joinedOn', 'createdAt', 'lastStream'] as const,
 );
 export const hostListOutput = listOutput(hostListItem);
-export const HOST_EXPORT_KEYS = ['name', 'mobile', 'baseName', 'villageName', 'status', 'joinedOn', 'platforms', 'activeOn', 'trained', 'lastStreamAt', 'createdAt'] as const;
-export const hostExportInput = exportInput(hostListInput, HOST_EXPORT_KEYS);
+export const hostExportInput = exportInput(hostListInput, {
+  name: 'text', mobile: 'text', baseName: 'text', villageName: 'text', status: 'text', joinedOn: 'date', platforms: 'text', activeOn: 'text',
+  trained: 'text', lastStreamAt: 'date', createdAt: 'date',
+});
 
 const traineeRef = z.object({ id: z.number(), name: z.string(), mobile: z.string(), villageName: z.string().nullable() });
 
@@ -217,20 +221,7 @@ export const streamListInput = listInput(
   ['startedAt', 'gmv', 'viewers', 'duration'] as const,
 );
 export const streamListOutput = listOutput(streamView);
-export const STREAM_EXPORT_KEYS = [
-  'startedAt',
-  'hostName',
-  'baseName',
-  'platform',
-  'durationMinutes',
-  'viewers',
-  'peakViewers',
-  'newFollowers',
-  'orders',
-  'buyers',
-  'gmvYuan',
-  'farmProducts',
-  'mainProducts',
-  'source',
-] as const;
-export const streamExportInput = exportInput(streamListInput, STREAM_EXPORT_KEYS);
+export const streamExportInput = exportInput(streamListInput, {
+  startedAt: 'date', hostName: 'text', baseName: 'text', platform: 'text', durationMinutes: 'count', viewers: 'count', peakViewers: 'count',
+  newFollowers: 'count', orders: 'count', buyers: 'count', gmvYuan: 'money', farmProducts: 'text', mainProducts: 'text', source: 'text',
+});

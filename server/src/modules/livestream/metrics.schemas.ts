@@ -63,17 +63,10 @@ export const activeMonthRow = z.object({
   ruleVersion: z.number(),
 });
 export const activeByMonthOutput = z.object({ items: z.array(activeMonthRow), total: z.number() });
-export const activeByMonthExportInput = exportInput(activeByMonthInput, [
-  'month',
-  'platform',
-  'activeHosts',
-  'streamingHosts',
-  'streams',
-  'hours',
-  'gmvYuan',
-  'asOf',
-  'ruleVersion',
-] as const);
+export const activeByMonthExportInput = exportInput(activeByMonthInput, {
+  month: 'text', platform: 'text', activeHosts: 'count', streamingHosts: 'count', streams: 'count', hours: 'decimal', gmvYuan: 'money',
+  asOf: 'date', ruleVersion: 'plain',
+});
 
 // ---- by base -----------------------------------------------------------------------------------------
 
@@ -92,17 +85,10 @@ export const baseRow = z.object({
   gmvPerHourFen: z.number().nullable(),
 });
 export const byBaseOutput = z.object({ month: z.string(), asOf: z.string().nullable(), items: z.array(baseRow), total: z.number() });
-export const byBaseExportInput = exportInput(byBaseInput, [
-  'baseName',
-  'regionName',
-  'activeTaobao',
-  'activeAll',
-  'streamingHosts',
-  'streams',
-  'hours',
-  'gmvYuan',
-  'gmvPerHourYuan',
-] as const);
+export const byBaseExportInput = exportInput(byBaseInput, {
+  baseName: 'text', regionName: 'text', activeTaobao: 'count', activeAll: 'count', streamingHosts: 'count', streams: 'count',
+  hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money',
+});
 
 // ---- leaderboard -------------------------------------------------------------------------------------
 
@@ -131,17 +117,10 @@ export const leaderboardRow = z.object({
   active: z.boolean(),
 });
 export const leaderboardOutput = z.object({ items: z.array(leaderboardRow), total: z.number() });
-export const leaderboardExportInput = exportInput(leaderboardInput, [
-  'rank',
-  'hostName',
-  'baseName',
-  'streams',
-  'hours',
-  'gmvYuan',
-  'gmvPerHourYuan',
-  'buyerRate',
-  'active',
-] as const);
+export const leaderboardExportInput = exportInput(leaderboardInput, {
+  rank: 'plain', hostName: 'text', baseName: 'text', streams: 'count', hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money',
+  buyerRate: 'percent', active: 'text',
+});
 
 // ---- one host's months -------------------------------------------------------------------------------
 
@@ -166,17 +145,10 @@ export const hostMonthsOutput = z.object({
   /** The same months per platform. */
   byPlatform: z.array(z.object({ month: z.string(), platform, streams: z.number(), hours: z.number(), gmvFen: z.number(), active: z.boolean(), ruleVersion: z.number() })),
 });
-export const hostMonthsExportInput = exportInput(hostMonthsInput, [
-  'month',
-  'streams',
-  'hours',
-  'gmvYuan',
-  'gmvPerHourYuan',
-  'viewers',
-  'buyers',
-  'buyerRate',
-  'activePlatforms',
-] as const);
+export const hostMonthsExportInput = exportInput(hostMonthsInput, {
+  month: 'text', streams: 'count', hours: 'decimal', gmvYuan: 'money', gmvPerHourYuan: 'money', viewers: 'count', buyers: 'count',
+  buyerRate: 'percent', activePlatforms: 'text',
+});
 
 // ---- the active-host rule ----------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ export const regionsRouter = router({
     .output(listOutput(node.extend({ parentName: z.string().nullable(), grandparentName: z.string().nullable() })))
     .query(({ ctx, input }) => searchRegions(ctx.db, input)),
   export: authedProcedure
-    .input(exportInput(searchInput, ['code', 'name', 'level', 'townshipKind', 'villageKind', 'parentName', 'grandparentName'] as const))
+    .input(exportInput(searchInput, { code: 'text', name: 'text', level: 'text', townshipKind: 'text', villageKind: 'text', parentName: 'text', grandparentName: 'text' }))
     .output(exportOutput)
     .mutation(async ({ ctx, input }) => {
       const rows = await collectAll((page, pageSize) => searchRegions(ctx.db, { ...input.list, page, pageSize }));

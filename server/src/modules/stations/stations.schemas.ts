@@ -83,23 +83,11 @@ export const stationListInput = listInput(
   ['code', 'name', 'tier', 'status', 'lastEntryDate'] as const,
 );
 export const stationListOutput = listOutput(stationView);
-export const stationExportInput = exportInput(stationListInput, [
-  'code',
-  'name',
-  'tier',
-  'regionName',
-  'townName',
-  'parentName',
-  'status',
-  'statusSince',
-  'openedOn',
-  'phone',
-  'services',
-  'activity.lastEntryDate',
-  'activity.activeDays30',
-  'activity.quiet',
-  'activity.quietDays',
-] as const);
+export const stationExportInput = exportInput(stationListInput, {
+  code: 'text', name: 'text', tier: 'text', regionName: 'text', townName: 'text', parentName: 'text', status: 'text', statusSince: 'date',
+  openedOn: 'date', phone: 'text', services: 'text', 'activity.lastEntryDate': 'date', 'activity.activeDays30': 'count',
+  'activity.quiet': 'text', 'activity.quietDays': 'count',
+});
 
 export const monthStats = z.object({
   month: z.string(),
@@ -188,24 +176,11 @@ export const ledgerUpsertInput = ledgerFigures.extend({
 });
 
 /** One month of one station's ledger as a sheet: amounts in yuan, income by source and in total. */
-export const ledgerMonthExportInput = exportInput(z.object({ stationId: idSchema, month: monthSchema }), [
-  'date',
-  'parcelsIn',
-  'parcelsOut',
-  'purchaseOrders',
-  'purchaseAmountYuan',
-  'salesOrders',
-  'salesAmountYuan',
-  'incomeParcelYuan',
-  'incomeCommissionYuan',
-  'incomeBillYuan',
-  'incomeOtherYuan',
-  'incomeTotalYuan',
-  'villagersServed',
-  'note',
-  'updatedBy',
-  'updatedAt',
-] as const);
+export const ledgerMonthExportInput = exportInput(z.object({ stationId: idSchema, month: monthSchema }), {
+  date: 'date', parcelsIn: 'count', parcelsOut: 'count', purchaseOrders: 'count', purchaseAmountYuan: 'money', salesOrders: 'count',
+  salesAmountYuan: 'money', incomeParcelYuan: 'money', incomeCommissionYuan: 'money', incomeBillYuan: 'money', incomeOtherYuan: 'money',
+  incomeTotalYuan: 'money', villagersServed: 'count', note: 'text', updatedBy: 'text', updatedAt: 'date',
+});
 
 // ---- reports: quiet stations and the town ranking --------------------------------------------------
 
@@ -229,18 +204,10 @@ export const quietStationView = z.object({
   ruleDays: z.number().nullable(),
 });
 /** Operators are written as "name mobile" joined, one cell. */
-export const quietExportInput = exportInput(quietFilter, [
-  'townName',
-  'code',
-  'name',
-  'tier',
-  'regionName',
-  'lastActiveDate',
-  'lastEntryDate',
-  'quietDays',
-  'operators',
-  'stationPhone',
-] as const);
+export const quietExportInput = exportInput(quietFilter, {
+  townName: 'text', code: 'text', name: 'text', tier: 'text', regionName: 'text', lastActiveDate: 'date', lastEntryDate: 'date',
+  quietDays: 'count', operators: 'text', stationPhone: 'text',
+});
 
 /** The figures a town ranking sorts by (monthly metric keys). */
 export const RANKING_METRICS = [
@@ -253,17 +220,8 @@ export type RankingMetric = (typeof RANKING_METRICS)[number];
 
 export const rankingInput = z.object({ countyCode: code12.optional(), period: monthSchema, by: z.enum(RANKING_METRICS).default('stations.sales_amount_fen') });
 /** Amounts in yuan and coverage in per cent, as a reader of the sheet expects; the county total last. */
-export const rankingExportInput = exportInput(rankingInput, [
-  'rank',
-  'name',
-  'salesAmountYuan',
-  'purchaseAmountYuan',
-  'parcels',
-  'incomeYuan',
-  'activePoints',
-  'villagesCovered',
-  'administrativeVillages',
-  'coveragePercent',
-  'quiet',
-] as const);
+export const rankingExportInput = exportInput(rankingInput, {
+  rank: 'plain', name: 'text', salesAmountYuan: 'money', purchaseAmountYuan: 'money', parcels: 'count', incomeYuan: 'money',
+  activePoints: 'count', villagesCovered: 'count', administrativeVillages: 'count', coveragePercent: 'percentPoints', quiet: 'count',
+});
 

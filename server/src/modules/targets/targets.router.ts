@@ -23,7 +23,7 @@ export const targetsRouter = router({
     .output(z.array(targetSchema))
     .query(({ ctx, input }) => listTargets(ctx.db, input)),
   export: authedProcedure
-    .input(exportInput(targetsFilter, ['year', 'regionCode', 'regionName', 'metricKey', 'value', 'updatedAt', 'updatedBy'] as const))
+    .input(exportInput(targetsFilter, { year: 'plain', regionCode: 'text', regionName: 'text', metricKey: 'text', value: 'count', updatedAt: 'date', updatedBy: 'text' }))
     .output(exportOutput)
     .mutation(async ({ ctx, input }) =>
       toXlsx(await listTargets(ctx.db, input.list), input.columns, { sheetName: input.sheetName, filenameStem: 'targets' }),

@@ -39,7 +39,9 @@ export const progressOutput = z.object({
 });
 
 /** The progress table (the headline's county and each town) as a spreadsheet. */
-export const progressExportInput = exportInput(progressInput, ['regionName', 'personTimes', 'target', 'pace', 'projection', 'status'] as const);
+export const progressExportInput = exportInput(progressInput, {
+  regionName: 'text', personTimes: 'count', target: 'count', pace: 'count', projection: 'count', status: 'text',
+});
 
 // ---- conversion by cut, and the funnel -----------------------------------------------------------
 
@@ -82,14 +84,14 @@ export const summaryOutput = z.object({
   funnel: funnelView,
 });
 
-export const cutExportInput = exportInput(summaryInput.extend({ cut: z.enum(SUMMARY_CUTS) }), [
-  'key',
-  'label',
-  'completed',
-  'converted',
-  'rate',
-  ...OUTCOME_KINDS.map((k) => `byKind.${k}` as const),
-] as const);
+export const cutExportInput = exportInput(summaryInput.extend({ cut: z.enum(SUMMARY_CUTS) }), {
+  key: 'text',
+  label: 'text',
+  completed: 'count',
+  converted: 'count',
+  rate: 'percent',
+  ...(Object.fromEntries(OUTCOME_KINDS.map((k) => [`byKind.${k}`, 'count'])) as Record<`byKind.${(typeof OUTCOME_KINDS)[number]}`, 'count'>),
+});
 
 // ---- follow-up list --------------------------------------------------------------------------------
 
@@ -120,18 +122,18 @@ export const followUpItem = z.object({
 });
 export const followUpOutput = listOutput(followUpItem);
 
+/** The columns of a trainee who completed a course, as the follow-up and spot-check sheets both show them. */
+const COMPLETED_TRAINEE_COLUMNS = {
+  name: 'text', mobile: 'text', villageName: 'text', courseTitle: 'text', regionName: 'text', completedOn: 'date',
+} as const;
+
 /** The call list: the list's columns plus two empty ones to fill in on the phone (回访结果, 备注). */
-export const followUpExportInput = exportInput(followUpInput, [
-  'name',
-  'mobile',
-  'villageName',
-  'courseTitle',
-  'regionName',
-  'completedOn',
-  'daysSince',
-  'callResult',
-  'note',
-] as const);
+export const followUpExportInput = exportInput(followUpInput, {
+  ...COMPLETED_TRAINEE_COLUMNS,
+  daysSince: 'count',
+  callResult: 'text',
+  note: 'text',
+});
 
 // ---- spot check -------------------------------------------------------------------------------------
 
@@ -164,4 +166,7 @@ export const spotCheckOutput = z.object({
   items: z.array(spotCheckItem),
 });
 
-export const spotCheckExportInput = exportInput(spotCheckInput, ['name', 'mobile', 'villageName', 'courseTitle', 'regionName', 'completedOn', 'traineeId'] as const);
+export const spotCheckExportInput = exportInput(spotCheckInput, {
+  ...COMPLETED_TRAINEE_COLUMNS,
+  traineeId: 'plain',
+});

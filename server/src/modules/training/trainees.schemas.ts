@@ -30,21 +30,10 @@ export const traineeListItem = traineeView.extend({
 });
 export const traineeListOutput = listOutput(traineeListItem);
 
-export const TRAINEE_EXPORT_KEYS = [
-  'name',
-  'mobile',
-  'idCardLast4',
-  'gender',
-  'birthDate',
-  'villageName',
-  'tags',
-  'courseCount',
-  'attendanceCount',
-  'outcomeCount',
-  'lastAttendedOn',
-  'createdAt',
-] as const;
-export const traineeExportInput = exportInput(traineeListInput, TRAINEE_EXPORT_KEYS);
+export const traineeExportInput = exportInput(traineeListInput, {
+  name: 'text', mobile: 'text', idCardLast4: 'text', gender: 'text', birthDate: 'date', villageName: 'text', tags: 'text',
+  courseCount: 'count', attendanceCount: 'count', outcomeCount: 'count', lastAttendedOn: 'date', createdAt: 'date',
+});
 
 export const traineeHistoryCourse = z.object({
   courseId: z.number(),

@@ -79,22 +79,11 @@ export const courseListInput = listInput(
   ['title', 'plannedStart', 'status'] as const,
 );
 export const courseListOutput = listOutput(courseView);
-export const courseExportInput = exportInput(courseListInput, [
-  'title',
-  'topic',
-  'organiser',
-  'trainers',
-  'regionName',
-  'stationName',
-  'venue',
-  'capacity',
-  'plannedStart',
-  'plannedEnd',
-  'status',
-  'sessionCount',
-  'requiredSessions',
-  'traineeCount',
-] as const);
+export const courseExportInput = exportInput(courseListInput, {
+  title: 'text', topic: 'text', organiser: 'text', trainers: 'text', regionName: 'text', stationName: 'text', venue: 'text',
+  capacity: 'count', plannedStart: 'date', plannedEnd: 'date', status: 'text', sessionCount: 'count', requiredSessions: 'count',
+  traineeCount: 'count',
+});
 
 export const addSessionInput = z.object({
   courseId: idSchema,

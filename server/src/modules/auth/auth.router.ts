@@ -13,7 +13,7 @@ import {
   userOption,
   userSchema,
 } from './auth.schemas';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { changeOwnPassword, login, logout } from './auth.service';
 import { clearedSessionCookie, sessionCookie } from './session-token';
@@ -54,10 +54,7 @@ const usersRouter = router({
   export: adminProcedure
     .input(userExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listUsers(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'users' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'users', (list) => listUsers(ctx, list))),
   /** Id and names for pickers (e.g. the audit filter), searchable. */
   options: adminProcedure
     .input(z.object({ q: z.string().trim().max(64).optional() }))

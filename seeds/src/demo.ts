@@ -3,10 +3,10 @@ import { shanghaiToday } from '@cuntong/server/lib/dates';
 import { authDemo } from '@cuntong/server/modules/auth/auth.demo';
 import { modules } from '@cuntong/server/modules/index';
 import type { DemoSeedContext } from '@cuntong/server/modules/module';
-import { livestreamDemo } from '@cuntong/server/modules/livestream/livestream.demo';
+import { livestreamDemo, type DemoLivestreamResult } from '@cuntong/server/modules/livestream/livestream.demo';
 import { regionsDemo } from '@cuntong/server/modules/regions/regions.demo';
 import { stationsDemo } from '@cuntong/server/modules/stations/stations.demo';
-import { trainingDemo } from '@cuntong/server/modules/training/training.demo';
+import { trainingDemo, type DemoTrainingResult } from '@cuntong/server/modules/training/training.demo';
 
 export { DEMO_PASSWORD, DEMO_USERS } from '@cuntong/server/modules/auth/auth.demo';
 export { demoVillages } from '@cuntong/server/modules/regions/regions.demo';
@@ -22,8 +22,8 @@ export interface SeedSummary {
   users: string[];
   stations: number;
   ledgerEntries: number;
-  training: ReturnType<typeof trainingDemo.resultIn>;
-  livestream: ReturnType<typeof livestreamDemo.resultIn>;
+  training: DemoTrainingResult;
+  livestream: DemoLivestreamResult;
 }
 
 /**

@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { HostStatus, LivestreamPlatform, StreamSource } from '../../db/types';
 import { addDays, daysBetween } from '../../lib/dates';
+import { createRandom, gauss, shuffled, type Random } from '../../lib/random';
 import { recordAudit } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { updateUser } from '../auth/users.service';
-import { computeLivestreamMetrics } from './livestream.metrics';
 import { demoSeedStep } from '../module';
-import { createRandom, gauss, shuffled, type Random } from '../../lib/random';
 import { personName } from '../training/training.demo';
+import { computeLivestreamMetrics } from './livestream.metrics';
 
 /**
  * The demo county's livestreaming, told as a story: three bases — the county's base in the

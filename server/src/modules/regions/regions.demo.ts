@@ -1,6 +1,6 @@
+import { createRandom, type Random } from '../../lib/random';
 import { recordAudit } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
-import { createRandom, type Random } from '../../lib/random';
 import { demoSeedStep } from '../module';
 import { villageKindOf } from './regions.codes';
 import { computeRegionRollups } from './regions.metrics';

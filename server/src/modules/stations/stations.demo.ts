@@ -2,11 +2,11 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../../db/create-db';
 import type { LedgerEntriesTable, Role, StationService, StationStatus, StationTier } from '../../db/types';
 import { addDays, daysBetween } from '../../lib/dates';
+import { createRandom, shuffled, type Random } from '../../lib/random';
 import { recordAudit } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { demoSeedStep } from '../module';
 import { computeStationMetrics } from './stations.metrics';
-import { createRandom, shuffled, type Random } from '../../lib/random';
 
 /**
  * The demo county's three-tier stations and six months of their ledger, told as a story: busy town

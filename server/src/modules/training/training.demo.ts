@@ -1,10 +1,10 @@
 import type { Db } from '../../db/create-db';
 import { COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS, type CourseTopic, type OutcomeKind, type TraineeTag } from '../../db/types';
 import { addDays } from '../../lib/dates';
-import { demoSeedStep } from '../module';
-import { computeTrainingMetrics } from './training.metrics';
-import { nameInitials } from './trainee-identity';
 import { createRandom, type Random } from '../../lib/random';
+import { demoSeedStep } from '../module';
+import { nameInitials } from './trainee-identity';
+import { computeTrainingMetrics } from './training.metrics';
 
 /** The towns of `demo.trainer` (auth.demo.ts): 洪绪镇 holds the class running today. */
 const TRAINER_TOWNS = ['370481101000', '370481102000'];

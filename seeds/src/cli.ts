@@ -7,7 +7,7 @@ import { ensureFirstAdmin, firstAdminNotice } from '@cuntong/server/modules/auth
 import { shanghaiToday } from '@cuntong/server/lib/dates';
 import { DEFAULT_SEED, DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo';
 import { seedScale } from './scale';
-import { DEMO_OPERATORS } from './stations-demo';
+import { DEMO_OPERATORS } from '@cuntong/server/modules/stations/stations.demo';
 
 // pnpm seed [--scale demo|county|province] [--seed N] [--if-empty] [--county 370481] [--province 37]
 const SCALES = ['demo', 'county', 'province'] as const;
@@ -52,7 +52,7 @@ const handle = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: path.
 try {
   await migrateToLatest(handle.db);
   // The first admin comes before any demo user, so "first start with no users" holds either way.
-  const admin = await ensureFirstAdmin(handle.db, config.ADMIN_PASSWORD);
+  const admin = await ensureFirstAdmin(handle, { adminPassword: config.ADMIN_PASSWORD });
   if (admin) console.log(firstAdminNotice(admin));
   const empty = !(await handle.db.selectFrom('regions').select('code').limit(1).executeTakeFirst());
   if (scale !== 'demo') {

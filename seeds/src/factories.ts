@@ -18,13 +18,14 @@ export async function insertUser(
   counter += 1;
   const role = overrides.role ?? 'staff';
   const password = overrides.password ?? 'Passw0rd!';
-  const user = await createUserWithPasswordHash(db, SYSTEM_ACTOR, {
+  const user = await createUserWithPasswordHash({ db, who: SYSTEM_ACTOR }, {
+    passwordHash: await hashPassword(password),
     loginName: overrides.loginName ?? `${role.replace(/_/g, '-')}-${process.pid}-${counter}`.slice(0, 32),
     displayName: overrides.displayName ?? `测试用户${counter}`,
     mobile: overrides.mobile ?? null,
     role,
     scopes: overrides.scopes,
     mustChangePassword: false,
-  }, await hashPassword(password));
+  });
   return { ...user, password };
 }

@@ -22,7 +22,7 @@ const started = Date.now();
 const platform = await createPlatform(config, log);
 const { db, queue } = platform.deps;
 
-const admin = await ensureFirstAdmin(db, config.ADMIN_PASSWORD);
+const admin = await ensureFirstAdmin({ db }, { adminPassword: config.ADMIN_PASSWORD });
 if (admin) console.log(firstAdminNotice(admin));
 // made now, not on the first login with an unknown name, whose answer would then take longer
 await unknownUserHash();

@@ -110,8 +110,8 @@ describe('passwords', () => {
     it('is created with ADMIN_PASSWORD on an empty database and must change it at the first login', async () => {
       const fresh = await createHarness({ regions: false });
       try {
-        expect(await ensureFirstAdmin(fresh.db, 'Tengzhou#2026')).toEqual({ password: 'Tengzhou#2026', generated: false });
-        expect(await ensureFirstAdmin(fresh.db, 'Tengzhou#2026')).toBeNull(); // only on an empty database
+        expect(await ensureFirstAdmin(fresh, { adminPassword: 'Tengzhou#2026' })).toEqual({ password: 'Tengzhou#2026', generated: false });
+        expect(await ensureFirstAdmin(fresh, { adminPassword: 'Tengzhou#2026' })).toBeNull(); // only on an empty database
         const row = await fresh.db.selectFrom('users').select(['login_name', 'role', 'must_change_password']).executeTakeFirstOrThrow();
         expect(row).toEqual({ login_name: 'admin', role: 'admin', must_change_password: true });
 
@@ -133,7 +133,7 @@ describe('passwords', () => {
     it('without ADMIN_PASSWORD gets a generated one, printed once with the rule to change it', async () => {
       const fresh = await createHarness({ regions: false });
       try {
-        const made = await ensureFirstAdmin(fresh.db);
+        const made = await ensureFirstAdmin(fresh);
         expect(made).toMatchObject({ generated: true });
         expect(passwordProblem(made!.password, 'admin')).toBeNull();
         const notice = firstAdminNotice(made!);

@@ -65,7 +65,7 @@ const platform = await createPlatform(config, createLogger('warn'), { runSchedul
 const { db } = platform.deps;
 try {
   await importRegions(db);
-  const { user: coordinator } = await createUser(db, SYSTEM_ACTOR, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
+  const { user: coordinator } = await createUser({ db, who: SYSTEM_ACTOR }, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
   const course = await db.insertInto('courses').values({ title: '压测培训班', topic: 'other', region_code: TOWN }).returning('id').executeTakeFirstOrThrow();
   /** A class session of today, for one round of one endpoint. */
   const newSession = async () =>

@@ -43,7 +43,7 @@ try {
   const handle = await createDb({ databaseUrl: url, poolSize: 2 });
   await migrateToLatest(handle.db);
   for (const loginName of ['bench.uploader', 'bench.login']) {
-    await createUser(handle.db, SYSTEM_ACTOR, { loginName, displayName: loginName, mobile: null, role: 'staff', password: PASSWORD, scopes: undefined, mustChangePassword: false });
+    await createUser({ db: handle.db, who: SYSTEM_ACTOR }, { loginName, displayName: loginName, mobile: null, role: 'staff', password: PASSWORD, scopes: undefined, mustChangePassword: false });
   }
   await handle.close();
 

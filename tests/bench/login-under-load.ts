@@ -74,7 +74,7 @@ try {
   const hash = await hashPassword(DEMO_PASSWORD);
   for (let i = 1; i <= people; i++) {
     const loginName = `bench.coord${i}`;
-    await createUserWithPasswordHash(handle.db, SYSTEM_ACTOR, { loginName, displayName: `协调员${i}`, mobile: null, role: 'training_coordinator', scopes: { regions: [TOWN] }, mustChangePassword: false }, hash);
+    await createUserWithPasswordHash({ db: handle.db, who: SYSTEM_ACTOR }, { loginName, displayName: `协调员${i}`, mobile: null, role: 'training_coordinator', scopes: { regions: [TOWN] }, mustChangePassword: false, passwordHash: hash });
   }
   const counts = await sql<{ hosts: number; streams: number; trainees: number }>`
     select (select count(*) from livestream_hosts) as hosts, (select count(*) from livestream_streams) as streams, (select count(*) from trainees) as trainees`.execute(handle.db);

@@ -107,7 +107,7 @@ try {
   await migrateToLatest(db);
   await importRegions(db);
   await db.insertInto('regions').values(VILLAGES.map((v) => ({ ...v, level: 'village' as const, parent_code: TOWN, village_kind: 'villagers_committee' as const }))).execute();
-  const { user } = await createUser(db, SYSTEM_ACTOR, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
+  const { user } = await createUser({ db, who: SYSTEM_ACTOR }, { loginName: 'bench.coord', displayName: '压测专员', mobile: null, role: 'training_coordinator', password: 'Bench#2026x', scopes: { regions: [TOWN] }, mustChangePassword: false });
   const actor = { id: user.id, loginName: user.loginName, displayName: user.displayName, role: user.role, scopes: user.scopes };
   const who = { id: user.id, loginName: user.loginName, ip: '127.0.0.1' };
   const ctx = { ...deps, actor, who, lang: 'zh-CN' as const };

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
-import { DEMO_OPERATORS } from '@cuntong/seeds/stations-demo';
+import { DEMO_OPERATORS } from '@cuntong/server/modules/stations/stations.demo';
 import { fenToYuan } from '../../client/src/utils/money';
 import { addDays, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DESKTOP, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';

@@ -11,7 +11,7 @@ describe.runIf(hasChromium)(`the livestream pages in Chromium${hasChromium ? '' 
   it('at 360 px a base manager enters a stream on the phone form, sees it in the list, and a second send records nothing more', async () => {
     const context = await newContext(app.browser, app.url, PHONE);
     const page = await openPage(context, 'livestream-entry');
-    // demo.live manages the demo's biggest base (seeds/src/livestream-demo.ts)
+    // demo.live manages the demo's biggest base (server/src/modules/livestream/livestream.demo.ts)
     await login(page, 'demo.live', DEMO_PASSWORD);
     await page.waitForURL((url) => url.pathname === '/');
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
-import { DEMO_OPERATORS } from '@cuntong/seeds/stations-demo';
+import { DEMO_OPERATORS } from '@cuntong/server/modules/stations/stations.demo';
 import { addDays, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DATABASE_URL } from '../support/env';
 import { hasChromium, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium, hasHorizontalScroll, login, NO_CHROMIUM_REASON, newContext, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
 
-/** Demo logins (seeds/src/demo.ts, seeds/src/stations-demo.ts); the shell suite changes admin and zhao.peixun, not these. */
+/** Demo logins (server/src/modules/auth/auth.demo.ts, server/src/modules/stations/stations.demo.ts); the shell suite changes admin and zhao.peixun, not these. */
 const DEMO_PASSWORD = 'Demo@2026';
 const STAFF = 'demo.staff';
 /** Keeps 洪绪镇's town station (TZ-T101) and 3–5 of its village points. */

@@ -64,12 +64,12 @@ describe.each(drivers)('repositories on $label', ({ driver, run }) => {
   });
 
   it.runIf(run)('creates, lists, sorts and masks users', async () => {
-    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'b.coord', displayName: '乙', role: 'training_coordinator', password: 'Qudong#2026', mobile: '13912345678', scopes: { regions: ['370481101000'] } });
-    await createUser(handle.db, SYSTEM_ACTOR, { loginName: 'a.staff', displayName: '甲', role: 'staff', password: 'Qudong#2026' });
-    const all = await listUsers(handle.db, { page: 1, pageSize: 10, sort: { key: 'loginName', order: 'desc' } });
+    await createUser({ db: handle.db, who: SYSTEM_ACTOR }, { loginName: 'b.coord', displayName: '乙', role: 'training_coordinator', password: 'Qudong#2026', mobile: '13912345678', scopes: { regions: ['370481101000'] } });
+    await createUser({ db: handle.db, who: SYSTEM_ACTOR }, { loginName: 'a.staff', displayName: '甲', role: 'staff', password: 'Qudong#2026' });
+    const all = await listUsers(handle, { page: 1, pageSize: 10, sort: { key: 'loginName', order: 'desc' } });
     expect(all.items.map((u) => u.loginName)).toEqual(['b.coord', 'a.staff']);
     expect(all.items[0]).toMatchObject({ mobile: '139****5678', scopes: { regions: ['370481101000'], stations: [], bases: [] } });
-    const coordinators = await listUsers(handle.db, { page: 1, pageSize: 10, filter: { role: 'training_coordinator' } });
+    const coordinators = await listUsers(handle, { page: 1, pageSize: 10, filter: { role: 'training_coordinator' } });
     expect(coordinators.total).toBe(1);
   });
 
@@ -90,9 +90,9 @@ describe.each(drivers)('repositories on $label', ({ driver, run }) => {
   });
 
   it.runIf(run)('stores targets as exact numbers', async () => {
-    await upsertTarget(handle.db, SYSTEM_ACTOR, { year: 2026, regionCode: '370481000000', metricKey: 'training_person_times', value: 1500 });
-    await upsertTarget(handle.db, SYSTEM_ACTOR, { year: 2026, regionCode: '370481000000', metricKey: 'active_hosts', value: 300.5 });
-    const targets = await listTargets(handle.db, { year: 2026 });
+    await upsertTarget({ db: handle.db, who: SYSTEM_ACTOR }, { year: 2026, regionCode: '370481000000', metricKey: 'training_person_times', value: 1500 });
+    await upsertTarget({ db: handle.db, who: SYSTEM_ACTOR }, { year: 2026, regionCode: '370481000000', metricKey: 'active_hosts', value: 300.5 });
+    const targets = await listTargets(handle, { year: 2026 });
     expect(targets.map((t) => [t.metricKey, t.value, t.regionName])).toEqual([
       ['active_hosts', 300.5, '滕州市'],
       ['training_person_times', 1500, '滕州市'],

@@ -10,15 +10,15 @@ import { silentLog } from '../support/harness';
 
 describe('job registry', () => {
   it('accepts exactly one handler per declared job', () => {
-    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['auth.housekeeping', 'regions.rollup', 'stations.recompute', 'training.recompute', 'livestream.recompute']);
+    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute', 'auth.housekeeping', 'training.recompute', 'livestream.recompute']);
   });
 
   it('refuses to start when a job has no handler', () => {
-    expect(() => buildRegistry([])).toThrow(/no handler for "auth.housekeeping", "regions.rollup", "stations.recompute", "training.recompute", "livestream.recompute"/);
+    expect(() => buildRegistry([])).toThrow(/no handler for "regions.rollup", "stations.recompute", "auth.housekeeping", "training.recompute", "livestream.recompute"/);
   });
 
   it('refuses to start when a job has two handlers', () => {
-    expect(() => buildRegistry([...jobDefinitions, ...jobDefinitions])).toThrow(/"auth.housekeeping" has two handlers/);
+    expect(() => buildRegistry([...jobDefinitions, ...jobDefinitions])).toThrow(/"regions.rollup" has two handlers/);
   });
 
   it('refuses a handler for a job that is not declared', () => {

@@ -86,4 +86,8 @@ describe('the module list (modules/index.ts)', () => {
     // @ts-expect-error an unknown key does not typecheck
     translate('en', 'NOT_A_MESSAGE');
   });
+
+  it('lists the demo seed steps in the order their data builds on (seeds/src/demo.ts runs them so)', () => {
+    expect(modules.filter((m) => m.seed).map((m) => m.name)).toEqual(['regions', 'stations', 'auth', 'targets', 'training', 'livestream']);
+  });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@cuntong/server/db/create-db';
 import { verifyPassword } from '@cuntong/server/modules/auth/password';
 import { DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, demoVillages, seedDemo } from '@cuntong/seeds/demo';
-import { DEMO_OPERATORS } from '@cuntong/seeds/stations-demo';
+import type { DemoSeedContext } from '@cuntong/server/modules/module';
+import { DEMO_OPERATORS, stationsDemo } from '@cuntong/server/modules/stations/stations.demo';
 import { createTestDb } from '../support/db';
 
 describe('demo seed', () => {
@@ -19,6 +20,11 @@ describe('demo seed', () => {
     ];
     expect(demoVillages(towns, 7)).toEqual(demoVillages(towns, 7));
     expect(demoVillages(towns, 7)).not.toEqual(demoVillages(towns, 8));
+  });
+
+  it('refuses to read a step’s output before the step ran in this run (the module list out of order)', () => {
+    const ctx: DemoSeedContext = { db: handle.db, seed: 1, today: '2026-06-01', year: 2026, countyCode: DEMO_COUNTY_CODE };
+    expect(() => stationsDemo.resultIn(ctx)).toThrow(/"stations" has not run yet/);
   });
 
   it('builds 滕州市 with its 21 real towns, 15–40 valid villages each, the demo users and the targets', async () => {

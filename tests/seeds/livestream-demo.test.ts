@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@cuntong/server/db/create-db';
 import { DEMO_COUNTY_CODE, seedDemo } from '@cuntong/seeds/demo';
-import { DEMO_BASES, DEMO_LIVE_LOGIN, planDemoLivestream, streamWindow } from '@cuntong/seeds/livestream-demo';
+import { DEMO_BASES, DEMO_LIVE_LOGIN, planDemoLivestream, streamWindow } from '@cuntong/server/modules/livestream/livestream.demo';
 import { createTestDb } from '../support/db';
 
 const TODAY = '2026-11-28';

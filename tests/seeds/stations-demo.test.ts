@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DbHandle } from '@cuntong/server/db/create-db';
 import { addDays } from '@cuntong/server/lib/dates';
 import { DEMO_COUNTY_CODE, seedDemo } from '@cuntong/seeds/demo';
-import { DEMO_OPERATORS, demoLedger, planDemoStations } from '@cuntong/seeds/stations-demo';
+import { DEMO_OPERATORS, demoLedger, planDemoStations } from '@cuntong/server/modules/stations/stations.demo';
 import { createTestDb } from '../support/db';
 
 // A fixed day whose six months hold the autumn harvest and Spring Festival (2026-02-17).

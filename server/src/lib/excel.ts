@@ -135,6 +135,21 @@ function columnWidth(header: string, values: readonly unknown[], format: ColumnF
   return Math.min(50, Math.max(8, widest + 2));
 }
 
+/**
+ * What a list's `export` procedure returns: every page of the list as the user filtered and sorted
+ * it (up to EXPORT_MAX_ROWS), each row through `toRow` when its cells need more than the row, as one
+ * sheet with the columns the user chose.
+ */
+export async function exportList<L extends object, T>(
+  input: { list: L; columns: readonly XlsxColumn[]; sheetName: string },
+  filenameStem: string,
+  fetchPage: (list: L & { page: number; pageSize: number }) => Promise<{ items: T[]; total: number }>,
+  toRow: (row: T) => unknown = (row) => row,
+): Promise<ExportOutput> {
+  const rows = await collectAll((page, pageSize) => fetchPage({ ...input.list, page, pageSize }));
+  return toXlsx(rows.map(toRow), input.columns, { sheetName: input.sheetName, filenameStem });
+}
+
 /** One sheet, a bold frozen header row, times shown in Asia/Shanghai; text stays text (no 1.2E+17); numbers formatted, columns wide enough for Chinese. */
 export async function toXlsx(
   rows: readonly unknown[],

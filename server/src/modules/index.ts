@@ -9,18 +9,20 @@ import { targetsModule } from './targets';
 import { trainingModule } from './training';
 
 /**
- * THE list of the platform's domains, in order (routers, jobs, messages, rules and migrations are
- * collected from it: router.ts, jobs/handlers.ts and jobs/registry.ts, i18n/messages.ts (registered below),
- * rules/registry.ts, db/migrate.ts). A new domain is a folder with an `index.ts` manifest and one
- * line here (docs/adding-a-domain.md).
+ * THE list of the platform's domains, in order (routers, jobs, messages, rules, migrations and demo
+ * seed steps are collected from it: router.ts, jobs/handlers.ts and jobs/registry.ts,
+ * i18n/messages.ts (registered below), rules/registry.ts, db/migrate.ts, seeds/src/demo.ts).
+ * A new domain is a folder with an `index.ts` manifest and one line here (docs/adding-a-domain.md).
+ * The order is the demo's: a module comes after those whose demo data its own builds on (stations
+ * on regions, the demo users on the stations they operate, livestream hosts on training's trainees).
  */
 export const modules = [
+  regionsModule,
+  stationsModule,
   authModule,
   auditModule,
-  regionsModule,
   targetsModule,
   systemModule,
-  stationsModule,
   trainingModule,
   livestreamModule,
 ] as const;

@@ -1,5 +1,6 @@
 import type { AnyRouter } from '@trpc/server';
 import type { Migration } from 'kysely/migration';
+import type { Db } from '../db/create-db';
 import type { ModuleMessages } from '../i18n/define';
 import type { JobSpec } from '../jobs/job';
 import type { RuleDefinition } from '../rules/define';
@@ -27,6 +28,49 @@ export interface ModuleManifest<Name extends string = string, R extends AnyRoute
    * db/migrations in name order. A name in both places is refused.
    */
   migrations: Readonly<Record<string, Migration>>;
+  /** The module's part of the demo county (`<domain>.demo.ts`), run by seeds/ in list order. */
+  seed?: DemoSeedStep<unknown>;
+}
+
+/**
+ * What every demo seed step is given. The demo runner (seeds/src/demo.ts) makes one per run and
+ * passes the same object to each module's step in list order, so same seed and same today give
+ * the same data.
+ */
+export interface DemoSeedContext {
+  db: Db;
+  /** Seeds the demo's random numbers. */
+  seed: number;
+  /** Today in Asia/Shanghai, or the day a test fixes. */
+  today: string;
+  /** The year the demo's targets are for. */
+  year: number;
+  /** The demo county's 12-digit code. */
+  countyCode: string;
+}
+
+/** A module's demo seed step, whose output later steps read (e.g. the stations' operators for their users). */
+export interface DemoSeedStep<Out> {
+  run(ctx: DemoSeedContext): Promise<Out>;
+  /** What the step produced in this run; throws if it has not run yet, i.e. the module list is out of order. */
+  resultIn(ctx: DemoSeedContext): Out;
+}
+
+/** A demo seed step named for its module; it keeps its output per run, so a later step can read it typed. */
+export function demoSeedStep<Out>(name: string, run: (ctx: DemoSeedContext) => Promise<Out>): DemoSeedStep<Out> {
+  const results = new WeakMap<DemoSeedContext, { out: Out }>();
+  return {
+    async run(ctx) {
+      const out = await run(ctx);
+      results.set(ctx, { out });
+      return out;
+    },
+    resultIn(ctx) {
+      const result = results.get(ctx);
+      if (!result) throw new Error(`demo seed step "${name}" has not run yet: modules/index.ts lists it after the step that reads it`);
+      return result.out;
+    },
+  };
 }
 
 export function defineModule<const Name extends string, R extends AnyRouter, J extends Jobs = Record<never, never>>(manifest: {
@@ -36,6 +80,7 @@ export function defineModule<const Name extends string, R extends AnyRouter, J e
   messages?: ModuleMessages;
   rules?: readonly RuleDefinition[];
   migrations?: Readonly<Record<string, Migration>>;
+  seed?: DemoSeedStep<unknown>;
 }): ModuleManifest<Name, R, J> {
   return {
     name: manifest.name,
@@ -44,5 +89,6 @@ export function defineModule<const Name extends string, R extends AnyRouter, J e
     messages: manifest.messages ?? { 'zh-CN': {}, en: {} },
     rules: manifest.rules ?? [],
     migrations: manifest.migrations ?? {},
+    seed: manifest.seed,
   };
 }

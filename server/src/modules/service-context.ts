@@ -23,3 +23,9 @@ export interface ServiceContext extends ServiceDeps {
   lang: Lang;
   who: AuditWho;
 }
+
+/**
+ * What an audited write needs: the database and who the audit log records. A request's
+ * ServiceContext is one; a seed or a job without a user passes `{ db, who: SYSTEM_ACTOR }`.
+ */
+export type WriteContext = Pick<ServiceContext, 'db' | 'who'>;

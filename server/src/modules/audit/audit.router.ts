@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { adminProcedure, router } from '../../trpc/trpc';
 import { auditExportInput, auditListInput, auditListOutput } from './audit.schemas';
 import { auditFacets, listAudit } from './audit.service';
@@ -14,9 +14,6 @@ export const auditRouter = router({
     export: adminProcedure
       .input(auditExportInput)
       .output(exportOutput)
-      .mutation(async ({ ctx, input }) => {
-        const rows = await collectAll((page, pageSize) => listAudit(ctx.db, { ...input.list, page, pageSize }));
-        return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'audit-log' });
-      }),
+      .mutation(({ ctx, input }) => exportList(input, 'audit-log', (list) => listAudit(ctx.db, list))),
   }),
 });

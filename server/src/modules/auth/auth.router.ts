@@ -13,7 +13,7 @@ import {
   userOption,
   userSchema,
 } from './auth.schemas';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { changeOwnPassword, login, logout } from './auth.service';
 import { clearedSessionCookie, sessionCookie } from './session-token';
@@ -50,39 +50,36 @@ const passwordRouter = router({
 });
 
 const usersRouter = router({
-  list: adminProcedure.input(userListInput).output(userListOutput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  list: adminProcedure.input(userListInput).output(userListOutput).query(({ ctx, input }) => listUsers(ctx, input)),
   export: adminProcedure
     .input(userExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listUsers(ctx.db, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'users' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'users', (list) => listUsers(ctx, list))),
   /** Id and names for pickers (e.g. the audit filter), searchable. */
   options: adminProcedure
     .input(z.object({ q: z.string().trim().max(64).optional() }))
     .output(z.array(userOption))
-    .query(({ ctx, input }) => userOptions(ctx.db, input.q)),
+    .query(({ ctx, input }) => userOptions(ctx, input)),
   get: adminProcedure
     .input(z.object({ id: idSchema }))
     .output(userSchema)
-    .query(({ ctx, input }) => getUser(ctx.db, input.id)),
+    .query(({ ctx, input }) => getUser(ctx, input)),
   create: adminProcedure
     .input(createUserInput)
     .output(z.object({ user: userSchema, password: z.string() }))
-    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.who, input)),
+    .mutation(({ ctx, input }) => createUser(ctx, input)),
   update: adminProcedure
     .input(updateUserInput)
     .output(userSchema)
-    .mutation(({ ctx, input }) => updateUser(ctx.db, ctx.who, input)),
+    .mutation(({ ctx, input }) => updateUser(ctx, input)),
   setDisabled: adminProcedure
     .input(z.object({ id: idSchema, disabled: z.boolean() }))
     .output(userSchema)
-    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.who, input.id, input.disabled)),
+    .mutation(({ ctx, input }) => setUserDisabled(ctx, input)),
   resetPassword: adminProcedure
     .input(z.object({ id: idSchema, password: z.string().min(1).max(200).optional() }))
     .output(z.object({ password: z.string() }))
-    .mutation(({ ctx, input }) => resetPassword(ctx.db, ctx.who, input.id, input.password)),
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
 });
 
 export const authRouter = router({ session: sessionRouter, password: passwordRouter, users: usersRouter });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { baseOptions, createBase, getBase, listBases, updateBase } from './bases.service';
@@ -17,10 +17,7 @@ export const basesRouter = router({
   export: livestreamStaff
     .input(baseExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listBases(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-bases' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'livestream-bases', (list) => listBases(ctx, list))),
   get: livestreamStaff.input(z.object({ id: idSchema })).output(baseView).query(({ ctx, input }) => getBase(ctx, input.id)),
   create: bureau.input(createBaseInput).output(baseView).mutation(({ ctx, input }) => createBase(ctx, input)),
   update: bureau.input(updateBaseInput).output(baseView).mutation(({ ctx, input }) => updateBase(ctx, input)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { router } from '../../trpc/trpc';
 import { createHost, getHostProfile, linkTrainee, listHosts, unlinkTrainee, updateHost } from './hosts.service';
@@ -12,10 +12,7 @@ export const hostsRouter = router({
   export: livestreamStaff
     .input(hostExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listHosts(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-hosts' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'livestream-hosts', (list) => listHosts(ctx, list))),
   get: livestreamStaff.input(z.object({ id: idSchema })).output(hostProfile).query(({ ctx, input }) => getHostProfile(ctx, input.id)),
   create: livestreamStaff.input(createHostInput).output(hostProfile).mutation(({ ctx, input }) => createHost(ctx, input)),
   update: livestreamStaff.input(updateHostInput).output(hostProfile).mutation(({ ctx, input }) => updateHost(ctx, input)),

@@ -1,4 +1,4 @@
-import { collectAll, exportOutput, toXlsx, yuanCell } from '../../lib/excel';
+import { exportList, exportOutput, toXlsx, yuanCell } from '../../lib/excel';
 import { adminProcedure, router } from '../../trpc/trpc';
 import { livestreamStaff } from './livestream.procedures';
 import {
@@ -53,10 +53,7 @@ export const livestreamMetricsRouter = router({
   leaderboardExport: livestreamStaff
     .input(leaderboardExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => leaderboard(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows.map(withYuan), input.columns, { sheetName: input.sheetName, filenameStem: `leaderboard-${input.list.month}-${input.list.by}` });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, `leaderboard-${input.list.month}-${input.list.by}`, (list) => leaderboard(ctx, list), withYuan)),
   hostMonths: livestreamStaff.input(hostMonthsInput).output(hostMonthsOutput).query(({ ctx, input }) => hostMonths(ctx, input.hostId)),
   hostMonthsExport: livestreamStaff
     .input(hostMonthsExportInput)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { router } from '../../trpc/trpc';
 import { livestreamStaff } from './livestream.procedures';
@@ -12,10 +12,7 @@ export const streamsRouter = router({
   export: livestreamStaff
     .input(streamExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listStreams(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows.map(toExportRow), input.columns, { sheetName: input.sheetName, filenameStem: 'livestream-streams' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'livestream-streams', (list) => listStreams(ctx, list), toExportRow)),
   get: livestreamStaff.input(z.object({ id: idSchema })).output(streamView).query(({ ctx, input }) => getStreamFor(ctx, input.id)),
   /** Manual entry; the same host, platform and start again is answered `exists`, never a second row. */
   create: livestreamStaff.input(createStreamInput).output(createStreamOutput).mutation(({ ctx, input }) => createStream(ctx, input)),

@@ -29,9 +29,10 @@ function withChildCount(db: Executor) {
     ]);
 }
 
-type Row = { code: string; name: string; level: RegionLevel; parent_code: string | null; township_kind: Region['township_kind']; village_kind: Region['village_kind']; child_count: number | null };
+type Row = { code: string; name: string; level: RegionLevel; parent_code: string | null; township_kind: Region['township_kind']; village_kind: Region['village_kind']; child_count?: number | null };
 
-const toNode = (r: Row): RegionNode => ({
+/** A region row as the API shows it; a row without its count of children shows 0. */
+export const toRegionNode = (r: Row): RegionNode => ({
   code: r.code,
   name: r.name,
   level: r.level,
@@ -46,12 +47,12 @@ export async function childrenOf(db: Executor, parentCode: string | null): Promi
     .where('r.parent_code', parentCode === null ? 'is' : '=', parentCode)
     .orderBy('r.code')
     .execute();
-  return rows.map(toNode);
+  return rows.map(toRegionNode);
 }
 
 export async function findRegion(db: Executor, code: string): Promise<RegionNode | undefined> {
   const row = await withChildCount(db).where('r.code', '=', code).executeTakeFirst();
-  return row && toNode(row);
+  return row && toRegionNode(row);
 }
 
 /** The region and its ancestors, province first. */

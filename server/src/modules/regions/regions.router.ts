@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { REGION_LEVELS, TOWNSHIP_KINDS, VILLAGE_KINDS } from '../../db/types';
 import { adminProcedure, authedProcedure, router } from '../../trpc/trpc';
 import { listOutput } from '../../lib/list';
-import { exportInput, exportOutput, toXlsx, collectAll } from '../../lib/excel';
+import { exportInput, exportList, exportOutput } from '../../lib/excel';
 import { pageSchema, regionCodeSchema as code12 } from '../../lib/schema';
 import { addVillage, getRegion, listChildren, regionNames, runRegionImport, searchRegions } from './regions.service';
 
@@ -56,10 +56,7 @@ export const regionsRouter = router({
   export: authedProcedure
     .input(exportInput(searchInput, { code: 'text', name: 'text', level: 'text', townshipKind: 'text', villageKind: 'text', parentName: 'text', grandparentName: 'text' }))
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => searchRegions(ctx.db, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'regions' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'regions', (list) => searchRegions(ctx.db, list))),
   villages: router({
     add: adminProcedure
       .input(z.object({ townCode: code12, code: z.string().trim(), name: z.string().trim().min(1).max(50) }))

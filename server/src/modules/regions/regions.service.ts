@@ -7,7 +7,7 @@ import { regionPrefix } from '../auth/scope';
 import type { ServiceContext, ServiceDeps } from '../service-context';
 import { townPrefixOf, villageKindOf } from './regions.codes';
 import { importRegions, type RegionImportResult } from './regions.import';
-import { childrenOf, findRegion, insertVillage, pathOf, regionHolding, searchQuery, type RegionNode, type RegionSearchFilter } from './regions.repository';
+import { childrenOf, findRegion, insertVillage, pathOf, regionHolding, searchQuery, toRegionNode, type RegionNode, type RegionSearchFilter } from './regions.repository';
 
 export async function getRegion(db: Db, code: string) {
   const region = await findRegion(db, code);
@@ -58,17 +58,7 @@ export async function searchRegions(
   ]);
   return {
     total: Number(count.n),
-    items: rows.map((r) => ({
-      code: r.code,
-      name: r.name,
-      level: r.level,
-      parentCode: r.parent_code,
-      townshipKind: r.township_kind,
-      villageKind: r.village_kind,
-      childCount: 0,
-      parentName: r.parent_name,
-      grandparentName: r.grandparent_name,
-    })),
+    items: rows.map((r) => ({ ...toRegionNode(r), parentName: r.parent_name, grandparentName: r.grandparent_name })),
   };
 }
 

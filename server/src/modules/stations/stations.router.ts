@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { daySchema, idSchema, monthSchema } from '../../lib/schema';
 import { roleProcedure, router } from '../../trpc/trpc';
 import { exportLedgerMonth, getLedgerDay, listLedgerMonth, upsertLedger } from './ledger.service';
@@ -39,10 +39,7 @@ export const stationsRouter = router({
   export: readers
     .input(stationExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listStations(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'stations' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'stations', (list) => listStations(ctx, list))),
   get: readers
     .input(z.object({ id: idSchema }))
     .output(z.object({ station: stationView, months: z.array(monthStats) }))

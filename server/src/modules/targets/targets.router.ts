@@ -21,12 +21,12 @@ export const targetsRouter = router({
   list: authedProcedure
     .input(targetsFilter)
     .output(z.array(targetSchema))
-    .query(({ ctx, input }) => listTargets(ctx.db, input)),
+    .query(({ ctx, input }) => listTargets(ctx, input)),
   export: authedProcedure
     .input(exportInput(targetsFilter, { year: 'plain', regionCode: 'text', regionName: 'text', metricKey: 'text', value: 'count', updatedAt: 'date', updatedBy: 'text' }))
     .output(exportOutput)
     .mutation(async ({ ctx, input }) =>
-      toXlsx(await listTargets(ctx.db, input.list), input.columns, { sheetName: input.sheetName, filenameStem: 'targets' }),
+      toXlsx(await listTargets(ctx, input.list), input.columns, { sheetName: input.sheetName, filenameStem: 'targets' }),
     ),
   upsert: adminProcedure
     .input(
@@ -39,7 +39,7 @@ export const targetsRouter = router({
     )
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await upsertTarget(ctx.db, ctx.who, input);
+      await upsertTarget(ctx, input);
       return { ok: true as const };
     }),
 });

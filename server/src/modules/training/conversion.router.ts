@@ -1,4 +1,4 @@
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput, toXlsx } from '../../lib/excel';
 import { router } from '../../trpc/trpc';
 import {
   cutExportInput,
@@ -42,11 +42,9 @@ export const conversionRouter = router({
     export: trainingStaff
       .input(followUpExportInput)
       .output(exportOutput)
-      .mutation(async ({ ctx, input }) => {
-        const rows = await collectAll((page, pageSize) => listFollowUps(ctx, { ...input.list, page, pageSize }));
-        const calls = rows.map((r) => ({ ...r, callResult: null, note: null }));
-        return toXlsx(calls, input.columns, { sheetName: input.sheetName, filenameStem: `follow-up-${input.list.filter?.stage ?? 30}` });
-      }),
+      .mutation(({ ctx, input }) =>
+        exportList(input, `follow-up-${input.list.filter?.stage ?? 30}`, (list) => listFollowUps(ctx, list), (r) => ({ ...r, callResult: null, note: null })),
+      ),
   }),
   spotCheck: router({
     sample: trainingStaff.input(spotCheckInput).output(spotCheckOutput).query(({ ctx, input }) => spotCheck(ctx, input)),

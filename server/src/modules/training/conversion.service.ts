@@ -1,15 +1,26 @@
-import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
-import { OUTCOME_KINDS, type Database } from '../../db/types';
+import type { Db } from '../../db/create-db';
+import { OUTCOME_KINDS } from '../../db/types';
 import { badRequest } from '../../lib/app-error';
 import { addDays, daysBetween, shanghaiToday } from '../../lib/dates';
 import { maskMobile, offsetOf } from '../../lib/list';
 import type { Actor } from '../auth/actor';
-import { isUnscoped, regionPrefix } from '../auth/scope';
+import { isUnscoped } from '../auth/scope';
 import type { ServiceContext } from '../service-context';
 import { ruleAt } from '../../rules/rules.service';
 import { conversionRule } from './training.rules';
-import { courseScope, inRegion, traineeOwned } from './training.scope';
+import { courseScope, traineeOwned } from './training.scope';
+import {
+  conversionStatsByCut,
+  countiesWithTrainingFigures,
+  dueForFollowUp,
+  funnelTotals,
+  latestCompletions,
+  personTimesOfYear,
+  personTimesTargets,
+  regionsAndTheirTowns,
+  sampleOrder,
+} from './conversion.repository';
 import {
   FOLLOW_UP_STAGES,
   SUMMARY_CUTS,
@@ -24,7 +35,6 @@ import {
   type summaryOutput,
 } from './conversion.schemas';
 
-type Trx = Kysely<Database>;
 type ProgressRow = z.infer<typeof progressRow>;
 type CutRow = z.infer<typeof cutRow>;
 
@@ -39,26 +49,13 @@ type CutRow = z.infer<typeof cutRow>;
  */
 
 /** The regions whose figures make up the user's view: their scope, or every county for the bureau. */
-async function viewRegions(db: Trx, actor: Actor, year: number, region?: string): Promise<string[]> {
+async function viewRegions(db: Db, actor: Actor, year: number, region?: string): Promise<string[]> {
   if (region) {
     courseScope.assert(actor, region);
     return [region];
   }
   if (!isUnscoped(actor)) return [...actor.scopes.regions];
-  const rows = await db
-    .selectFrom('regions as r')
-    .select('r.code')
-    .where('r.level', '=', 'county')
-    .where((eb) =>
-      eb.or([
-        eb.exists(eb.selectFrom('metric_values as m').select('m.region_code').whereRef('m.region_code', '=', 'r.code').where('m.metric_key', '=', 'training.person_times').where('m.period', '=', String(year))),
-        eb.exists(eb.selectFrom('targets as t').select('t.region_code').whereRef('t.region_code', '=', 'r.code').where('t.year', '=', year).where('t.metric_key', '=', 'training_person_times')),
-        eb.exists(eb.selectFrom('training_conversion_stats as s').select('s.region_code').whereRef('s.region_code', '=', 'r.code').where('s.year', '=', year)),
-      ]),
-    )
-    .orderBy('r.code')
-    .execute();
-  return rows.map((r) => r.code);
+return countiesWithTrainingFigures(db, year);
 }
 
 // ---- progress --------------------------------------------------------------------------------------
@@ -86,33 +83,11 @@ export async function trainingProgress(ctx: ServiceContext, year: number, today 
   if (!tops.length) return empty;
 
   // the tops, and each town under a county among them
-  const regions = await db
-    .selectFrom('regions')
-    .select(['code', 'name', 'level'])
-    .where((eb) =>
-      eb.or([
-        eb('code', 'in', tops),
-        ...tops.filter((c) => regionPrefix(c).length === 6).map((c) => eb.and([eb('level', '=', 'town'), inRegion('code', c)])),
-      ]),
-    )
-    .orderBy('code')
-    .execute();
+  const regions = await regionsAndTheirTowns(db, tops);
   const codes = regions.map((r) => r.code);
   if (!codes.length) return empty;
-  const values = await db
-    .selectFrom('metric_values')
-    .select(['region_code', 'period', 'value', 'computed_at'])
-    .where('metric_key', '=', 'training.person_times')
-    .where('region_code', 'in', codes)
-    .where('period', 'like', `${year}%`)
-    .execute();
-  const targets = await db
-    .selectFrom('targets')
-    .select(['region_code', 'value'])
-    .where('year', '=', year)
-    .where('metric_key', '=', 'training_person_times')
-    .where('region_code', 'in', codes)
-    .execute();
+  const values = await personTimesOfYear(db, codes, year);
+  const targets = await personTimesTargets(db, codes, year);
   const yearValue = new Map(values.filter((v) => v.period === String(year)).map((v) => [v.region_code, Number(v.value)]));
   const targetOf = new Map(targets.map((t) => [t.region_code, Number(t.value)]));
   const rowOf = (code: string, name: string, level: ProgressRow['level'], personTimes: number, target: number | null): ProgressRow => ({
@@ -152,38 +127,8 @@ export async function conversionSummary(ctx: ServiceContext, input: z.output<typ
   const { db, actor } = ctx;
   const rule = await ruleAt(db, conversionRule, shanghaiToday());
   const codes = await viewRegions(db, actor, input.year, input.region);
-  const stats = codes.length
-    ? await db
-        .selectFrom('training_conversion_stats')
-        .select((eb) => [
-          'cut',
-          'cut_key',
-          eb.fn.max('cut_label').as('label'),
-          eb.fn.sum<number>('completed').as('completed'),
-          eb.fn.sum<number>('converted').as('converted'),
-          ...OUTCOME_KINDS.map((k) => eb.fn.sum<number>(k).as(k)),
-          eb.fn.max('rule_version').as('rule_version'),
-          eb.fn.max('computed_at').as('computed_at'),
-        ])
-        .where('region_code', 'in', codes)
-        .where('year', '=', input.year)
-        .groupBy(['cut', 'cut_key'])
-        .execute()
-    : [];
-  const funnel = codes.length
-    ? await db
-        .selectFrom('training_funnel_stats')
-        .select((eb) => [
-          eb.fn.sum<number>('registered').as('registered'),
-          eb.fn.sum<number>('attended').as('attended'),
-          eb.fn.sum<number>('completed').as('completed'),
-          eb.fn.sum<number>('converted').as('converted'),
-          eb.fn.sum<number>('first_sale').as('first_sale'),
-        ])
-        .where('region_code', 'in', codes)
-        .where('year', '=', input.year)
-        .executeTakeFirst()
-    : undefined;
+  const stats = codes.length ? await conversionStatsByCut(db, codes, input.year) : [];
+  const funnel = codes.length ? await funnelTotals(db, codes, input.year) : undefined;
 
   const toRow = (s: (typeof stats)[number]): CutRow => {
     const completed = Number(s.completed);
@@ -222,34 +167,6 @@ export async function conversionSummary(ctx: ServiceContext, input: z.output<typ
 
 // ---- completions in scope: the follow-up list and the spot check -----------------------------------
 
-/**
- * Each trainee's latest completion (in the period, when given), joined to its course as `c` and
- * its trainee as `t`, under `region` when given, and kept when it is in the actor's scope `by`:
- * - 'home': the trainee is the actor's own (training.scope.ts) — the follow-up list, since calling
- *   a trainee and recording what they did is their home coordinator's work, wherever they trained;
- * - 'course': the course is one of the actor's — the spot check of what their courses reported
- *   (a trainee from elsewhere shows there by name and masked mobile only, without their village).
- */
-function latestCompletions(db: Trx, actor: Actor, by: 'home' | 'course', region: string | undefined, period?: { from: string; to: string }) {
-  return db
-    .with('latest', (qb) =>
-      qb
-        .selectFrom('course_completions as cc')
-        .distinctOn('cc.trainee_id')
-        .select(['cc.trainee_id', 'cc.course_id', 'cc.started_on', 'cc.completed_on', 'cc.region_code'])
-        .$if(!!period, (q) => q.where('cc.completed_on', '>=', period!.from).where('cc.completed_on', '<=', period!.to))
-        .orderBy('cc.trainee_id')
-        .orderBy('cc.completed_on', 'desc')
-        .orderBy('cc.course_id', 'desc'),
-    )
-    .selectFrom('latest as l')
-    .innerJoin('courses as c', 'c.id', 'l.course_id')
-    .innerJoin('trainees as t', 't.id', 'l.trainee_id')
-    .innerJoin('regions as cr', 'cr.code', 'l.region_code')
-    .leftJoin('regions as v', 'v.code', 't.village_code')
-    .where(by === 'home' ? traineeOwned(actor) : courseScope.where(actor, 'c.region_code'))
-    .$if(!!region, (q) => q.where(inRegion('l.region_code', region!)));
-}
 
 /** Mobiles in full only to a training coordinator (the list holds only their own trainees); masked to all others. */
 const showsFullMobile = (actor: Actor) => actor.role === 'training_coordinator';
@@ -265,11 +182,7 @@ export async function listFollowUps(ctx: ServiceContext, input: z.output<typeof 
   const f = input.filter ?? { stage: 30 as const };
   if (f.region) courseScope.assert(actor, f.region);
   const [lo, hi] = FOLLOW_UP_STAGES[f.stage];
-  const base = latestCompletions(db, actor, 'home', f.region)
-    .where('l.completed_on', '<=', addDays(today, -lo))
-    .where('l.completed_on', '>', addDays(today, -hi))
-    // no outcome since the course began
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('training_outcomes as o').select('o.id').whereRef('o.trainee_id', '=', 'l.trainee_id').whereRef('o.occurred_on', '>=', 'l.started_on'))));
+  const base = dueForFollowUp(db, actor, f.region, { after: addDays(today, -hi), upTo: addDays(today, -lo) });
   const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const sort = input.sort ?? { key: 'completedOn' as const, order: 'asc' as const };
   const column = { completedOn: 'l.completed_on', name: 't.name', village: 'v.name' } as const;
@@ -312,7 +225,7 @@ export async function spotCheck(ctx: ServiceContext, input: z.output<typeof spot
   const rows = await base
     .select(['t.id', 't.name', 't.mobile', 'v.name as village_name', 'c.title', 'cr.name as region_name', 'l.completed_on'])
     .select(traineeOwned(actor, { merged: true }).as('owned'))
-    .orderBy(sql`md5(${input.seed} || ':' || t.id::text)`)
+    .orderBy(sampleOrder(input.seed))
     .orderBy('t.id')
     .limit(input.n)
     .execute();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { router } from '../../trpc/trpc';
 import { traineeSearchInput, traineeSearchOutput } from './training.schemas';
@@ -24,10 +24,7 @@ export const traineesRouter = router({
   export: trainingStaff
     .input(traineeExportInput)
     .output(exportOutput)
-    .mutation(async ({ ctx, input }) => {
-      const rows = await collectAll((page, pageSize) => listTrainees(ctx, { ...input.list, page, pageSize }));
-      return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'trainees' });
-    }),
+    .mutation(({ ctx, input }) => exportList(input, 'trainees', (list) => listTrainees(ctx, list))),
   get: trainingStaff.input(z.object({ id: idSchema })).output(traineeProfile).query(({ ctx, input }) => getTraineeProfile(ctx, input.id)),
   update: trainingStaff.input(updateTraineeInput).output(traineeProfile).mutation(({ ctx, input }) => updateTrainee(ctx, input)),
   /** Possible duplicates (same name, same village, another mobile), grouped. */

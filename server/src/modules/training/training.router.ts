@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectAll, exportOutput, toXlsx } from '../../lib/excel';
+import { exportList, exportOutput } from '../../lib/excel';
 import { idSchema } from '../../lib/schema';
 import { publicProcedure, router } from '../../trpc/trpc';
 import { attendanceRouter } from './attendance.router';
@@ -32,10 +32,7 @@ export const trainingRouter = router({
     export: trainingStaff
       .input(courseExportInput)
       .output(exportOutput)
-      .mutation(async ({ ctx, input }) => {
-        const rows = await collectAll((page, pageSize) => listCourses(ctx, { ...input.list, page, pageSize }));
-        return toXlsx(rows, input.columns, { sheetName: input.sheetName, filenameStem: 'training-courses' });
-      }),
+      .mutation(({ ctx, input }) => exportList(input, 'training-courses', (list) => listCourses(ctx, list))),
     get: trainingStaff.input(z.object({ id: idSchema })).output(courseView).query(({ ctx, input }) => getCourse(ctx, input.id)),
     create: trainingStaff.input(createCourseInput).output(courseView).mutation(({ ctx, input }) => createCourse(ctx, input)),
     update: trainingStaff.input(updateCourseInput).output(courseView).mutation(({ ctx, input }) => updateCourse(ctx, input)),

@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
-import type { Db } from '@cuntong/server/db/create-db';
-import type { HostStatus, LivestreamPlatform, StreamSource } from '@cuntong/server/db/types';
-import { addDays, daysBetween } from '@cuntong/server/lib/dates';
-import { recordAudit } from '@cuntong/server/modules/audit/audit.service';
-import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
-import { updateUser } from '@cuntong/server/modules/auth/users.service';
-import { computeLivestreamMetrics } from '@cuntong/server/modules/livestream/livestream.metrics';
-import { createRandom, gauss, shuffled, type Random } from './random';
-import { personName } from './training-demo';
+import type { Db } from '../../db/create-db';
+import type { HostStatus, LivestreamPlatform, StreamSource } from '../../db/types';
+import { addDays, daysBetween } from '../../lib/dates';
+import { createRandom, gauss, shuffled, type Random } from '../../lib/random';
+import { recordAudit } from '../audit/audit.service';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { updateUser } from '../auth/users.service';
+import { demoSeedStep } from '../module';
+import { personName } from '../training/training.demo';
+import { computeLivestreamMetrics } from './livestream.metrics';
 
 /**
  * The demo county's livestreaming, told as a story: three bases — the county's base in the
@@ -510,5 +511,8 @@ async function scopeDemoManager(db: Db): Promise<void> {
   const base = await db.selectFrom('livestream_bases').select('id').where('name', '=', DEMO_BASES[0].name).executeTakeFirst();
   if (!user || !base || user.role !== 'livestream_manager') return;
   if (await db.selectFrom('user_scopes').select('ref').where('user_id', '=', user.id).executeTakeFirst()) return;
-  await updateUser(db, SYSTEM_ACTOR, { id: user.id, displayName: user.display_name, mobile: user.mobile, role: user.role, scopes: { bases: [String(base.id)] } });
+  await updateUser({ db, who: SYSTEM_ACTOR }, { id: user.id, displayName: user.display_name, mobile: user.mobile, role: user.role, scopes: { bases: [String(base.id)] } });
 }
+
+/** After training: some hosts are the demo's livestream trainees. */
+export const livestreamDemo = demoSeedStep('livestream', (ctx) => seedDemoLivestream(ctx.db, ctx));

@@ -1,11 +1,12 @@
-import type { Db } from '@cuntong/server/db/create-db';
-import { COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS, type CourseTopic, type OutcomeKind, type TraineeTag } from '@cuntong/server/db/types';
-import { addDays } from '@cuntong/server/lib/dates';
-import { computeTrainingMetrics } from '@cuntong/server/modules/training/training.metrics';
-import { nameInitials } from '@cuntong/server/modules/training/trainee-identity';
-import { createRandom, type Random } from './random';
+import type { Db } from '../../db/create-db';
+import { COURSE_TOPICS, OUTCOME_KINDS, TRAINEE_TAGS, type CourseTopic, type OutcomeKind, type TraineeTag } from '../../db/types';
+import { addDays } from '../../lib/dates';
+import { createRandom, type Random } from '../../lib/random';
+import { demoSeedStep } from '../module';
+import { nameInitials } from './trainee-identity';
+import { computeTrainingMetrics } from './training.metrics';
 
-/** The towns of `demo.trainer` (seeds/src/demo.ts): 洪绪镇 holds the class running today. */
+/** The towns of `demo.trainer` (auth.demo.ts): 洪绪镇 holds the class running today. */
 const TRAINER_TOWNS = ['370481101000', '370481102000'];
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶孟殷颜孔褚';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉梅建国海燕红鹏飞婷雪慧晓春东亮成宁波斌凤云庆龙';
@@ -238,3 +239,5 @@ async function seedDuplicateTrainees(
   }
   return { trainees: chosen.length, attendance };
 }
+
+export const trainingDemo = demoSeedStep('training', (ctx) => seedDemoTraining(ctx.db, ctx));

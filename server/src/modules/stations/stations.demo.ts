@@ -1,10 +1,12 @@
 import type { Insertable } from 'kysely';
-import type { Db } from '@cuntong/server/db/create-db';
-import type { LedgerEntriesTable, Role, StationService, StationStatus, StationTier } from '@cuntong/server/db/types';
-import { addDays, daysBetween } from '@cuntong/server/lib/dates';
-import { recordAudit } from '@cuntong/server/modules/audit/audit.service';
-import { SYSTEM_ACTOR } from '@cuntong/server/modules/auth/actor';
-import { createRandom, shuffled, type Random } from './random';
+import type { Db } from '../../db/create-db';
+import type { LedgerEntriesTable, Role, StationService, StationStatus, StationTier } from '../../db/types';
+import { addDays, daysBetween } from '../../lib/dates';
+import { createRandom, shuffled, type Random } from '../../lib/random';
+import { recordAudit } from '../audit/audit.service';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { demoSeedStep } from '../module';
+import { computeStationMetrics } from './stations.metrics';
 
 /**
  * The demo county's three-tier stations and six months of their ledger, told as a story: busy town
@@ -446,3 +448,10 @@ export async function seedDemoStations(db: Db, options: { countyCode: string; se
   const scopeIds = new Map([...plan.scopes].map(([login, mine]) => [login, mine.flatMap((c) => idOf.get(c) ?? [])]));
   return { created: !exists, stations, ledgerEntries, plan, scopeIds };
 }
+
+/** The demo's stations and ledgers, and what the nightly job would write, so quiet stations and the town ranking show at first start. */
+export const stationsDemo = demoSeedStep('stations', async (ctx) => {
+  const stations = await seedDemoStations(ctx.db, ctx);
+  if (stations.created) await computeStationMetrics(ctx.db, { asOf: ctx.today });
+  return stations;
+});

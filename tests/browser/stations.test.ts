@@ -78,7 +78,7 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     await context.close();
   }, 90_000);
 
-  it('staff creates a village point, a stale status change is refused then made, and a register imports only without problems', async () => {
+  it('staff creates a village point, a stale status change is refused then made, and a register is checked row by row, then imported', async () => {
     const context = await newContext(app.browser, app.url);
     const page = await openPage(context, 'stations-manage');
     await login(page, STAFF, DEMO_PASSWORD);
@@ -129,32 +129,35 @@ describe.runIf(hasChromium)(`station register pages in Chromium${hasChromium ? '
     await expect.poll(() => page.getByTestId('station-detail').textContent()).toContain('村委会东侧');
     await expect.poll(() => page.getByTestId('station-detail').textContent()).toContain('35.1, 117.2');
 
-    // import: a file with a bad row shows the row and cannot be committed; the fixed file commits
+    // import: a file with a bad row shows the row, and all-or-nothing cannot commit it; the fixed file commits
     const villages = await call<{ code: string }[]>(page, 'regions.tree.children', { parentCode: HONGXU });
     const good = ['E2E-V2', '端到端导入服务点', '村级服务点', villages[1].code, 'TZ-T101', '代买、快递收发', '筹建中'];
+    const choose = (name: string, buffer: Buffer) => page.getByTestId('station-import-file').locator('input[type=file]').setInputFiles({ name, mimeType: XLSX, buffer });
+    const statuses = () => page.locator('[data-testid="station-import-row"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-row'), e.getAttribute('data-status')]));
     await page.goto('/stations');
     await page.getByTestId('stations-import').click();
-    await page.getByTestId('station-import-file').setInputFiles({
-      name: 'bad.xlsx',
-      mimeType: XLSX,
-      buffer: await registerXlsx([good, ['E2E-V3', '层级写错的点', '乡级', villages[2].code, 'TZ-T101', null, null]]),
-    });
-    await expect.poll(() => page.getByTestId('station-import-problems').textContent()).toContain('乡级');
-    const problemRows = await page.getByTestId('station-import-problems').locator('.el-table__body .el-table__row td:first-child').allTextContents();
-    expect(problemRows.map((text) => text.trim())).toEqual(['3']);
+    await choose('bad.xlsx', await registerXlsx([good, ['E2E-V3', '层级写错的点', '乡级', villages[2].code, 'TZ-T101', null, null]]));
+    await expect.poll(() => page.getByTestId('station-import-rows').textContent()).toContain('乡级');
+    expect(await statuses()).toEqual([
+      ['2', 'ok'],
+      ['3', 'problem'],
+    ]);
+    await page.getByTestId('station-import-mode-all_or_nothing').click();
     expect(await page.getByTestId('station-import-commit').isDisabled()).toBe(true);
-    // a file of 250 bad rows: the first 200 listed, the counts of all beside them
+    // a file of 250 bad rows: every one counted, by column, a page at a time
     const bad = Array.from({ length: 250 }, (_, i) => [`E2E-X${i}`, `错点${i}`, '乡级', villages[2].code, 'TZ-T101', null, null]);
-    await page.getByTestId('station-import-file').setInputFiles({ name: 'many-bad.xlsx', mimeType: XLSX, buffer: await registerXlsx(bad) });
-    await expect.poll(() => page.getByTestId('import-problem-counts').textContent()).toContain('显示前 200 条问题，共 250 条。');
+    await choose('many-bad.xlsx', await registerXlsx(bad));
+    await expect.poll(() => page.getByTestId('station-import-summary').textContent()).toContain('有问题 250 行');
     expect(await page.getByTestId('import-problems-by-field').textContent()).toBe('按列：层级 250 条');
-    expect(await page.getByTestId('station-import-problems').locator('.el-table__body .el-table__row').count()).toBe(200);
+    expect(await page.locator('[data-testid="station-import-row"]').count()).toBe(50);
 
-    await page.getByTestId('station-import-file').setInputFiles({ name: 'good.xlsx', mimeType: XLSX, buffer: await registerXlsx([good]) });
-    await expect.poll(() => page.getByTestId('station-import-summary').textContent()).toContain('可以导入');
+    await choose('good.xlsx', await registerXlsx([good]));
+    await expect.poll(() => page.getByTestId('station-import-summary').textContent()).toContain('可导入 1 行');
     await page.getByTestId('station-import-commit').click();
-    await expect.poll(() => page.getByTestId('station-import-committed').textContent()).toContain('1');
-    await page.keyboard.press('Escape');
+    await page.getByTestId('station-import-result').waitFor();
+    expect(await page.getByTestId('station-import-result-inserted').getAttribute('data-value')).toBe('1');
+    await page.getByTestId('station-import-close').click();
+    await page.getByTestId('station-import').waitFor({ state: 'hidden' });
     await page.getByTestId('stations-search').fill('E2E-V');
     await expect.poll(() => page.getByTestId('station-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(['E2E-V1', 'E2E-V2']);
     await context.close();

@@ -7,6 +7,7 @@
  * (use-outbox-store.ts) wires it to the screen, and the tests run it as it is.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { newClientKey } from '../utils/client-key';
 
 /** waiting: will be sent; conflict: the server holds a newer version, the user chooses; refused: the server said no. */
 export type OutboxState = 'waiting' | 'conflict' | 'refused';
@@ -67,19 +68,6 @@ export function isTransientFailure(error: unknown): boolean {
   if (!data?.appCode) return true;
   if (data.appCode === 'RATE_LIMITED') return true;
   return (data.httpStatus ?? 0) >= 500 && data.appCode === 'INTERNAL';
-}
-
-/**
- * A fresh idempotency key. crypto.randomUUID exists only on HTTPS and localhost; a county server
- * reached over plain HTTP on its LAN address still gets a random version-4 UUID.
- */
-export function newClientKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Waits between tries while the server cannot be reached: 2 s, 4 s, 8 s … at most a minute. */

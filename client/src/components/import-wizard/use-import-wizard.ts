@@ -1,8 +1,9 @@
 import { useMutation } from '@tanstack/vue-query';
 import type { UploadFile } from 'element-plus';
-import { computed, reactive, ref, watch, type ComputedRef, type Ref } from 'vue';
+import { computed, onScopeDispose, reactive, ref, watch, type ComputedRef, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
+import { newClientKey } from '@/utils/client-key';
 import { readBase64 } from '@/utils/file-base64';
 
 export const IMPORT_MODES = ['skip_invalid', 'all_or_nothing'] as const;
@@ -45,9 +46,18 @@ export interface PickedFile {
   base64: string;
 }
 
+/** How far the server has got with a request (its `progress` procedure). */
+export interface ImportProgress {
+  stage: 'reading' | 'checking' | 'writing' | 'done';
+  done: number;
+  total: number;
+}
+
 /** The part of each request the wizard owns; the page adds its own (course, platform, host…). */
 export interface WizardRequest<F extends string> {
   file: PickedFile;
+  /** Made afresh for each request: the server files its progress under it. */
+  progressKey: string;
   /** Sent only once the user has changed a column; otherwise the server's remembered mapping or guess. */
   mapping?: Partial<Record<F, string>>;
   /** The sheet the user picked; otherwise the server reads the first with a header it knows. */
@@ -71,6 +81,8 @@ export interface ImportWizardOptions<F extends string, P extends ImportPreviewBa
   commit: (request: WizardRequest<F>, mode: ImportMode) => Promise<R>;
   /** Whether the rows can be shown and imported; by default, once every required column is mapped. */
   ready?: (preview: P) => boolean;
+  /** The import's `progress` procedure, asked every 400 ms while a request is under way. */
+  progress: (progressKey: string) => Promise<ImportProgress | null>;
   /** After a commit: refresh what the import changed. */
   onCommitted?: (result: R) => Promise<unknown>;
   /** When the file is cleared (a new one chosen, or 再导入一个文件): reset the page's own per-file choices. */
@@ -108,6 +120,8 @@ export interface ImportWizard<F extends string, P extends ImportPreviewBase<F>, 
   runCommit(): void;
   checking: Ref<boolean>;
   committing: Ref<boolean>;
+  /** The server's progress on the request under way (null when none, or not heard yet). */
+  progress: Ref<ImportProgress | null>;
   result: Ref<R | null>;
   error: ComputedRef<string | null>;
 }
@@ -115,6 +129,7 @@ export interface ImportWizard<F extends string, P extends ImportPreviewBase<F>, 
 export const IMPORT_PAGE_SIZE = 50;
 /** The server takes files up to 10 MB (server/src/lib/upload-limits.ts); a 100,000-row sheet is ~4 MB. */
 const MAX_BYTES = 10 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 400;
 
 /**
  * The flow every spreadsheet import shares: choose the file → check the columns (the server's
@@ -138,8 +153,12 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
   const mode = ref<ImportMode>('skip_invalid');
   const result = ref<R | null>(null) as Ref<R | null>;
 
+  /** The key of the request under way, and what the server last said of it. */
+  const progressKey = ref<string | null>(null);
+  const progress = ref<ImportProgress | null>(null);
   const request = (): WizardRequest<F> => ({
     file: file.value!,
+    progressKey: (progressKey.value = newClientKey()),
     ...(sheet.value !== null ? { sheet: sheet.value } : {}),
     ...(mappingTouched.value ? { mapping: Object.fromEntries(Object.entries(mapping).filter(([, h]) => h)) as Partial<Record<F, string>> } : {}),
   });
@@ -218,6 +237,26 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
     recheck();
   }
 
+  // While a request is under way, ask how far it has got; a failed poll is only a bar that waits.
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopPolling = () => {
+    clearInterval(timer);
+    timer = undefined;
+    progress.value = null;
+  };
+  watch(
+    () => check.isPending.value || commit.isPending.value,
+    (busy) => {
+      stopPolling();
+      if (!busy) return;
+      timer = setInterval(() => {
+        const key = progressKey.value;
+        if (key) void options.progress(key).then((p) => key === progressKey.value && timer && (progress.value = p), () => {});
+      }, PROGRESS_EVERY_MS);
+    },
+  );
+  onScopeDispose(stopPolling);
+
   // The server's messages come in the language of the request: after a switch, check again.
   watch(locale, () => {
     if (preview.value && !result.value) recheck();
@@ -262,6 +301,7 @@ export function useImportWizard<F extends string, P extends ImportPreviewBase<F>
     },
     checking: check.isPending,
     committing: commit.isPending,
+    progress,
     result,
     error,
   };

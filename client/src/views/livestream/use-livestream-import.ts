@@ -58,8 +58,9 @@ export function useLivestreamImport() {
   const hosts = useQuery({ queryKey: [HOSTS_KEY], queryFn: () => trpc.livestream.import.hosts.query({}) });
   const hostOptions = computed(() => hosts.data.value?.items ?? []);
 
-  const base = ({ file, mapping, sheet }: WizardRequest<StreamField>) => ({
+  const base = ({ file, progressKey, mapping, sheet }: WizardRequest<StreamField>) => ({
     fileBase64: file.base64,
+    progressKey,
     fileName: file.name,
     platform: platform.value,
     preset: preset.value,
@@ -76,6 +77,7 @@ export function useLivestreamImport() {
     wrongType: 'wrongType',
     preview: (request, query) => trpc.livestream.import.preview.mutate({ ...base(request), ...query }),
     commit: (request, mode) => trpc.livestream.import.commit.mutate({ ...base(request), mode }),
+    progress: (progressKey) => trpc.livestream.import.progress.query({ progressKey }),
     ready: (preview) => !preview.missing.length && !preview.hostNeeded,
     onCommitted: () => queryClient.invalidateQueries({ predicate: (q) => String(q.queryKey[0] ?? '').startsWith('livestream') }),
   });

@@ -1,117 +1,55 @@
-import { useMutation, useQueryClient } from '@tanstack/vue-query';
-import type { UploadFile } from 'element-plus';
-import { computed, reactive, ref } from 'vue';
-import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
-import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
-import { toast } from '@/utils/toast';
-import { readBase64 } from '@/utils/file-base64';
+import { useQueryClient } from '@tanstack/vue-query';
+import { ref } from 'vue';
+import { trpc, type RouterOutputs } from '@/api/trpc';
+import { useImportWizard, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
 import { FIGURE_FIELDS } from './ledger-fields';
 
-type ImportInput = RouterInputs['stations']['ledger']['import']['preview'];
 type Preview = RouterOutputs['stations']['ledger']['import']['preview'];
-type Field = Preview['missing'][number];
-type Mapping = NonNullable<ImportInput['mapping']>;
+type CommitResult = RouterOutputs['stations']['ledger']['import']['commit'];
+export type LedgerImportField = Preview['missing'][number];
+export type LedgerImportRow = Preview['rows']['items'][number];
 
 /** Our fields a column can stand for, in the server's order (ledger.import.ts IMPORT_FIELDS). */
-export const IMPORT_FIELDS: Field[] = ['date', 'stationCode', ...FIGURE_FIELDS, 'note'];
+export const LEDGER_IMPORT_FIELDS: readonly LedgerImportField[] = ['date', 'stationCode', ...FIGURE_FIELDS, 'note'];
 
-/** Larger files are refused by the server; say so before reading them. */
-const MAX_BYTES = 10 * 1024 * 1024;
+/** What the result card shows, in order (`ledgerImport.result.<key>`). */
+export const LEDGER_IMPORT_RESULT = ['rows', 'written', 'unchanged', 'duplicates', 'rejected'] as const;
 
 /**
- * A month of ledger from the user's own spreadsheet: preview (the columns found for each of our
- * fields, and every row's problems), adjust the mapping and check again, then commit — all rows or
- * none. The server remembers the mapping for the next file.
+ * A month of ledger from the user's own spreadsheet, on the shared import flow (use-import-wizard.ts):
+ * their headers mapped to our fields (remembered for the next file), every row checked, then all
+ * rows or none, or the good ones and the rest back as a workbook. Days equal to what is stored are
+ * left alone, so the same file twice changes nothing. The whole file may be for the station chosen
+ * on the page, when it has no station-code column.
  */
 export function useLedgerImport(station: () => { id: number | null; label: string | null }) {
-  const { t } = useI18n();
   const queryClient = useQueryClient();
-  const file = ref<{ name: string; base64: string } | null>(null);
-  /** The whole file is for the station chosen on the page (no station-code column needed). */
   const forStation = ref(station().id !== null);
-  const preview = ref<Preview | null>(null);
-  const mapping = reactive<Record<string, string | undefined>>({});
-  const mappingChanged = ref(false);
-  /** The sheet the user picked in a workbook of several; otherwise the server's choice. */
-  const sheet = ref<string | null>(null);
-  const done = ref<{ rows: number; written: number; unchanged: number } | null>(null);
 
-  const input = (withMapping: boolean): ImportInput => ({
-    fileBase64: file.value!.base64,
+  const request = ({ file, progressKey, mapping, sheet }: WizardRequest<LedgerImportField>) => ({
+    fileBase64: file.base64,
+    progressKey,
     ...(forStation.value && station().id !== null ? { stationId: station().id! } : {}),
-    ...(withMapping ? { mapping: Object.fromEntries(Object.entries(mapping).filter(([, h]) => h)) as Mapping } : {}),
-    ...(sheet.value !== null ? { sheet: sheet.value } : {}),
+    ...(mapping ? { mapping } : {}),
+    ...(sheet ? { sheet } : {}),
   });
 
-  const check = useMutation({
-    mutationFn: (withMapping: boolean) => trpc.stations.ledger.import.preview.mutate(input(withMapping)),
-    onSuccess: (result) => {
-      preview.value = result;
-      for (const key of Object.keys(mapping)) delete mapping[key];
-      Object.assign(mapping, result.mapping);
-      mappingChanged.value = false;
-    },
+  const wizard = useImportWizard<LedgerImportField, Preview, CommitResult>({
+    ns: 'ledgerImport',
+    testId: 'ledger-import',
+    fileTypes: /\.xlsx$/i,
+    wrongType: 'notXlsx',
+    preview: (r, query) => trpc.stations.ledger.import.preview.mutate({ ...request(r), ...query }),
+    commit: (r, mode) => trpc.stations.ledger.import.commit.mutate({ ...request(r), mode }),
+    progress: (progressKey) => trpc.stations.ledger.import.progress.query({ progressKey }),
+    onCommitted: () => queryClient.invalidateQueries({ queryKey: ['stations.ledger.day'] }),
   });
 
-  const commit = useMutation({
-    mutationFn: () => trpc.stations.ledger.import.commit.mutate(input(true)),
-    onSuccess: (result) => {
-      done.value = result;
-      toast('success', t('ledger.import.done', result));
-      void queryClient.invalidateQueries({ queryKey: ['stations.ledger.day'] });
-    },
-  });
-
-  async function pick(upload: UploadFile): Promise<void> {
-    const raw = upload.raw;
-    if (!raw) return;
-    if (raw.size > MAX_BYTES) {
-      toast('error', t('ledger.import.tooLarge'));
-      return;
-    }
-    preview.value = done.value = sheet.value = null;
-    check.reset();
-    commit.reset();
-    file.value = { name: raw.name, base64: await readBase64(raw) };
-    check.mutate(false);
+  /** The whole file for the page's station, or a station-code column: check again either way. */
+  function setForStation(value: boolean): void {
+    forStation.value = value;
+    wizard.restart();
   }
 
-  function setMapping(field: string, header: string | undefined): void {
-    mapping[field] = header || undefined;
-    mappingChanged.value = true;
-  }
-
-  /** Another sheet, other columns: guessed again. */
-  function pickSheet(name: string): void {
-    sheet.value = name;
-    check.mutate(false);
-  }
-
-  const canCommit = computed(
-    () => !!preview.value && !mappingChanged.value && !preview.value.missing.length && !preview.value.problems.length && preview.value.validRows > 0 && !done.value,
-  );
-  const error = computed(() => {
-    const failed = commit.error.value ?? check.error.value;
-    return failed ? errorMessage(failed) : null;
-  });
-
-  return {
-    t,
-    file,
-    forStation,
-    preview,
-    mapping,
-    mappingChanged,
-    setMapping,
-    pick,
-    pickSheet,
-    recheck: () => check.mutate(true),
-    checking: check.isPending,
-    commit: () => commit.mutate(),
-    committing: commit.isPending,
-    canCommit,
-    done,
-    error,
-  };
+  return { wizard, forStation, setForStation };
 }

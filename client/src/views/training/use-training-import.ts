@@ -35,9 +35,10 @@ export function useTrainingImport() {
   /** Import rows whose name differs from the one registered with their mobile, as that trainee. */
   const confirmNames = ref(false);
 
-  const base = ({ file, mapping, sheet }: WizardRequest<SignInField>) => ({
+  const base = ({ file, progressKey, mapping, sheet }: WizardRequest<SignInField>) => ({
     courseId: courseId.value,
     fileBase64: file.base64,
+    progressKey,
     ...(sessionId.value !== null ? { sessionId: sessionId.value } : {}),
     confirmNames: confirmNames.value,
     ...(mapping ? { mapping: mapping as NonNullable<PreviewInput['mapping']> } : {}),
@@ -51,6 +52,7 @@ export function useTrainingImport() {
     wrongType: 'notXlsx',
     preview: (request, query) => trpc.training.attendance.import.preview.mutate({ ...base(request), ...query }),
     commit: (request, mode) => trpc.training.attendance.import.commit.mutate({ ...base(request), mode }),
+    progress: (progressKey) => trpc.training.attendance.import.progress.query({ progressKey }),
     onCommitted: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: [TRAINING_SESSIONS_KEY] }),

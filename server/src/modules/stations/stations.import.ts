@@ -185,10 +185,15 @@ export const stationRegisterImport = defineImport({
     of: (_context, analysis) => ({ created: createdView(analysis?.rows.filter((r) => r.status === 'ok') ?? []) }),
   },
   write: {
-    shape: { created: createdShape, alreadyPresent: z.number() },
+    shape: {
+      /** How many stations were created; `created` lists the first 200. */
+      inserted: z.number(),
+      created: createdShape,
+      alreadyPresent: z.number(),
+    },
     async run(trx, tools, _context, rows, all) {
       const created = await place(trx, tools, rows);
-      return { created: createdView(created), alreadyPresent: all.filter((r) => r.status === 'already').length };
+      return { inserted: created.length, created: createdView(created), alreadyPresent: all.filter((r) => r.status === 'already').length };
     },
   },
   /** `rows` are the ones created (a row found registered while writing is `already` now). */

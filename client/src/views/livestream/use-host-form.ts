@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/vue-query';
-import type { FormInstance, FormRules } from 'element-plus';
+import type { FormRules } from 'element-plus';
 import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
@@ -44,7 +44,6 @@ export function useHostForm(editing: () => HostProfile | null, done: { saved: (p
   /** Someone who sees the mobile masked keeps it as it is. */
   const mobileEditable = !host || host.mobileVisible;
 
-  const formRef = ref<FormInstance>();
   const form = reactive<HostForm>({
     name: host?.name ?? '',
     mobile: host?.mobile ?? '',
@@ -101,14 +100,13 @@ export function useHostForm(editing: () => HostProfile | null, done: { saved: (p
     },
     onSuccess: (result) => done.saved(result.profile, result.created),
   });
-  async function submit() {
-    if (save.isPending.value) return;
-    if (await formRef.value?.validate().catch(() => false)) save.mutate();
+  /** Called by form-dialog once the rules pass. */
+  function submit(): void {
+    if (!save.isPending.value) save.mutate();
   }
 
   return {
     t,
-    formRef,
     form,
     rules,
     isEdit: current !== null,

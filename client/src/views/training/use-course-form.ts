@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/vue-query';
-import type { FormInstance, FormRules } from 'element-plus';
+import type { FormRules } from 'element-plus';
 import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
@@ -34,7 +34,6 @@ export function useCourseForm(editing: () => Course | null, done: { saved: (cour
   const { topicOptions, statusOptions } = useTrainingLabels();
   const { townOptions } = useTrainingTowns();
 
-  const formRef = ref<FormInstance>();
   const form = reactive<CourseForm>({
     title: '',
     topic: '',
@@ -114,15 +113,13 @@ export function useCourseForm(editing: () => Course | null, done: { saved: (cour
     onSuccess: (result) => done.saved(result.course, result.created),
   });
 
-  async function submit(): Promise<void> {
-    if (save.isPending.value) return;
-    const valid = await formRef.value?.validate().catch(() => false);
-    if (valid) save.mutate();
+  /** Called by form-dialog once the rules pass. */
+  function submit(): void {
+    if (!save.isPending.value) save.mutate();
   }
 
   return {
     t,
-    formRef,
     form,
     rules,
     isEdit: current !== null,

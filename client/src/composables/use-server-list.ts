@@ -17,7 +17,7 @@ export interface TableSort {
 /**
  * What list-page shows, as one `:list` prop: the rows, the pager (when `total` is given), the
  * error in words with its retry, the sort handler and the Excel export. `useServerList` and
- * `useLocalList` return it (wrapped in `reactive`), so a page hands the whole list over at once.
+ * `useListModel` return it (wrapped in `reactive`), so a page hands the whole list over at once.
  */
 export interface ListModel<T> {
   items: T[];
@@ -118,25 +118,33 @@ function cleanFilter<F>(filter: F): F {
 }
 
 /**
- * A list the browser holds whole (a ranking, a short report): the same `ListModel` as a server
- * list, without a pager; `items`, `loading` and `error` come from the page's own query.
+ * A list whose query the page runs itself (a ranking, a report, a list held whole in the browser)
+ * as the same `ListModel` a server list gives. Without `total` there is no pager.
  */
-export function useLocalList<T>(options: {
+export function useListModel<T>(options: {
   items: () => T[];
   loading: () => boolean;
   error: () => unknown;
   reload: () => unknown;
+  /** A server-paged list gives its total and its page refs. */
+  total?: () => number;
+  page?: Ref<number>;
+  pageSize?: Ref<number>;
+  /** The error in words when it should say more than the call's own message. */
+  errorText?: (error: unknown) => string;
   export?: { columns: () => ExportColumn[]; run: (columns: ExportColumn[]) => Promise<ExportResult> };
 }) {
+  const total = options.total;
+  const words = options.errorText ?? errorMessage;
   return reactive({
     items: computed(options.items),
-    total: undefined,
+    total: computed(() => (total ? total() : undefined)),
     loading: computed(options.loading),
-    page: ref(1),
-    pageSize: ref(Number.MAX_SAFE_INTEGER),
+    page: options.page ?? ref(1),
+    pageSize: options.pageSize ?? ref(Number.MAX_SAFE_INTEGER),
     errorText: computed(() => {
       const error = options.error();
-      return error ? errorMessage(error) : null;
+      return error ? words(error) : null;
     }),
     reload: options.reload,
     exportColumns: computed(() => options.export?.columns()),

@@ -132,9 +132,11 @@ export function useListModel<T>(options: {
   pageSize?: Ref<number>;
   /** The error in words when it should say more than the call's own message. */
   errorText?: (error: unknown) => string;
-  export?: { columns: () => ExportColumn[]; run: (columns: ExportColumn[]) => Promise<ExportResult> };
+  /** `shown` hides the export while there is nothing to export (e.g. no sample drawn yet). */
+  export?: { columns: () => ExportColumn[]; run: (columns: ExportColumn[]) => Promise<ExportResult>; shown?: () => boolean };
 }) {
   const total = options.total;
+  const exporter = options.export;
   const words = options.errorText ?? errorMessage;
   return reactive({
     items: computed(options.items),
@@ -147,7 +149,7 @@ export function useListModel<T>(options: {
       return error ? words(error) : null;
     }),
     reload: options.reload,
-    exportColumns: computed(() => options.export?.columns()),
-    exportRun: options.export?.run,
+    exportColumns: computed(() => exporter?.columns()),
+    exportRun: computed(() => (exporter && (exporter.shown?.() ?? true) ? exporter.run : undefined)),
   });
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/vue-query';
-import { computed, ref, watch } from 'vue';
+import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
@@ -128,18 +128,11 @@ export function useAudit() {
     usersLoading: computed(() => users.isFetching.value),
     userLabel,
     searchUsers,
-    items: list.items,
-    total: list.total,
-    loading: list.loading,
-    error,
-    page: list.page,
-    pageSize: list.pageSize,
-    onSortChange: list.onSortChange,
+    /** The server-side list for list-page's `:list`; its error says the log failed to load. */
+    list: reactive({ ...list, errorText: error, exportColumns, exportRun: runExport }),
     entityLabel,
     actionLabel,
     actorLabel,
     formatTime: formatShanghai,
-    exportColumns,
-    runExport,
   };
 }

@@ -166,12 +166,12 @@ export function useUsers() {
   );
   const isSelf = (user: User) => user.id === actor.value?.id;
   const roleLabel = (role: Role) => t(`common.roles.${role}`);
-  const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
 
   return {
     t,
-    ...list,
-    listError,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     search,
     status,
     roleOptions,
@@ -179,8 +179,6 @@ export function useUsers() {
     formatTime,
     scopeText,
     roleLabel,
-    exportColumns,
-    runExport,
     editor,
     openCreate,
     openEdit,

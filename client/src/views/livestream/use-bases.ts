@@ -1,9 +1,7 @@
 import { useQueryClient } from '@tanstack/vue-query';
-import { computed, ref } from 'vue';
+import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
-import type { ExportColumn } from '@/components/export-button/use-export';
 import { useDebouncedText } from '@/composables/use-debounced-text';
 import { useServerList } from '@/composables/use-server-list';
 import { toast } from '@/utils/toast';
@@ -27,6 +25,20 @@ export function useBases() {
     filter: { q: undefined, status: undefined, regionCode: undefined } as Filter,
     sort: { key: 'name' as SortKey, order: 'asc' },
     sortable: { name: 'name', hostCount: 'hostCount', createdAt: 'createdAt' },
+    export: {
+      columns: () => [
+        { key: 'name', header: t('livestream.bases.columns.name') },
+        { key: 'regionName', header: t('livestream.bases.columns.town') },
+        { key: 'address', header: t('livestream.bases.columns.address') },
+        { key: 'rooms', header: t('livestream.bases.columns.rooms') },
+        { key: 'capacity', header: t('livestream.bases.columns.capacity') },
+        { key: 'status', header: t('livestream.bases.columns.status'), labels: labels.labels('livestream.baseStatus', BASE_STATUSES) },
+        { key: 'hostCount', header: t('livestream.bases.columns.hosts') },
+        { key: 'managers', header: t('livestream.bases.columns.managers') },
+        { key: 'createdAt', header: t('livestream.bases.columns.createdAt') },
+      ],
+      run: (input, columns) => trpc.livestream.bases.export.mutate({ list: input, columns: columns as ExportColumns, sheetName: t('livestream.bases.sheetName') }),
+    },
   });
   const { text: search, flush: searchNow } = useDebouncedText((text) => (list.filter.q = text || undefined));
 
@@ -39,34 +51,19 @@ export function useBases() {
     await queryClient.invalidateQueries({ queryKey: [BASE_OPTIONS_KEY] });
   }
 
-  const exportColumns = computed<ExportColumn[]>(() => [
-    { key: 'name', header: t('livestream.bases.columns.name') },
-    { key: 'regionName', header: t('livestream.bases.columns.town') },
-    { key: 'address', header: t('livestream.bases.columns.address') },
-    { key: 'rooms', header: t('livestream.bases.columns.rooms') },
-    { key: 'capacity', header: t('livestream.bases.columns.capacity') },
-    { key: 'status', header: t('livestream.bases.columns.status'), labels: labels.labels('livestream.baseStatus', BASE_STATUSES) },
-    { key: 'hostCount', header: t('livestream.bases.columns.hosts') },
-    { key: 'managers', header: t('livestream.bases.columns.managers') },
-    { key: 'createdAt', header: t('livestream.bases.columns.createdAt') },
-  ]);
-  const runExport = (columns: ExportColumn[]) =>
-    trpc.livestream.bases.export.mutate({ list: list.listInput.value, columns: columns as ExportColumns, sheetName: t('livestream.bases.sheetName') });
-
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive(list),
+    filter: list.filter,
     ...labels,
     canEdit,
     search,
     searchNow,
     statusOptions: computed(() => labels.baseStatusOptions()),
-    listError: computed(() => (list.error.value ? errorMessage(list.error.value) : null)),
     dialog,
     openCreate,
     openEdit,
     saved,
-    exportColumns,
-    runExport,
   };
 }

@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/vue-query';
-import { computed, ref } from 'vue';
+import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRouter } from 'vue-router';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useDebouncedText } from '@/composables/use-debounced-text';
@@ -69,7 +68,9 @@ export function useHosts() {
 
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     ...labels,
     search,
     searchNow,
@@ -78,11 +79,8 @@ export function useHosts() {
     baseOptions,
     platformList: computed(() => labels.platformOptions()),
     statusList: computed(() => labels.hostStatusOptions()),
-    listError: computed(() => (list.error.value ? errorMessage(list.error.value) : null)),
     creating,
     created,
-    exportColumns,
-    runExport,
     openHost: (host: Pick<HostListItem, 'id'>) => router.push({ name: 'livestream-host', params: { id: host.id } }),
   };
 }

@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/vue-query';
 import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { useListModel } from '@/composables/use-server-list';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { PLATFORMS } from './livestream-labels';
 import { percent, yuan } from '@/utils/format';
@@ -71,19 +71,22 @@ export function useLeaderboard() {
   return {
     t,
     filter,
-    page,
-    pageSize,
     keys: LEADERBOARD_KEYS,
     platforms: PLATFORMS,
     baseOptions: computed(() => bases.data.value ?? []),
-    items: computed(() => query.data.value?.items ?? []),
-    total: computed(() => query.data.value?.total ?? 0),
-    loading: computed(() => query.isFetching.value),
-    error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
+    /** The ranking for list-page's `:list`: paged on the server, exported whole. */
+    list: useListModel({
+      items: () => query.data.value?.items ?? [],
+      total: () => query.data.value?.total ?? 0,
+      page,
+      pageSize,
+      loading: () => query.isFetching.value,
+      error: () => query.error.value,
+      reload: () => query.refetch(),
+      export: { columns: () => exportColumns.value, run: runExport },
+    }),
     yuan,
     percent,
     isFutureMonth,
-    exportColumns,
-    runExport,
   };
 }

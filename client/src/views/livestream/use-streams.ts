@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { computed, watch } from 'vue';
+import { computed, reactive, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRoute, useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
@@ -91,7 +91,9 @@ export function useStreams() {
 
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     ...labels,
     baseOptions,
     platformList: computed(() => labels.platformOptions()),
@@ -99,9 +101,6 @@ export function useStreams() {
     clearHost,
     days,
     farm,
-    listError: computed(() => (list.error.value ? errorMessage(list.error.value) : null)),
     removeStream: (stream: Stream) => remove.mutate(stream),
-    exportColumns,
-    runExport,
   };
 }

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/vue-query';
 import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { useListModel } from '@/composables/use-server-list';
 import { useEnumLabel } from '@/composables/use-enum-label';
 import { useTownNames } from '@/views/auth/use-towns';
 
@@ -78,11 +78,16 @@ export function useQuietStations() {
     byTown,
     rows,
     loading: computed(() => query.isFetching.value),
-    error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
+    /** The quiet stations for list-page's `:list`, held whole: no pager. */
+    list: useListModel({
+      items: () => rows.value,
+      loading: () => query.isFetching.value,
+      error: () => query.error.value,
+      reload: () => query.refetch(),
+      export: { columns: () => exportColumns.value, run: runExport },
+    }),
     asOf,
     ruleDays,
     tierLabel,
-    exportColumns,
-    runExport,
   };
 }

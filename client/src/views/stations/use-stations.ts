@@ -3,7 +3,6 @@ import { storeToRefs } from 'pinia';
 import { computed, reactive } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRouter } from 'vue-router';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useDebouncedText } from '@/composables/use-debounced-text';
@@ -101,16 +100,14 @@ export function useStations() {
   }
 
   const openStation = (station: Pick<Station, 'id'>) => router.push({ name: 'station-detail', params: { id: station.id } });
-  const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
 
   return {
     t,
-    /** The server-side list (rows, pager, sort) and its error in words. */
-    list: reactive({ ...list, listError }),
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
     /** The filter bar: the list's filter, the debounced search, the quiet select and their options. */
     filters: reactive({ filter, search, searchNow, quiet, options: { tier: tierOptions, status: statusOptions, quiet: quietOptions, town: townOptions } }),
     labels: { tierLabel, statusLabel, statusTag, operatorsText },
-    exports: reactive({ columns: exportColumns, run: runExport }),
     manage: reactive({ canManage, dialogs, onCreated, onImported }),
     openStation,
   };

@@ -2,10 +2,10 @@ import { keepPreviousData, useQuery } from '@tanstack/vue-query';
 import { lastCompleteMonth, shanghaiToday } from '@/utils/shanghai-time';
 import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { bars, countAxis, moneyAxis, tooltipValue, type ChartOption } from '@/components/base-chart/chart-options';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { useListModel } from '@/composables/use-server-list';
 import { formatCount, formatYuan, percent } from '@/utils/format';
 
 type Metric = NonNullable<RouterInputs['stations']['ranking']['towns']['by']>;
@@ -104,15 +104,18 @@ export function useTownRanking() {
     metrics: METRICS,
     metricLabel,
     towns,
-    tableRows,
     display,
     percent,
     chartOption,
     chartHeight,
-    loading: computed(() => query.isFetching.value),
-    error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
+    /** The table rows (county total first) for list-page's `:list`; the chart shows the same towns. */
+    list: useListModel({
+      items: () => tableRows.value,
+      loading: () => query.isFetching.value,
+      error: () => query.error.value,
+      reload: () => query.refetch(),
+      export: { columns: () => exportColumns.value, run: runExport },
+    }),
     disabledMonth,
-    exportColumns,
-    runExport,
   };
 }

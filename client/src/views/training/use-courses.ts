@@ -2,7 +2,6 @@ import { useQueryClient } from '@tanstack/vue-query';
 import { computed, reactive } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRouter } from 'vue-router';
-import { errorMessage } from '@/api/errors';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import { useDebouncedText } from '@/composables/use-debounced-text';
@@ -75,23 +74,21 @@ export function useCourses() {
     trpc.training.courses.export.mutate({ list: list.listInput.value, columns: columns as ExportColumns, sheetName: t('training.courses.sheetName') });
 
   const openCourse = (course: Pick<Course, 'id'>) => router.push({ name: 'training-course', params: { id: course.id } });
-  const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
   const datesText = (course: Course) =>
     course.plannedStart ? (course.plannedEnd && course.plannedEnd !== course.plannedStart ? `${course.plannedStart} – ${course.plannedEnd}` : course.plannedStart) : '—';
 
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     ...labels,
-    listError,
     search,
     searchNow,
     townOptions,
     yearOptions,
     topicOptionList: computed(() => labels.topicOptions()),
     statusOptionList: computed(() => labels.statusOptions()),
-    exportColumns,
-    runExport,
     dialogs,
     onCreated,
     openCourse,

@@ -1,6 +1,5 @@
-import { computed } from 'vue';
+import { computed, reactive } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useServerList } from '@/composables/use-server-list';
@@ -54,12 +53,11 @@ export function useFollowUp() {
 
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     stages: STAGES,
     townOptions,
     telHref,
-    exportColumns,
-    runExport,
-    listError: computed(() => (list.error.value ? errorMessage(list.error.value) : null)),
   };
 }

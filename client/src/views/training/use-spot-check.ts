@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/vue-query';
 import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
+import { useListModel } from '@/composables/use-server-list';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { useTrainingTowns } from '@/views/training/use-training-towns';
 
@@ -69,8 +69,13 @@ export function useSpotCheck() {
     newSeed,
     sample,
     loading: computed(() => query.isFetching.value),
-    error: computed(() => (query.error.value ? errorMessage(query.error.value) : null)),
-    exportColumns,
-    runExport,
+    /** The drawn sample for list-page's `:list`: no pager, the export once there are rows. */
+    list: useListModel({
+      items: () => sample.value?.items ?? [],
+      loading: () => query.isFetching.value,
+      error: () => query.error.value,
+      reload: () => query.refetch(),
+      export: { columns: () => exportColumns.value, run: runExport, shown: () => Boolean(sample.value?.items.length) },
+    }),
   };
 }

@@ -1,8 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/vue-query';
-import { computed, ref } from 'vue';
+import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRouter } from 'vue-router';
-import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useDebouncedText } from '@/composables/use-debounced-text';
@@ -73,13 +72,13 @@ export function useTrainees() {
     trpc.training.trainees.export.mutate({ list: list.listInput.value, columns: columns as ExportColumns, sheetName: t('trainees.sheetName') });
 
   const openTrainee = (trainee: Pick<TraineeListItem, 'id'>) => router.push({ name: 'training-trainee', params: { id: trainee.id } });
-  const listError = computed(() => (list.error.value ? errorMessage(list.error.value) : null));
 
   return {
     t,
-    ...list,
+    /** The server-side list (rows, pager, sort, error, export) for list-page's `:list`. */
+    list: reactive({ ...list, exportColumns, exportRun: runExport }),
+    filter: list.filter,
     ...labels,
-    listError,
     search,
     searchNow,
     outcome,
@@ -89,8 +88,6 @@ export function useTrainees() {
     courseOptions,
     searchCourses,
     coursesLoading: computed(() => courses.isFetching.value),
-    exportColumns,
-    runExport,
     openTrainee,
   };
 }

@@ -1,14 +1,17 @@
-import { useMutation } from '@tanstack/vue-query';
-import type { FormInstance, FormRules } from 'element-plus';
-import { computed, reactive, ref, watch } from 'vue';
+import type { FormRules } from 'element-plus';
+import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { errorMessage } from '@/api/errors';
-import { trpc, type RouterInputs } from '@/api/trpc';
+import { trpc } from '@/api/trpc';
+import { useFormDialog } from '@/components/form-dialog/use-form-dialog';
 import { toast } from '@/utils/toast';
 import type { RegionNode } from './region-labels';
 
-type AddInput = RouterInputs['regions']['villages']['add'];
 interface Town {
+  code: string;
+  name: string;
+}
+
+interface VillageForm {
   code: string;
   name: string;
 }
@@ -18,47 +21,44 @@ interface Town {
  * the whole code is valid and free is the server's call, and its message is shown as it comes.
  */
 export function useVillageAdd(onAdded: (townCode: string, village: RegionNode) => void) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
 
   const visible = ref(false);
-  const town = ref<Town | null>(null);
-  const formRef = ref<FormInstance>();
-  const form = reactive({ code: '', name: '' });
-  const rules = computed<FormRules<typeof form>>(() => ({
+  const town = ref<Town>({ code: '', name: '' });
+  const initial: VillageForm = { code: '', name: '' };
+  const dialog = useFormDialog({
+    form: initial,
+    save: async (form) => {
+      const townCode = town.value.code;
+      return { townCode, village: await trpc.regions.villages.add.mutate({ townCode, code: form.code.trim(), name: form.name.trim() }) };
+    },
+    saved: ({ townCode, village }) => {
+      toast('success', t('regions.village.added', { name: village.name, code: village.code }));
+      visible.value = false;
+      onAdded(townCode, village);
+    },
+  });
+  const { form } = dialog;
+  const rules = computed<FormRules<VillageForm>>(() => ({
     code: [{ required: true, whitespace: true, message: t('regions.village.codeRequired'), trigger: 'blur' }],
     name: [{ required: true, whitespace: true, message: t('regions.village.nameRequired'), trigger: 'blur' }],
   }));
-
-  const prefix = computed(() => town.value?.code.slice(0, 9) ?? '');
-  const title = computed(() => t('regions.village.dialogTitle', { town: town.value?.name ?? '' }));
-
-  const add = useMutation({
-    mutationFn: (input: AddInput) => trpc.regions.villages.add.mutate(input),
-    onSuccess: (village, input) => {
-      toast('success', t('regions.village.added', { name: village.name, code: village.code }));
-      visible.value = false;
-      onAdded(input.townCode, village);
-    },
-  });
-  const error = computed(() => (add.error.value ? errorMessage(add.error.value) : null));
-  // The message came in the language of the request: after a switch, drop it rather than mix.
-  watch(locale, () => add.reset());
 
   function open(target: Town): void {
     town.value = { code: target.code, name: target.name };
     form.code = target.code.slice(0, 9);
     form.name = '';
-    add.reset();
-    formRef.value?.clearValidate();
+    dialog.reset();
     visible.value = true;
   }
 
-  async function submit(): Promise<void> {
-    if (add.isPending.value || !town.value) return;
-    const valid = await formRef.value?.validate().catch(() => false);
-    if (!valid) return;
-    add.mutate({ townCode: town.value.code, code: form.code.trim(), name: form.name.trim() });
-  }
-
-  return { t, visible, town, prefix, title, formRef, form, rules, error, pending: add.isPending, open, submit };
+  return {
+    t,
+    visible,
+    dialog,
+    rules,
+    prefix: computed(() => town.value.code.slice(0, 9)),
+    title: computed(() => t('regions.village.dialogTitle', { town: town.value.name })),
+    open,
+  };
 }

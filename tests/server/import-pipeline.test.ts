@@ -5,6 +5,7 @@ import { addDays, shanghaiToday } from '@cuntong/server/lib/dates';
 import { appRouter } from '@cuntong/server/router';
 import { createHarness, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
+import { readExport } from '../support/xlsx';
 import { addVillages, buildStations } from '../stations/fixture';
 
 /**
@@ -20,14 +21,6 @@ async function workbook(headers: string[], rows: unknown[][]) {
   return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
 }
 
-async function sheetOf(base64: string) {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0]!;
-  const rows: unknown[][] = [];
-  ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return rows;
-}
 
 describe('the sheet-import pipeline', () => {
   let h: Harness;
@@ -70,7 +63,7 @@ describe('the sheet-import pipeline', () => {
     ]);
     const result = await staff.stations.import.commit({ fileBase64: file, mode: 'skip_invalid' });
     expect(result).toMatchObject({ mode: 'skip_invalid', rows: 3, rejected: 2, created: [{ row: 2, code: 'TZ-V101204' }] });
-    const rejects = await sheetOf(result.rejects!.contentBase64);
+    const { rows: rejects } = await readExport(result.rejects!.contentBase64);
     expect(rejects[0]).toEqual(['站点编码', '站点名称', '层级', '区划代码', '上级站点编码', '问题']);
     expect(rejects.slice(1).map((r) => [r[0], r[5]])).toEqual([
       ['TZ-V101001', '“层级”的值“乡级”无效。'],

@@ -39,7 +39,6 @@ export function useUserForm(
   const { t } = useI18n();
   const editing = computed(() => userId() !== null);
 
-  const formRef = ref<FormInstance>();
   const form = reactive<UserForm>({ loginName: '', displayName: '', mobile: '', role: '', regions: [], stations: [], bases: [], password: '' });
 
   const loaded = useQuery({
@@ -122,10 +121,9 @@ export function useUserForm(
     onSuccess: (result) => (result.kind === 'created' ? done.created(result) : done.updated(result.user)),
   });
 
-  async function submit(): Promise<void> {
-    if (save.isPending.value) return;
-    const valid = await formRef.value?.validate().catch(() => false);
-    if (valid && form.role) save.mutate(form.role);
+  /** Called by form-dialog once the rules pass. */
+  function submit(): void {
+    if (!save.isPending.value && form.role) save.mutate(form.role);
   }
 
   const error = computed(() => {
@@ -137,7 +135,6 @@ export function useUserForm(
     t,
     editing,
     loading: computed(() => editing.value && loaded.isPending.value),
-    formRef,
     form,
     rules,
     roles: ROLES,

@@ -50,7 +50,6 @@ export function useStationForm(stationId: () => number | null, done: { saved: (s
   const editing = computed(() => stationId() !== null);
   const isAdmin = computed(() => role.value === 'admin');
 
-  const formRef = ref<FormInstance>();
   const form = reactive<StationForm>({
     code: '',
     name: '',
@@ -207,10 +206,9 @@ export function useStationForm(stationId: () => number | null, done: { saved: (s
     onSuccess: (result) => done.saved(result.station, result.created),
   });
 
-  async function submit(): Promise<void> {
-    if (save.isPending.value) return;
-    const valid = await formRef.value?.validate().catch(() => false);
-    if (valid) save.mutate();
+  /** Called by form-dialog once the rules pass. */
+  function submit(): void {
+    if (!save.isPending.value) save.mutate();
   }
 
   const error = computed(() => {
@@ -223,7 +221,6 @@ export function useStationForm(stationId: () => number | null, done: { saved: (s
     editing,
     isAdmin,
     loading: computed(() => editing.value && loaded.isPending.value),
-    formRef,
     form,
     rules,
     tierOptions: computed(() => STATION_TIERS.map((tier) => ({ value: tier, label: tierLabel(tier) }))),

@@ -17,7 +17,6 @@ import {
   sheetChoiceOf,
   sheetChoiceOutput,
   summariseProblems,
-  problemCounts,
   type ColumnMapping,
   type SheetColumns,
 } from '../imports/sheet-mapping';
@@ -295,7 +294,6 @@ export function defineImport<
     const listed = input.only === 'problems' ? a.rows.filter((r) => r.status === 'problem') : a.rows;
     const from = (input.page - 1) * input.pageSize;
     a.progress.stage('done', a.rows.length);
-    const { problems } = summariseProblems(problemsOf(a.rows));
     return {
       headers: a.sheet.headers,
       headerRow: a.sheet.headerRow,
@@ -305,8 +303,8 @@ export function defineImport<
       totalRows: a.sheet.rows.length,
       validRows: a.rows.filter((r) => r.status === 'ok').length,
       totals: totalsOf(a.rows, a.skipped, a.context),
-      problems,
-      ...problemCounts(a.rows.flatMap((r) => r.problems)),
+      // the first 200 problems in row order, and the counts of all
+      ...summariseProblems(problemsOf(a.rows)),
       rows: {
         items: listed.slice(from, from + input.pageSize).map((r) => ({ row: r.row.rowNumber, status: r.status, problems: r.problems, notes: r.notes, ...def.view.of(r) })),
         total: listed.length,

@@ -5,7 +5,7 @@ import { normaliseText, type SheetRow } from '../../lib/sheet';
 import type { ColumnMapping, SheetColumns } from '../../imports/sheet-mapping';
 import { idSchema, yearSchema } from '../../lib/schema';
 import { LIVESTREAM_PLATFORMS } from '../../db/types';
-import { commitMode, defineImport, importRequest, previewQuery, type ImportRow } from '../../imports/sheet-import';
+import { commitMode, defineImport, importRequest, noExtras, previewQuery, type ImportRow } from '../../imports/sheet-import';
 import type { Lang } from '../../i18n/messages';
 import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -380,7 +380,7 @@ export const streamImport = defineImport({
     },
     of: ({ data: { host, startedAt, rates, mainProducts, ...rest } }) => ({ ...rest, ...rates, hostId: host?.id ?? null, hostName: host?.name ?? null, startedAt: startedAt?.toISOString() ?? null }),
   },
-  totals: { shape: {}, of: () => ({}) },
+  totals: noExtras,
   preview: {
     shape: {
       preset: z.enum(STREAM_IMPORT_PRESETS),

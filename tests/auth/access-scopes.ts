@@ -36,9 +36,16 @@ const month = (f: TwoScopes) => f.today.slice(0, 7);
 const year = (f: TwoScopes) => Number(f.today.slice(0, 4));
 const yearAgo = (f: TwoScopes) => `${year(f) - 1}${f.today.slice(4)}`;
 
+/** A hub's daily sheet naming a route. */
+const courierSheet = (f: TwoScopes, route: string) =>
+  sheetXlsx([
+    ['日期', '线路', '村点', '快递公司', '派件数'],
+    [f.today, route, '王楼村服务点', '中通', '3'],
+  ]).toString('base64');
+
 const BUREAU = 'the bureau only (admin, staff), who see every row';
 const ADMIN = 'the administrator only, who sees every row';
-const REFERENCE = 'reference data (division codes, the county targets, the active-host rule): the same for every user';
+const REFERENCE = 'reference data (division codes, the indicators catalogue, the active-host rule): the same for every user';
 const OWN = "the caller's own session or password";
 /** An import's progress is kept under the caller's user id: another's key finds nothing (tests/server/import-pipeline.test.ts). */
 const OWN_IMPORT = "the caller's own import in progress";
@@ -68,10 +75,126 @@ export const SCOPE_RULES: Record<string, ScopeRule> = {
   'regions.villages.add': { none: ADMIN },
   'regions.import': { none: ADMIN },
   'targets.metrics': { none: REFERENCE },
-  'targets.list': { none: REFERENCE },
-  'targets.export': { none: REFERENCE },
+  'targets.list': checks(list(() => ({}))),
+  'targets.export': checks(list(() => exporting({}, 'regionName', 'metricKey'))),
   'targets.upsert': { none: ADMIN },
+  'targets.split.preview': { none: ADMIN },
+  'targets.split.commit': { none: ADMIN },
+  'targets.bases.list': checks(list(() => ({}))),
+  'targets.bases.upsert': { none: ADMIN },
+  'operations.queue.status': { none: ADMIN },
+  'operations.queue.retry': { none: ADMIN },
+  'operations.runs': { none: ADMIN },
+  'operations.recompute.start': { none: ADMIN },
+  'operations.recompute.status': { none: ADMIN },
+  'reports.months': { none: BUREAU },
+  'reports.get': { none: BUREAU },
+  'reports.download': { none: BUREAU },
+  'reports.build': { none: BUREAU },
+  'reports.export': { none: BUREAU },
+  'reports.job': { none: 'a report job of the bureau’s (other jobs answer nothing)' },
+  'reports.close': { none: ADMIN },
+  'reports.recompute': { none: ADMIN },
+  'reports.reopen': { none: ADMIN },
+  'display.links.list': { none: ADMIN },
+  'display.links.create': { none: ADMIN },
+  'display.links.revoke': { none: ADMIN },
+  'display.screen': { none: 'the wall screen, by its link: county aggregates only, no row of anyone (tests/modules/display.test.ts)' },
+  'notifications.list': { none: 'the caller’s own notifications (user_id = the caller; tests/modules/notifications.test.ts)' },
+  'notifications.unreadCount': { none: 'the caller’s own notifications' },
+  'notifications.markRead': { none: 'the caller’s own notifications: another’s id changes nothing (tests/modules/notifications.test.ts)' },
+  'notifications.markAllRead': { none: 'the caller’s own notifications' },
+  'notifications.todo': checks(list(() => undefined)),
+  'notifications.rule.list': { none: ADMIN },
+  'notifications.rule.create': { none: ADMIN },
+  'cockpit.overview': { none: BUREAU },
+  'cockpit.ranking.export': { none: BUREAU },
+  'cockpit.town': checks(target((f) => ({ year: year(f), regionCode: NANSHAHE }), (f) => ({ year: year(f), regionCode: NO_TOWN }))),
+  'cockpit.home.operator': checks(list(() => undefined)),
+  'cockpit.home.coordinator': checks(list(() => undefined)),
+  'cockpit.home.manager': checks(list(() => undefined)),
+  'targets.progress': checks(target((f) => ({ year: year(f), regionCode: NANSHAHE }), (f) => ({ year: year(f), regionCode: NO_TOWN }))),
   'system.info': { none: 'public: what the login page shows' },
+
+  // ---- taobao: a coordinator's towns (their village 南村 of 南沙河镇 is outside; 370481102299 does not exist)
+  'taobao.years': { none: 'the years evaluated and closed: the same for every user' },
+  'taobao.candidates.list': checks(list((f) => ({ filter: { year: year(f), level: 'village' } })), list((f) => ({ filter: { year: year(f), level: 'town' } }))),
+  'taobao.candidates.export': checks(list((f) => exporting({ year: year(f), level: 'village' }, 'code', 'name'))),
+  'taobao.place.get': checks(target((f) => ({ code: '370481102201', year: year(f) }), (f) => ({ code: '370481102299', year: year(f) })), target((f) => ({ code: NANSHAHE, year: year(f) }), (f) => ({ code: NO_TOWN, year: year(f) }))),
+  'taobao.figures.upsert': checks(
+    target(
+      (f) => ({ code: '370481102201', period: String(year(f)), salesYuan: 1, activeShops: null, households: null }),
+      (f) => ({ code: '370481102299', period: String(year(f)), salesYuan: 1, activeShops: null, households: null }),
+    ),
+  ),
+  'taobao.pipeline.board': checks(list((f) => ({ year: year(f) }))),
+  'taobao.pipeline.set': checks(target(() => ({ code: '370481102201', stage: 'watching' }), () => ({ code: '370481102299', stage: 'watching' }))),
+  'taobao.pipeline.action': checks(target((f) => ({ code: '370481102201', actedOn: f.today, kind: 'visit' }), (f) => ({ code: '370481102299', actedOn: f.today, kind: 'visit' }))),
+  'taobao.figures.import.preview': { none: BUREAU },
+  'taobao.figures.import.commit': { none: BUREAU },
+  'taobao.figures.import.progress': { none: OWN_IMPORT },
+  'taobao.recognitions.import.preview': { none: BUREAU },
+  'taobao.recognitions.import.commit': { none: BUREAU },
+  'taobao.recognitions.import.progress': { none: OWN_IMPORT },
+  'taobao.recognitions.unmatched': { none: BUREAU },
+  'taobao.recognitions.resolve': { none: BUREAU },
+  'taobao.criteria.list': { none: BUREAU },
+  'taobao.criteria.create': { none: ADMIN },
+  'taobao.year.close': { none: ADMIN },
+  'taobao.year.reopen': { none: ADMIN },
+  'taobao.recompute': { none: BUREAU },
+
+  // ---- courier: a hub is its station's (courier.scope.ts); the fixture's operator is staff of no hub, 南沙河's hub is theirs
+  'courier.carriers.list': { none: 'the carriers: the same list for every user' },
+  'courier.carriers.create': { none: BUREAU },
+  'courier.carriers.update': { none: BUREAU },
+  'courier.hubs.list': checks(list(() => undefined)),
+  'courier.hubs.get': checks(target((f) => ({ id: f.courier.theirHub.id }), () => ({ id: MISSING }))),
+  'courier.hubs.create': { none: BUREAU },
+  'courier.hubs.update': { none: BUREAU },
+  'courier.hubs.setCarrier': { none: BUREAU },
+  'courier.hubs.stops': checks(target((f) => ({ hubId: f.courier.theirHub.id }), () => ({ hubId: MISSING }))),
+  'courier.vehicles.list': checks(list(() => ({})), list((f) => ({ hubId: f.courier.theirHub.id }))),
+  'courier.vehicles.create': { none: BUREAU },
+  'courier.vehicles.update': { none: BUREAU },
+  'courier.routes.list': checks(list(() => ({})), list((f) => ({ hubId: f.courier.theirHub.id }))),
+  'courier.routes.get': checks(target((f) => ({ id: f.courier.theirRoute.id }), () => ({ id: MISSING }))),
+  'courier.routes.create': { none: BUREAU },
+  'courier.routes.saveVersion': { none: BUREAU },
+  'courier.runs.day': checks(target((f) => ({ routeId: f.courier.theirRoute.id, day: f.today }), (f) => ({ routeId: MISSING, day: f.today }))),
+  'courier.runs.save': checks(
+    target(
+      (f) => ({ ...f.courier.theirRun, clientKey: crypto.randomUUID(), note: '越界' }),
+      (f) => ({ ...f.courier.theirRun, routeId: MISSING, clientKey: crypto.randomUUID(), note: '越界' }),
+    ),
+  ),
+  'courier.runs.list': checks(list((f) => ({ month: month(f) })), list((f) => ({ month: month(f), hubId: f.courier.theirHub.id }))),
+  'courier.runs.export': checks(list((f) => exporting({ month: month(f) }, 'hubName', 'routeName', 'plate'))),
+  ...Object.fromEntries(
+    (['preview', 'commit'] as const).map((step) => [
+      `courier.runs.import.${step}`,
+      checks(
+        target(
+          (f) => ({ hubId: f.courier.theirHub.id, fileBase64: courierSheet(f, '南沙河共配线'), ...(step === 'commit' ? { mode: 'skip_invalid' } : {}) }),
+          (f) => ({ hubId: MISSING, fileBase64: courierSheet(f, '南沙河共配线'), ...(step === 'commit' ? { mode: 'skip_invalid' } : {}) }),
+        ),
+      ),
+    ]),
+  ),
+  'courier.runs.import.progress': { none: OWN_IMPORT },
+  'courier.stats.months': checks(list(() => ({})), list((f) => ({ hubId: f.courier.theirHub.id }))),
+  'courier.stats.days': checks(list((f) => ({ month: month(f) })), list((f) => ({ month: month(f), hubId: f.courier.theirHub.id }))),
+  'courier.stats.export': checks(list(() => exporting({}, 'hubName', 'carrierName'))),
+  'courier.coverage.get': { none: BUREAU },
+  'courier.coverage.unservedExport': { none: BUREAU },
+  'courier.rule.list': { none: BUREAU },
+  'courier.rule.create': { none: ADMIN },
+  'courier.recompute': { none: BUREAU },
+  // ---- planner: the bureau's only, so no scope to cross
+  'planner.plans.start': { none: BUREAU },
+  'planner.plans.get': { none: BUREAU },
+  'planner.plans.cancel': { none: BUREAU },
+  'planner.plans.accept': { none: BUREAU },
 
   // ---- stations
   'stations.list': checks(list(() => ({}))),

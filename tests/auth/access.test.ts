@@ -20,7 +20,7 @@ const PROCEDURES = Object.entries(
 ).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 
 /** The only procedures an anonymous caller may reach: logging in, who-am-I, and what the login page shows. */
-const PUBLIC = ['auth.session.login', 'auth.session.me', 'system.info', 'training.qr.checkIn'];
+const PUBLIC = ['auth.session.login', 'auth.session.me', 'system.info', 'training.qr.checkIn', 'display.screen'];
 
 /** Procedures only the administrator may call. A new one must be added here on purpose, or the role test fails. */
 const ADMIN_ONLY = [
@@ -35,9 +35,29 @@ const ADMIN_ONLY = [
   'auth.users.resetPassword',
   'auth.users.setDisabled',
   'auth.users.update',
+  'display.links.create',
+  'display.links.list',
+  'display.links.revoke',
+  'notifications.rule.create',
+  'notifications.rule.list',
+  'operations.queue.retry',
+  'operations.queue.status',
+  'operations.recompute.start',
+  'operations.recompute.status',
+  'operations.runs',
   'regions.import',
+  'reports.close',
+  'reports.recompute',
+  'reports.reopen',
   'regions.villages.add',
+  'targets.bases.upsert',
+  'targets.split.commit',
+  'targets.split.preview',
   'targets.upsert',
+  'courier.rule.create',
+  'taobao.criteria.create',
+  'taobao.year.close',
+  'taobao.year.reopen',
 ];
 
 const NON_ADMIN_ROLES: Role[] = ['staff', 'station_operator', 'training_coordinator', 'livestream_manager'];
@@ -47,6 +67,7 @@ const STATION_READERS: Role[] = ['staff', 'station_operator', 'training_coordina
 const STATION_MANAGERS: Role[] = ['staff'];
 const TRAINING_STAFF: Role[] = ['staff', 'training_coordinator'];
 const LIVESTREAM_STAFF: Role[] = ['staff', 'livestream_manager'];
+const STATION_PEOPLE: Role[] = ['staff', 'station_operator'];
 const RESTRICTED: Record<string, Role[]> = {
   'stations.list': STATION_READERS,
   'stations.export': STATION_READERS,
@@ -148,6 +169,56 @@ const RESTRICTED: Record<string, Role[]> = {
   ),
   // a new version of the active-host rule: the administrator only
   'livestream.metrics.rule.create': [],
+  // the cockpit is the bureau's; a coordinator drills into their own towns; each role has its own home
+  'reports.months': ['staff'],
+  'reports.get': ['staff'],
+  'reports.download': ['staff'],
+  'reports.build': ['staff'],
+  'reports.job': ['staff'],
+  'reports.export': ['staff'],
+  'cockpit.overview': ['staff'],
+  'cockpit.ranking.export': ['staff'],
+  'cockpit.town': ['staff', 'training_coordinator'],
+  'cockpit.home.operator': ['station_operator'],
+  'cockpit.home.coordinator': ['training_coordinator'],
+  'cockpit.home.manager': ['livestream_manager'],
+  // Taobao villages: the bureau, and coordinators within their towns; the official imports and the criteria are the bureau's
+  ...Object.fromEntries(
+    ['taobao.years', 'taobao.candidates.list', 'taobao.candidates.export', 'taobao.place.get', 'taobao.figures.upsert', 'taobao.pipeline.board', 'taobao.pipeline.set', 'taobao.pipeline.action'].map((path) => [
+      path,
+      TRAINING_STAFF,
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      'taobao.figures.import.preview',
+      'taobao.figures.import.commit',
+      'taobao.figures.import.progress',
+      'taobao.recognitions.import.preview',
+      'taobao.recognitions.import.commit',
+      'taobao.recognitions.import.progress',
+      'taobao.recognitions.unmatched',
+      'taobao.recognitions.resolve',
+      'taobao.criteria.list',
+      'taobao.recompute',
+    ].map((path) => [path, ['staff'] as Role[]]),
+  ),
+  // shared delivery: the bureau, and hub staff (the operators of a hub's station) for their hub; setting up hubs, vehicles and routes, and the county's coverage, are the bureau's
+  ...Object.fromEntries(
+    [
+      'courier.carriers.list', 'courier.hubs.list', 'courier.hubs.get', 'courier.hubs.stops', 'courier.vehicles.list', 'courier.routes.list', 'courier.routes.get',
+      'courier.runs.day', 'courier.runs.save', 'courier.runs.list', 'courier.runs.export', 'courier.runs.import.preview', 'courier.runs.import.commit', 'courier.runs.import.progress',
+      'courier.stats.months', 'courier.stats.days', 'courier.stats.export',
+    ].map((path) => [path, STATION_PEOPLE]),
+  ),
+  ...Object.fromEntries(
+    [
+      'courier.carriers.create', 'courier.carriers.update', 'courier.hubs.create', 'courier.hubs.update', 'courier.hubs.setCarrier', 'courier.vehicles.create', 'courier.vehicles.update',
+      'courier.routes.create', 'courier.routes.saveVersion', 'courier.coverage.get', 'courier.coverage.unservedExport', 'courier.rule.list', 'courier.recompute',
+    ].map((path) => [path, ['staff'] as Role[]]),
+  ),
+  // the route planner: the bureau plans a hub's routes; hub staff run the routes they are given
+  ...Object.fromEntries(['planner.plans.start', 'planner.plans.get', 'planner.plans.cancel', 'planner.plans.accept'].map((path) => [path, ['staff'] as Role[]])),
 };
 const forbiddenTo = (role: Role) =>
   [...ADMIN_ONLY, ...Object.entries(RESTRICTED).filter(([, roles]) => !roles.includes(role)).map(([path]) => path)].sort();
@@ -199,6 +270,7 @@ describe('who may call what', () => {
     expected['auth.session.me'] = 'ok';
     expected['system.info'] = 'ok';
     expected['training.qr.checkIn'] = 'BAD_REQUEST'; // a trainee's phone is not logged in: the input is checked
+    expected['display.screen'] = 'BAD_REQUEST'; // the wall screen is not logged in: its link's token is checked
     expect(results).toEqual(expected);
 
     // with a well-formed input the answer is the same: the session is checked first

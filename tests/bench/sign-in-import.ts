@@ -22,6 +22,7 @@ import { importRegions } from '@cuntong/server/modules/regions/regions.import';
 import { signInImport } from '@cuntong/server/modules/training/sign-in-import';
 import { UPLOAD_MAX_BASE64 } from '@cuntong/server/lib/upload-limits';
 import { benchDatabase } from './bench-support';
+import { idleQueueStatus } from '../support/queue-parts';
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -99,6 +100,7 @@ const queue: JobQueue = {
   },
   async ping() {},
   async close() {},
+  ...idleQueueStatus,
 };
 const deps = { db, queue, log: createLogger('warn'), config: loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }) };
 const ms = (from: number) => Math.round(performance.now() - from);

@@ -91,10 +91,11 @@ describe.each(drivers)('repositories on $label', ({ driver, run }) => {
 
   it.runIf(run)('stores targets as exact numbers', async () => {
     await upsertTarget({ db: handle.db, who: SYSTEM_ACTOR }, { year: 2026, regionCode: '370481000000', metricKey: 'training_person_times', value: 1500 });
-    await upsertTarget({ db: handle.db, who: SYSTEM_ACTOR }, { year: 2026, regionCode: '370481000000', metricKey: 'active_hosts', value: 300.5 });
-    const targets = await listTargets(handle, { year: 2026 });
+    await upsertTarget({ db: handle.db, who: SYSTEM_ACTOR }, { year: 2026, regionCode: '370481000000', metricKey: 'station_activity', value: 0.85 });
+    const admin = { id: 0, loginName: 'admin', displayName: 'admin', role: 'admin' as const, scopes: { regions: [], stations: [], bases: [] } };
+    const targets = await listTargets({ db: handle.db, actor: admin, countyCode: '370481000000' }, { year: 2026 });
     expect(targets.map((t) => [t.metricKey, t.value, t.regionName])).toEqual([
-      ['active_hosts', 300.5, '滕州市'],
+      ['station_activity', 0.85, '滕州市'],
       ['training_person_times', 1500, '滕州市'],
     ]);
   });

@@ -133,9 +133,13 @@ describe.runIf(hasRedis)(`BullMQ on real Redis${hasRedis ? '' : ` (skipped: ${NO
     conn.disconnect();
     expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })).sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { key: 'schedule:auth.housekeeping', pattern: '5 3 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:courier.recompute', pattern: '40 3 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:livestream.recompute', pattern: '15 3 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:notifications.evaluate', pattern: '0 7,18 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:regions.rollup', pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:reports.monthly', pattern: '0 6 1 * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:stations.recompute', pattern: '15 2 * * *', tz: 'Asia/Shanghai' },
+      { key: 'schedule:taobao.evaluate', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
       { key: 'schedule:training.recompute', pattern: '45 2 * * *', tz: 'Asia/Shanghai' },
     ]);
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '@cuntong/server/jobs/queue';
 import { createHarness, type Harness } from '../support/harness';
 import { refusal } from '../support/refusal';
+import { idleQueueStatus } from '../support/queue-parts';
 
 const HONGXU = '370481101000'; // 洪绪镇
 
@@ -46,6 +47,7 @@ describe('platform export import: sheets, exact headers, rates', () => {
           },
           async ping() {},
           async close() {},
+          ...idleQueueStatus,
         }) satisfies JobQueue,
     });
     const base = await h.db.insertInto('livestream_bases').values({ name: '洪绪直播基地', region_code: HONGXU, address: null, rooms: 4, capacity: 20, created_by: null }).returning('id').executeTakeFirstOrThrow();

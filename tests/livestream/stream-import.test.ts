@@ -5,6 +5,7 @@ import { decodeCsv, parseCsv } from '@cuntong/server/modules/livestream/export-f
 import { createHarness, type Harness } from '../support/harness';
 import { readExport } from '../support/xlsx';
 import { refusal } from '../support/refusal';
+import { idleQueueStatus } from '../support/queue-parts';
 
 const HONGXU = '370481101000'; // 洪绪镇
 const NANSHAHE = '370481102000'; // 南沙河镇
@@ -104,6 +105,7 @@ describe('platform export import (直播数据导入)', () => {
           },
           async ping() {},
           async close() {},
+          ...idleQueueStatus,
         }) satisfies JobQueue,
     });
     const base = (name: string, region: string) => h.db.insertInto('livestream_bases').values({ name, region_code: region, address: null, rooms: 4, capacity: 20, created_by: null }).returning('id').executeTakeFirstOrThrow();

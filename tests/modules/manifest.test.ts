@@ -59,26 +59,29 @@ describe('the module list (modules/index.ts)', () => {
 
   it('registers every module’s rules, each key once, with defaults for every parameter', () => {
     const rules = registeredRules();
-    expect([...rules.keys()].sort()).toEqual(['livestream.active_host', 'station.quiet', 'training.conversion', 'training.qr_check_in']);
+    expect([...rules.keys()].sort()).toEqual(['courier.coverage', 'livestream.active_host', 'notifications.thresholds', 'station.activity', 'station.quiet', 'taobao.criteria', 'training.conversion', 'training.qr_check_in']);
     for (const mod of modules) for (const rule of mod.rules) expect(rules.get(rule.key)).toBe(rule);
     // the defaults are the first versions the migrations seeded
     expect(rules.get('station.quiet')!.params.parse({})).toEqual({ days: 30 });
+    expect(rules.get('station.activity')!.params.parse({})).toEqual({ windowDays: 30, minDays: 20 });
     expect(rules.get('training.conversion')!.params.parse({})).toEqual({ windowDays: 180 });
     expect(rules.get('training.qr_check_in')!.params.parse({})).toEqual({ tokenSeconds: 30, acceptSeconds: 300, beforeMinutes: 30, afterMinutes: 30 });
     expect(rules.get('livestream.active_host')!.params.parse({})).toEqual({ windowDays: 30, minStreams: 4, minMinutes: 30 });
+    expect(rules.get('courier.coverage')!.params.parse({})).toEqual({ minDaysPerWeek: 5, onTimeMinutes: 15 });
   });
 
   it('runs a module’s own migrations with db/migrations, by name, and refuses a name twice', () => {
     const own: Migration = { up: async () => {} };
-    const merged = allMigrations([{ name: 'fiction', migrations: { '2026-12-05-0011-fiction': own } }]);
-    expect(Object.keys(merged)).toEqual([...Object.keys(sharedMigrations), '2026-12-05-0011-fiction']);
-    expect(merged['2026-12-05-0011-fiction']).toBe(own);
+    const merged = allMigrations([{ name: 'fiction', migrations: { '2026-12-31-0099-fiction': own } }]);
+    expect(Object.keys(merged)).toEqual([...Object.keys(sharedMigrations), '2026-12-31-0099-fiction']);
+    expect(merged['2026-12-31-0099-fiction']).toBe(own);
     expect(() => allMigrations([{ name: 'fiction', migrations: { '2026-11-28-0001-foundation': own } }])).toThrow(/2026-11-28-0001-foundation \(module fiction\) is declared twice/);
-    expect(Object.keys(allMigrations())).toEqual(Object.keys(sharedMigrations));
+    // (the migrator runs them by name; the list keeps module order)
+    expect(Object.keys(allMigrations()).sort()).toEqual([...Object.keys(sharedMigrations), '2026-12-05-0015-job-runs', '2026-12-05-0016-monthly-reports', '2026-12-05-0017-display-links', '2026-12-05-0018-notifications', '2026-12-05-0019-taobao', '2026-12-05-0020-courier', '2026-12-05-0021-planner']);
   });
 
   it('keeps job names, payloads and message keys precise types', () => {
-    expectTypeOf<JobName>().toEqualTypeOf<'auth.housekeeping' | 'regions.rollup' | 'stations.recompute' | 'training.recompute' | 'livestream.recompute'>();
+    expectTypeOf<JobName>().toEqualTypeOf<'auth.housekeeping' | 'regions.rollup' | 'stations.recompute' | 'training.recompute' | 'livestream.recompute' | 'notifications.evaluate' | 'taobao.evaluate' | 'courier.recompute' | 'planner.plan' | 'operations.recompute' | 'reports.monthly' | 'reports.recompute'>();
     expectTypeOf<JobPayload<'regions.rollup'>>().toEqualTypeOf<{ countyCode?: string | undefined }>();
     expectTypeOf<'STATION_NOT_FOUND'>().toMatchTypeOf<MessageKey>();
     expectTypeOf<'INTERNAL'>().toMatchTypeOf<MessageKey>();
@@ -88,6 +91,6 @@ describe('the module list (modules/index.ts)', () => {
   });
 
   it('lists the demo seed steps in the order their data builds on (seeds/src/demo.ts runs them so)', () => {
-    expect(modules.filter((m) => m.seed).map((m) => m.name)).toEqual(['regions', 'stations', 'auth', 'targets', 'training', 'livestream']);
+    expect(modules.filter((m) => m.seed).map((m) => m.name)).toEqual(['regions', 'stations', 'auth', 'training', 'livestream', 'targets', 'taobao', 'courier', 'operations']);
   });
 });

@@ -5,6 +5,7 @@ import { DEMO_COUNTY_CODE, DEMO_PASSWORD, DEMO_USERS, demoVillages, seedDemo } f
 import type { DemoSeedContext } from '@cuntong/server/modules/module';
 import { DEMO_OPERATORS, stationsDemo } from '@cuntong/server/modules/stations/stations.demo';
 import { createTestDb } from '../support/db';
+import { recomputeAll } from '@cuntong/server/modules/snapshots';
 
 describe('demo seed', () => {
   let handle: DbHandle;
@@ -51,13 +52,28 @@ describe('demo seed', () => {
       { kind: 'region', ref: '370481101000' },
       { kind: 'region', ref: '370481102000' },
     ]);
-    const targets = await handle.db.selectFrom('targets').select(['metric_key', 'value']).where('year', '=', 2026).orderBy('metric_key').execute();
-    expect(targets).toEqual([
-      { metric_key: 'active_hosts', value: 300 },
-      { metric_key: 'training_person_times', value: 1500 },
-    ]);
+    // the work plan's county figures, shared out to the towns (summable ones add up to the county's)
+    const targets = await handle.db.selectFrom('targets').select(['region_code', 'metric_key', 'value']).where('year', '=', 2026).execute();
+    const county = (key: string) => targets.find((t) => t.region_code === DEMO_COUNTY_CODE && t.metric_key === key)?.value;
+    const townSum = (key: string) => targets.filter((t) => t.region_code !== DEMO_COUNTY_CODE && t.metric_key === key).reduce((a, t) => a + Number(t.value), 0);
+    expect([county('training_person_times'), county('active_hosts'), county('station_activity'), county('online_sales')]).toEqual([1500, 300, 0.8, 3_000_000_000]);
+    expect(townSum('training_person_times')).toBe(1500);
+    expect(townSum('online_sales')).toBe(3_000_000_000);
+    expect(targets.filter((t) => t.metric_key === 'station_activity' && t.region_code !== DEMO_COUNTY_CODE)).toHaveLength(21);
+    const bases = await handle.db.selectFrom('base_targets').select('value').where('year', '=', 2026).execute();
+    expect(bases).toHaveLength(3);
+    expect(bases.reduce((a, b) => a + Number(b.value), 0)).toBe(300);
     const rollup = await handle.db.selectFrom('region_rollups').selectAll().where('region_code', '=', DEMO_COUNTY_CODE).executeTakeFirstOrThrow();
     expect(rollup).toMatchObject({ town_count: 21, village_count: villages.length });
+  });
+
+  it('leaves every snapshot current: recomputing everything changes no figure', async () => {
+    const figures = () =>
+      handle.db.selectFrom('metric_values').select(['metric_key', 'region_code', 'period', 'value', 'rule_version']).orderBy(['metric_key', 'region_code', 'period']).execute();
+    const before = await figures();
+    expect(before.some((f) => f.metric_key === 'training.conversion')).toBe(true);
+    await recomputeAll(handle.db);
+    expect(await figures()).toEqual(before);
   });
 
   it('adds nothing when run again', async () => {

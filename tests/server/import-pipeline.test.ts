@@ -41,7 +41,7 @@ describe('the sheet-import pipeline', () => {
   it('every import router has preview, commit and progress', () => {
     const paths = Object.keys(appRouter._def.procedures);
     const imports = [...new Set(paths.filter((p) => /\.import\.(preview|commit)$/.test(p)).map((p) => p.replace(/\.(preview|commit)$/, '')))];
-    expect(imports.sort()).toEqual(['livestream.import', 'stations.import', 'stations.ledger.import', 'training.attendance.import']);
+    expect(imports.sort()).toEqual(['courier.runs.import', 'livestream.import', 'stations.import', 'stations.ledger.import', 'taobao.figures.import', 'taobao.recognitions.import', 'training.attendance.import']);
     for (const base of imports) for (const step of ['preview', 'commit', 'progress']) expect(paths).toContain(`${base}.${step}`);
   });
 

@@ -53,7 +53,7 @@ function hostileFiles(f: TwoScopes): string[] {
 
 /** The scoped user each domain is also called as. */
 const scopedRoleOf = (path: string): Role =>
-  path.startsWith('stations.') ? 'station_operator' : path.startsWith('livestream.') ? 'livestream_manager' : 'training_coordinator';
+  path.startsWith('stations.') || path.startsWith('courier.') ? 'station_operator' : path.startsWith('livestream.') ? 'livestream_manager' : 'training_coordinator';
 
 type Procedure = { _def: { type: string; inputs: unknown[] } };
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, Procedure>).map(([path, p]) => ({ path, input: p._def.inputs[0] }));

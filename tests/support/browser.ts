@@ -163,11 +163,27 @@ export async function openPage(context: BrowserContext, name: string): Promise<P
   return page;
 }
 
-export async function login(page: Page, loginName: string, password: string): Promise<void> {
+/** Fill in the login form and press the button, as a person would; what happens next is the caller's. */
+export async function submitLogin(page: Page, loginName: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.getByTestId('login-name').fill(loginName);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+}
+
+/**
+ * Log in and wait until the app has taken the user past the login page. A login is the heaviest
+ * request a suite makes (argon2 on a machine busy with other suites), so it gets more time than a
+ * click; when it is refused, the failure says what the login page said.
+ */
+export async function login(page: Page, loginName: string, password: string): Promise<void> {
+  await submitLogin(page, loginName, password);
+  try {
+    await page.waitForURL((url) => url.pathname !== '/login', { timeout: 30_000 });
+  } catch (error) {
+    const said = await page.getByTestId('login-error').textContent({ timeout: 1_000 }).catch(() => null);
+    throw new Error(`${loginName} was not let in${said ? `: the login page says "${said.trim()}"` : ''}`, { cause: error });
+  }
 }
 
 export const menuEntries = (page: Page) =>

@@ -51,9 +51,7 @@ export function settlingQueue() {
     create(base: Omit<AppDeps, 'queue'>): JobQueue {
       const inner = createInlineQueue({ ...base, registry: buildRegistry(jobDefinitions), runSchedules: false });
       return {
-        kind: inner.kind,
-        ping: () => inner.ping(),
-        close: () => inner.close(),
+        ...inner,
         enqueue: (async (name: Parameters<JobQueue['enqueue']>[0], payload: Parameters<JobQueue['enqueue']>[1]) => {
           const job = await inner.enqueue(name, payload as never);
           pending.push(job);

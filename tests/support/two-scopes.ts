@@ -47,6 +47,17 @@ export async function buildTwoScopes(h: Harness) {
   const ourStream = (await admin.livestream.streams.create(streamInput(ourHost.id, { ...streamDay, mainProducts: '洪绪马铃薯' }))).stream;
   const theirStream = (await admin.livestream.streams.create(streamInput(theirHost.id, { ...streamDay, mainProducts: '南沙河粉条' }))).stream;
 
+  // courier: a hub at 南沙河镇's station (theirs) with a vehicle, a route and today's run; the operator is no hub's staff
+  const zto = await h.db.selectFrom('courier_carriers').select('id').where('code', '=', 'zto').executeTakeFirstOrThrow();
+  const theirHub = await admin.courier.hubs.create({ name: '南沙河镇快递共配站', stationId: stations.nanshahe.id });
+  await admin.courier.hubs.setCarrier({ hubId: theirHub.id, carrierId: zto.id, fromDate: today, toDate: null });
+  const theirVehicle = await admin.courier.vehicles.create({ hubId: theirHub.id, plate: '鲁D·N0001', kind: 'van', capacityParcels: 300, capacityKg: null, driverName: '南沙河司机', driverMobile: '13900005555', costPerKmFen: 150, costPerDayFen: 0, speedKmh: 40 });
+  const theirRoute = await admin.courier.routes.create({ hubId: theirHub.id, name: '南沙河共配线' });
+  const routeStops = [{ stationId: stations.wang.id, plannedAt: '09:00' }];
+  await admin.courier.routes.saveVersion({ routeId: theirRoute.id, effectiveFrom: today, vehicleId: theirVehicle.id, days: [1, 2, 3, 4, 5, 6, 7], departAt: '08:00', serviceMinutes: 5, stops: routeStops });
+  const theirRun = { routeId: theirRoute.id, runDate: today, departedAt: '08:00', returnedAt: null, km: null, costFen: 0, subsidyFen: 0, note: '南沙河车次', clientKey: crypto.randomUUID(), stops: [{ stationId: stations.wang.id, arrivedAt: '09:05', missed: false, missedReason: null, parcels: [{ carrierId: zto.id, delivered: 7, collected: 1 }] }] };
+  await admin.courier.runs.save(theirRun);
+
   // the scoped users, each inside "ours"
   const users = {
     admin: adminUser,
@@ -58,7 +69,7 @@ export async function buildTwoScopes(h: Harness) {
 
   /** Names of rows outside each scoped role's scope: none may appear in what that role is shown. */
   const theirMarkers: Record<'station_operator' | 'training_coordinator' | 'livestream_manager', string[]> = {
-    station_operator: ['王楼村服务点', '李屯村服务点', '南沙河镇服务站', ledgerNote.nanshahe],
+    station_operator: ['王楼村服务点', '李屯村服务点', '南沙河镇服务站', ledgerNote.nanshahe, '南沙河镇快递共配站', '南沙河共配线', '鲁D·N0001', '南沙河司机'],
     training_coordinator: ['南沙河电商班', '南沙河学员乙', '南沙河网店', '南沙河镇服务站', ledgerNote.nanshahe],
     livestream_manager: ['南沙河直播基地', '南沙河主播乙', '南沙河粉条', 'nanshahe-b'],
   };
@@ -90,6 +101,7 @@ export async function buildTwoScopes(h: Harness) {
     stations: { ours: stations.zhang, ourTown: stations.hongxu, theirs: stations.nanshahe, all: stations },
     training: { ourCourse, ourSession, theirCourse, theirSession, ourTrainee, theirTrainee, theirTwin },
     livestream: { ourBase: bases.hongxu, theirBase: bases.nanshahe, ourHost, theirHost, ourStream, theirStream },
+    courier: { theirHub, theirVehicle, theirRoute, theirRun, routeStops, carrierId: zto.id },
     theirMarkers,
     files,
   };

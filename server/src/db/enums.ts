@@ -71,3 +71,35 @@ export type StreamSource = (typeof STREAM_SOURCES)[number];
 /** livestream_active_stats.platform: one platform, or 'all' for distinct hosts over every platform. */
 export const ACTIVE_STATS_PLATFORMS = [...LIVESTREAM_PLATFORMS, 'all'] as const;
 export type ActiveStatsPlatform = (typeof ACTIVE_STATS_PLATFORMS)[number];
+
+// ---- taobao ----------------------------------------------------------------------------------
+
+/** NBS 城乡分类代码: 1xx urban (111 主城区 … 123 特殊区域), 2xx rural (210 乡中心区, 220 村庄). */
+export const URBAN_RURAL_CLASSES = ['111', '112', '121', '122', '123', '210', '220'] as const;
+export type UrbanRuralClass = (typeof URBAN_RURAL_CLASSES)[number];
+export const TAOBAO_LEVELS = ['village', 'town'] as const;
+export type TaobaoLevel = (typeof TAOBAO_LEVELS)[number];
+export const TAOBAO_FIGURE_SOURCES = ['entered', 'imported'] as const;
+export type TaobaoFigureSource = (typeof TAOBAO_FIGURE_SOURCES)[number];
+/** Where a year's sales came from: a yearly figure (entered or imported), or the sum of its months. */
+export const TAOBAO_SALES_SOURCES = [...TAOBAO_FIGURE_SOURCES, 'derived'] as const;
+export type TaobaoSalesSource = (typeof TAOBAO_SALES_SOURCES)[number];
+/** A town's path to the title: its Taobao villages, or its own sales and shops (from the 2019 list). */
+export const TAOBAO_TOWN_PATHS = ['villages', 'sales_shops'] as const;
+export type TaobaoTownPath = (typeof TAOBAO_TOWN_PATHS)[number];
+export const TAOBAO_PROJECTIONS = ['qualifies', 'month', 'not_at_current_growth', 'no_trend', 'not_eligible'] as const;
+export type TaobaoProjection = (typeof TAOBAO_PROJECTIONS)[number];
+export const TAOBAO_STAGES = ['watching', 'cultivating', 'applied', 'recognised', 'not_recognised'] as const;
+export type TaobaoStage = (typeof TAOBAO_STAGES)[number];
+export const TAOBAO_ACTION_KINDS = ['training', 'host_recruited', 'station_upgraded', 'visit', 'other'] as const;
+export type TaobaoActionKind = (typeof TAOBAO_ACTION_KINDS)[number];
+
+// ---- courier ---------------------------------------------------------------------------------
+
+export const VEHICLE_KINDS = ['van', 'truck', 'tricycle'] as const;
+export type VehicleKind = (typeof VEHICLE_KINDS)[number];
+export const RUN_SOURCES = ['entered', 'imported'] as const;
+export type RunSource = (typeof RUN_SOURCES)[number];
+/** Why a stop was missed: the road, the weather, the vehicle, the point closed, nothing to carry, other. */
+export const MISSED_REASONS = ['road', 'weather', 'vehicle', 'closed', 'no_parcels', 'other'] as const;
+export type MissedReason = (typeof MISSED_REASONS)[number];

@@ -11,17 +11,28 @@ import type {
   Gender,
   HostStatus,
   LivestreamPlatform,
+  MissedReason,
   OutcomeKind,
   RegionLevel,
   Role,
   RollupLevel,
+  RunSource,
   ScopeKind,
   StationService,
   StationStatus,
   StationTier,
   StreamSource,
+  TaobaoActionKind,
+  TaobaoFigureSource,
+  TaobaoLevel,
+  TaobaoProjection,
+  TaobaoSalesSource,
+  TaobaoStage,
+  TaobaoTownPath,
   TownshipKind,
   TraineeTag,
+  UrbanRuralClass,
+  VehicleKind,
   VillageKind,
 } from './enums';
 
@@ -64,11 +75,150 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface BaseTargetsTable {
+  year: number;
+  base_id: number;
+  metric_key: string;
+  value: number;
+  updated_by: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ClientKeysTable {
   user_id: number;
   key: string;
   kind: string;
   result: Json | null;
+  created_at: CreatedAt;
+}
+
+export interface CourierCarriersTable {
+  id: GeneratedAlways<number>;
+  code: string;
+  name: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CourierDayStatsTable {
+  hub_id: number;
+  day: string;
+  carrier_id: number;
+  runs: number;
+  delivered: number;
+  collected: number;
+  stops_missed: number;
+}
+
+export interface CourierHubCarriersTable {
+  hub_id: number;
+  carrier_id: number;
+  from_date: string;
+  to_date: string | null;
+}
+
+export interface CourierHubsTable {
+  id: GeneratedAlways<number>;
+  name: string;
+  station_id: number;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface CourierMonthStatsTable {
+  hub_id: number;
+  month: string;
+  carrier_id: number;
+  runs: number;
+  days: number;
+  delivered: number;
+  collected: number;
+  km: number;
+  cost_fen: number;
+  subsidy_fen: number;
+  stops: number;
+  stops_missed: number;
+  stops_timed: number;
+  stops_on_time: number;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface CourierRouteStopsTable {
+  route_id: number;
+  version: number;
+  seq: number;
+  station_id: number;
+  planned_at: string | null;
+}
+
+export interface CourierRouteVersionsTable {
+  route_id: number;
+  version: number;
+  effective_from: string;
+  vehicle_id: number | null;
+  days: number[];
+  depart_at: string;
+  service_minutes: Generated<number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CourierRoutesTable {
+  id: GeneratedAlways<number>;
+  hub_id: number;
+  name: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CourierRunParcelsTable {
+  run_id: number;
+  station_id: number;
+  carrier_id: number;
+  delivered: Generated<number>;
+  collected: Generated<number>;
+}
+
+export interface CourierRunStopsTable {
+  run_id: number;
+  station_id: number;
+  arrived_at: string | null;
+  missed: Generated<boolean>;
+  missed_reason: MissedReason | null;
+}
+
+export interface CourierRunsTable {
+  id: GeneratedAlways<number>;
+  route_id: number;
+  route_version: number;
+  run_date: string;
+  vehicle_id: number | null;
+  departed_at: string | null;
+  returned_at: string | null;
+  km: number | null;
+  cost_fen: Generated<number>;
+  subsidy_fen: Generated<number>;
+  note: string | null;
+  source: Generated<RunSource>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CourierVehiclesTable {
+  id: GeneratedAlways<number>;
+  hub_id: number;
+  plate: string;
+  kind: Generated<VehicleKind>;
+  capacity_parcels: number;
+  capacity_kg: number | null;
+  driver_name: string | null;
+  driver_mobile: string | null;
+  cost_per_km_fen: Generated<number>;
+  cost_per_day_fen: Generated<number>;
+  speed_kmh: Generated<number>;
+  active: Generated<boolean>;
+  version: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -111,6 +261,17 @@ export interface CoursesTable {
   updated_at: Generated<Timestamp>;
 }
 
+export interface DisplayLinksTable {
+  id: GeneratedAlways<number>;
+  label: string;
+  token_hash: string;
+  created_by: number | null;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+  last_seen_at: Timestamp | null;
+}
+
 export interface HostMonthStatsTable {
   host_id: number;
   platform: LivestreamPlatform;
@@ -136,6 +297,18 @@ export interface ImportMappingsTable {
   kind: string;
   mapping: Json<Record<string, string>>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface JobRunsTable {
+  id: GeneratedAlways<number>;
+  job_name: string;
+  job_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  duration_ms: number;
+  status: string;
+  error: string | null;
 }
 
 export interface LedgerEntriesTable {
@@ -257,6 +430,34 @@ export interface MetricValuesTable {
   computed_at: Generated<Timestamp>;
 }
 
+export interface NotificationsTable {
+  id: GeneratedAlways<number>;
+  user_id: number;
+  kind: string;
+  subject_key: string;
+  day: string;
+  params: Generated<Json>;
+  link: string | null;
+  rule_version: number;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+}
+
+export interface PlannerPlansTable {
+  id: GeneratedAlways<number>;
+  hub_id: number;
+  created_by: number | null;
+  input: Json;
+  status: Generated<string>;
+  best_cost: number | null;
+  progress: Generated<number>;
+  result: Json | null;
+  error: string | null;
+  cancel_requested: Generated<boolean>;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
 export interface QrCheckInAttemptsTable {
   id: GeneratedAlways<number>;
   ip: string;
@@ -283,6 +484,26 @@ export interface RegionsTable {
   edition: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Timestamp>;
+  urban_rural_class: UrbanRuralClass | null;
+}
+
+export interface ReportMonthsTable {
+  period: string;
+  status: Generated<string>;
+  version: Generated<number>;
+  closed_at: Timestamp | null;
+  closed_by: number | null;
+  reopened_at: Timestamp | null;
+  reopened_by: number | null;
+}
+
+export interface ReportVersionsTable {
+  period: string;
+  version: number;
+  built_at: Generated<Timestamp>;
+  built_by: number | null;
+  data: Json;
+  workbook: Buffer;
 }
 
 export interface RuleVersionsTable {
@@ -314,6 +535,7 @@ export interface StationActivityTable {
   quiet_days: number | null;
   rule_version: number;
   computed_at: Generated<Timestamp>;
+  entry_days_window: Generated<number>;
 }
 
 export interface StationMonthStatsTable {
@@ -367,6 +589,93 @@ export interface StationsTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Timestamp>;
+}
+
+export interface TaobaoActionsTable {
+  id: GeneratedAlways<number>;
+  region_code: string;
+  acted_on: string;
+  kind: TaobaoActionKind;
+  note: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface TaobaoCandidatesTable {
+  region_code: string;
+  level: TaobaoLevel;
+  stage: TaobaoStage;
+  recognised_year: number | null;
+  owner_id: number | null;
+  notes: Generated<string>;
+  version: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TaobaoEvaluationsTable {
+  region_code: string;
+  year: number;
+  level: TaobaoLevel;
+  town_code: string;
+  rule_version: number;
+  qualifies: boolean;
+  eligible: boolean;
+  sales_fen: number | null;
+  sales_source: TaobaoSalesSource | null;
+  active_shops: number | null;
+  households: number | null;
+  villages_qualifying: number | null;
+  sales_gap_fen: number | null;
+  shops_gap: number | null;
+  share_gap_points: number | null;
+  villages_gap: number | null;
+  path: TaobaoTownPath | null;
+  closeness: number;
+  last_month: string | null;
+  projected_month: string | null;
+  projection: TaobaoProjection;
+  evidence_shops_opened: Generated<number>;
+  evidence_live_gmv_fen: Generated<number>;
+  evidence_station_sales_fen: Generated<number>;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface TaobaoFiguresTable {
+  region_code: string;
+  period: string;
+  sales_fen: number | null;
+  active_shops: number | null;
+  households: number | null;
+  source: TaobaoFigureSource;
+  as_of: string;
+  updated_by: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TaobaoRecognitionsTable {
+  region_code: string;
+  year: number;
+  level: TaobaoLevel;
+  created_at: CreatedAt;
+}
+
+export interface TaobaoUnmatchedTable {
+  id: GeneratedAlways<number>;
+  year: number;
+  level: TaobaoLevel;
+  province: Generated<string>;
+  city: Generated<string>;
+  county: Generated<string>;
+  town: Generated<string>;
+  village: Generated<string>;
+  resolved_code: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TaobaoYearsTable {
+  year: number;
+  closed_at: Generated<Timestamp>;
+  closed_by: number | null;
 }
 
 export interface TargetsTable {
@@ -465,12 +774,27 @@ export interface Database {
   app_secrets: AppSecretsTable;
   attendance: AttendanceTable;
   audit_log: AuditLogTable;
+  base_targets: BaseTargetsTable;
   client_keys: ClientKeysTable;
+  courier_carriers: CourierCarriersTable;
+  courier_day_stats: CourierDayStatsTable;
+  courier_hub_carriers: CourierHubCarriersTable;
+  courier_hubs: CourierHubsTable;
+  courier_month_stats: CourierMonthStatsTable;
+  courier_route_stops: CourierRouteStopsTable;
+  courier_route_versions: CourierRouteVersionsTable;
+  courier_routes: CourierRoutesTable;
+  courier_run_parcels: CourierRunParcelsTable;
+  courier_run_stops: CourierRunStopsTable;
+  courier_runs: CourierRunsTable;
+  courier_vehicles: CourierVehiclesTable;
   course_completions: CourseCompletionsTable;
   course_sessions: CourseSessionsTable;
   courses: CoursesTable;
+  display_links: DisplayLinksTable;
   host_month_stats: HostMonthStatsTable;
   import_mappings: ImportMappingsTable;
+  job_runs: JobRunsTable;
   ledger_entries: LedgerEntriesTable;
   livestream_accounts: LivestreamAccountsTable;
   livestream_active_stats: LivestreamActiveStatsTable;
@@ -479,15 +803,26 @@ export interface Database {
   livestream_streams: LivestreamStreamsTable;
   login_attempts: LoginAttemptsTable;
   metric_values: MetricValuesTable;
+  notifications: NotificationsTable;
+  planner_plans: PlannerPlansTable;
   qr_check_in_attempts: QrCheckInAttemptsTable;
   region_rollups: RegionRollupsTable;
   regions: RegionsTable;
+  report_months: ReportMonthsTable;
+  report_versions: ReportVersionsTable;
   rule_versions: RuleVersionsTable;
   sessions: SessionsTable;
   station_activity: StationActivityTable;
   station_month_stats: StationMonthStatsTable;
   station_status_history: StationStatusHistoryTable;
   stations: StationsTable;
+  taobao_actions: TaobaoActionsTable;
+  taobao_candidates: TaobaoCandidatesTable;
+  taobao_evaluations: TaobaoEvaluationsTable;
+  taobao_figures: TaobaoFiguresTable;
+  taobao_recognitions: TaobaoRecognitionsTable;
+  taobao_unmatched: TaobaoUnmatchedTable;
+  taobao_years: TaobaoYearsTable;
   targets: TargetsTable;
   trainees: TraineesTable;
   training_conversion_stats: TrainingConversionStatsTable;

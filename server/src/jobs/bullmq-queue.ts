@@ -1,9 +1,10 @@
-import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/create-db';
 import type { Logger } from '../lib/logger';
 import type { JobName, JobPayload } from './contracts';
-import type { EnqueuedJob, EnqueueOptions, JobQueue } from './queue';
+import type { EnqueuedJob, EnqueueOptions, JobQueue, JobState } from './queue';
+import { runRecorded } from './run';
 import { backoffDelay, DEFAULT_ATTEMPTS, parsePayload, type JobRegistry } from './registry';
 
 /** One BullMQ queue carries every job; the job's name picks the handler. */
@@ -63,11 +64,50 @@ export function createBullmqQueue(options: BullmqOptions): JobQueue {
     async ping() {
       await conn.ping();
     },
+    async status() {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed', 'prioritized');
+      const failed = await queue.getFailed(0, 19);
+      return {
+        kind: 'bullmq' as const,
+        counts: {
+          waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          delayed: counts.delayed ?? 0,
+          active: counts.active ?? 0,
+          failed: counts.failed ?? 0,
+          completed: counts.completed ?? 0,
+        },
+        failed: await Promise.all(failed.filter(Boolean).map((j) => stateOf(j))),
+      };
+    },
+    async job(id) {
+      const found = await Job.fromId(queue, id);
+      return found ? stateOf(found) : null;
+    },
+    async retry(id) {
+      const found = await Job.fromId(queue, id);
+      if (!found || !(await found.isFailed())) return false;
+      await found.retry('failed');
+      return true;
+    },
     async close() {
       await events?.close();
       await queue.close();
       conn.disconnect();
     },
+  };
+}
+
+async function stateOf(job: Job): Promise<JobState> {
+  const state = await job.getState();
+  const known = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
+  return {
+    id: job.id!,
+    name: job.name,
+    state: (known as readonly string[]).includes(state) ? (state as JobState['state']) : state === 'prioritized' || state === 'waiting-children' ? 'waiting' : 'unknown',
+    progress: typeof job.progress === 'number' ? job.progress : 0,
+    attemptsMade: job.attemptsMade,
+    failedReason: job.failedReason ?? null,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };
 }
 
@@ -132,7 +172,7 @@ export async function startBullmqWorker(
       if (!def) throw new Error(`no handler for job "${job.name}"`);
       const payload = parsePayload(def.name, job.data);
       const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.attemptsMade + 1 });
-      return def.handler(payload as never, { db, log: jobLog, queue, progress: (p) => job.updateProgress(p) });
+      return runRecorded(def, payload, { db, log: jobLog, queue, progress: (p) => job.updateProgress(p) }, { jobId: job.id!, attempt: job.attemptsMade + 1 });
     },
     { connection: connection(options.redisUrl, true) as ConnectionOptions, prefix, concurrency: options.concurrency },
   );

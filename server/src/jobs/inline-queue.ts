@@ -2,7 +2,8 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Db } from '../db/create-db';
 import type { Logger } from '../lib/logger';
 import type { JobName, JobPayload } from './contracts';
-import type { EnqueuedJob, EnqueueOptions, JobQueue } from './queue';
+import type { EnqueuedJob, EnqueueOptions, JobQueue, JobState } from './queue';
+import { runRecorded } from './run';
 import { backoffDelay, DEFAULT_ATTEMPTS, parsePayload, type JobDefinition, type JobRegistry } from './registry';
 
 interface Deferred {
@@ -35,6 +36,8 @@ interface KeySlot {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How many finished jobs the in-process queue remembers for the operations page. */
+const KEPT_JOBS = 200;
 
 function handle(job: InlineJob): EnqueuedJob {
   return {
@@ -61,6 +64,20 @@ export function createInlineQueue(deps: { db: Db; log: Logger; registry: JobRegi
   const running = new Set<Promise<void>>();
   let counter = 0;
   let closed = false;
+  // What the operations page reads: each job's state (the latest KEPT_JOBS), and how many completed.
+  const states = new Map<string, JobState & { job: InlineJob }>();
+  let completed = 0;
+  const track = (job: InlineJob, change: Partial<JobState>) => {
+    const now = states.get(job.id) ?? { id: job.id, name: job.def.name, state: 'waiting', progress: 0, attemptsMade: 0, failedReason: null, finishedAt: null, job };
+    states.delete(job.id);
+    states.set(job.id, { ...now, ...change });
+    for (const id of states.keys()) {
+      if (states.size <= KEPT_JOBS) break;
+      if (states.get(id)!.state === 'completed' || states.get(id)!.state === 'failed') states.delete(id);
+      else break;
+    }
+  };
+  const view = ({ job: _job, ...state }: JobState & { job: InlineJob }): JobState => state;
 
   const later = (fn: () => void, ms: number) => {
     const timer = setTimeout(() => {
@@ -89,10 +106,31 @@ export function createInlineQueue(deps: { db: Db; log: Logger; registry: JobRegi
         }
         slots.set(key, { state: 'waiting', job });
       }
+      track(job, { state: options.delayMs ? 'delayed' : 'waiting' });
       later(() => start(job), options.delayMs ?? 0);
       return handle(job);
     },
     async ping() {},
+    async status() {
+      const all = [...states.values()];
+      const count = (state: JobState['state']) => all.filter((s) => s.state === state).length;
+      return {
+        kind: 'inline' as const,
+        counts: { waiting: count('waiting'), delayed: count('delayed'), active: count('active'), failed: count('failed'), completed },
+        failed: all.filter((s) => s.state === 'failed').reverse().slice(0, 20).map(view),
+      };
+    },
+    async job(id) {
+      const state = states.get(id);
+      return state ? view(state) : null;
+    },
+    async retry(id) {
+      const state = states.get(id);
+      if (!state || state.state !== 'failed') return false;
+      states.delete(id);
+      await queue.enqueue(state.job.def.name, state.job.payload as never);
+      return true;
+    },
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);
@@ -104,6 +142,7 @@ export function createInlineQueue(deps: { db: Db; log: Logger; registry: JobRegi
   function start(job: InlineJob) {
     if (closed) return job.done.reject(new Error('queue closed'));
     if (job.key !== undefined) slots.set(job.key, { ...slots.get(job.key)!, state: 'active', job });
+    track(job, { state: 'active' });
     const run = execute(job).finally(() => {
       running.delete(run);
       if (job.key === undefined) return;
@@ -124,17 +163,17 @@ export function createInlineQueue(deps: { db: Db; log: Logger; registry: JobRegi
     const jobLog = log.child({ job: job.def.name, jobId: job.id });
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await job.def.handler(job.payload as never, {
-          db,
-          log: jobLog,
-          queue,
-          progress: async (percent) => jobLog.debug({ percent }, 'progress'),
-        });
+        track(job, { attemptsMade: attempt - 1 });
+        const progress = async (percent: number) => track(job, { progress: percent });
+        const result = await runRecorded(job.def, job.payload, { db, log: jobLog, queue, progress }, { jobId: job.id, attempt });
+        completed++;
+        track(job, { state: 'completed', progress: 100, attemptsMade: attempt, finishedAt: new Date().toISOString() });
         job.done.resolve(result);
         return;
       } catch (error) {
         if (attempt >= attempts || closed) {
           jobLog.error({ err: error, attempt }, 'job failed');
+          track(job, { state: 'failed', attemptsMade: attempt, failedReason: error instanceof Error ? error.message : String(error), finishedAt: new Date().toISOString() });
           job.done.reject(error);
           return;
         }

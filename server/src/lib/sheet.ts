@@ -179,3 +179,20 @@ export function parseYuanToFen(value: unknown): number | 'invalid' {
   }
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
+
+/**
+ * A wall-clock time 'HH:MM' from what people put in a time column ('8:05', '08:05:30', '8点05',
+ * an Excel time — a fraction of a day, or a Date on 1899-12-30), or null when it is not one.
+ */
+export function parseClock(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  let minutes: number | null = null;
+  if (value instanceof Date) minutes = Number.isNaN(value.getTime()) ? null : value.getUTCHours() * 60 + value.getUTCMinutes() + (value.getUTCSeconds() >= 30 ? 1 : 0);
+  else if (typeof value === 'number') minutes = value >= 0 && value < 1 ? Math.round(value * 24 * 60) : null;
+  else {
+    const m = normaliseText(String(value)).replace(/\s/g, '').match(/^(\d{1,2})[:：点时](\d{1,2})?分?(?::(\d{1,2}))?$/);
+    if (m && Number(m[1]) < 24 && Number(m[2] ?? 0) < 60) minutes = Number(m[1]) * 60 + Number(m[2] ?? 0);
+  }
+  if (minutes === null || minutes >= 24 * 60) return null;
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

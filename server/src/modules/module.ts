@@ -30,6 +30,19 @@ export interface ModuleManifest<Name extends string = string, R extends AnyRoute
   migrations: Readonly<Record<string, Migration>>;
   /** The module's part of the demo county (`<domain>.demo.ts`), run by seeds/ in list order. */
   seed?: DemoSeedStep<unknown>;
+  /**
+   * How to bring every snapshot of the domain up to date (its metrics job's computation, for
+   * everything, as of today). "Recompute now", the demo's last seed step and a closed month's
+   * recompute run every module's in turn (snapshots.ts); `after` names modules whose snapshots
+   * this one reads (training's conversion reads the outcomes livestream's recompute adds).
+   */
+  snapshots?: SnapshotStep;
+}
+
+export interface SnapshotStep {
+  /** Everything of the domain as of `asOf` (default today in Asia/Shanghai; the demo passes its own today). */
+  run: (db: Db, asOf?: string) => Promise<unknown>;
+  after?: readonly string[];
 }
 
 /**
@@ -81,6 +94,7 @@ export function defineModule<const Name extends string, R extends AnyRouter, J e
   rules?: readonly RuleDefinition[];
   migrations?: Readonly<Record<string, Migration>>;
   seed?: DemoSeedStep<unknown>;
+  snapshots?: SnapshotStep;
 }): ModuleManifest<Name, R, J> {
   return {
     name: manifest.name,
@@ -90,5 +104,6 @@ export function defineModule<const Name extends string, R extends AnyRouter, J e
     rules: manifest.rules ?? [],
     migrations: manifest.migrations ?? {},
     seed: manifest.seed,
+    snapshots: manifest.snapshots,
   };
 }

@@ -29,3 +29,8 @@ export interface ServiceContext extends ServiceDeps {
  * ServiceContext is one; a seed or a job without a user passes `{ db, who: SYSTEM_ACTOR }`.
  */
 export type WriteContext = Pick<ServiceContext, 'db' | 'who'>;
+
+/** A request's context with the county this deployment serves (HOME_COUNTY_CODE): where targets, the cockpit and the report look. */
+export function withHomeCounty<C extends { config: { HOME_COUNTY_CODE: string } }>(ctx: C): C & { countyCode: string } {
+  return { ...ctx, countyCode: ctx.config.HOME_COUNTY_CODE };
+}

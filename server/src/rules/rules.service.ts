@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import type { MessageKey } from '../i18n/messages';
 import { badRequest } from '../lib/app-error';
@@ -65,4 +65,40 @@ export async function makeRoomForRuleVersion(
     await recordAudit(trx, who, { entity: 'rule_version', entityId: `${rule.key}:${v.version}`, action: 'withdraw', before: v });
   }
   return { version: Math.max(0, ...versions.map((v) => v.version)) + 1, withdrawn: withdrawn.map((v) => v.version).sort((x, y) => x - y) };
+}
+
+/** Every version of a rule, newest first, with the one in force on `today` marked (an admin's rule page). */
+export async function listRuleVersions<R extends RuleDefinition>(db: Kysely<Database>, rule: R, today: string) {
+  const rows = await db.selectFrom('rule_versions').selectAll().where('rule_key', '=', rule.key).orderBy('version', 'desc').execute();
+  const inForce = await ruleAt(db, rule, today).catch(() => null);
+  return rows.map((r) => ({
+    version: r.version,
+    effectiveFrom: r.effective_from,
+    inForce: inForce?.version === r.version,
+    params: parseRuleParams(rule, r.params, r.version),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+/**
+ * A new version of a rule from a date (admin), audited, under the rule's lock; versions still to come
+ * from that date on are withdrawn (makeRoomForRuleVersion). The parameters go through the rule's schema.
+ */
+export async function createRuleVersion<R extends RuleDefinition>(
+  ctx: { db: Kysely<Database>; who: AuditWho },
+  rule: R,
+  input: { params: RuleParams<R>; effectiveFrom: string; today: string; tooEarly: MessageKey },
+): Promise<{ version: number; withdrawn: number[] }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`rule_versions:${rule.key}`}))`.execute(trx);
+    const room = await makeRoomForRuleVersion(trx, ctx.who, { key: rule.key, effectiveFrom: input.effectiveFrom, today: input.today, tooEarly: input.tooEarly });
+    const params: unknown = rule.params.parse(input.params);
+    const row = await trx
+      .insertInto('rule_versions')
+      .values({ rule_key: rule.key, version: room.version, params: JSON.stringify(params), effective_from: input.effectiveFrom, created_by: ctx.who.id })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx.who, { entity: 'rule_version', entityId: `${rule.key}:${room.version}`, action: 'create', after: row });
+    return room;
+  });
 }

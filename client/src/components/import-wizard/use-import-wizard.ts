@@ -64,6 +64,11 @@ export interface WizardRequest<F extends string> {
   sheet?: string;
 }
 
+/** What every import's request carries from the wizard: the file, the progress key, and the mapping and sheet once the user chose them. */
+export function wizardRequest<F extends string>({ file, progressKey, mapping, sheet }: WizardRequest<F>) {
+  return { fileBase64: file.base64, progressKey, ...(mapping ? { mapping } : {}), ...(sheet ? { sheet } : {}) };
+}
+
 export interface ImportWizardOptions<F extends string, P extends ImportPreviewBase<F>, R extends ImportResultBase> {
   /**
    * The page's i18n namespace. The wizard and its cards read their labels from it: `steps.*`,

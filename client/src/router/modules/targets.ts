@@ -5,7 +5,7 @@ const routes: RouteRecordRaw[] = [
     path: 'targets',
     name: 'targets',
     component: () => import('@/views/targets/targets-page.vue'),
-    meta: { titleKey: 'targets.title', roles: ['admin'], icon: 'aim', order: 80 },
+    meta: { titleKey: 'targets.title', roles: ['admin', 'staff', 'training_coordinator', 'station_operator', 'livestream_manager'], icon: 'aim', order: 80 },
   },
 ];
 

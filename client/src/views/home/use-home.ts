@@ -24,5 +24,7 @@ export function useHome() {
   /** Station operators come for the day's ledger: it gets a button of its own. */
   const ledgerFirst = computed(() => actor.value?.role === 'station_operator');
 
-  return { t, greeting, identity, pages, towns, ledgerFirst };
+  const role = computed(() => actor.value?.role ?? null);
+
+  return { t, greeting, identity, pages, towns, ledgerFirst, role };
 }

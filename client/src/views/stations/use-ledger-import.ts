@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/vue-query';
 import { ref } from 'vue';
 import { trpc, type RouterOutputs } from '@/api/trpc';
-import { useImportWizard, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
+import { useImportWizard, wizardRequest, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
 import { FIGURE_FIELDS } from './ledger-fields';
 
 type Preview = RouterOutputs['stations']['ledger']['import']['preview'];
@@ -26,12 +26,9 @@ export function useLedgerImport(station: () => { id: number | null; label: strin
   const queryClient = useQueryClient();
   const forStation = ref(station().id !== null);
 
-  const request = ({ file, progressKey, mapping, sheet }: WizardRequest<LedgerImportField>) => ({
-    fileBase64: file.base64,
-    progressKey,
+  const request = (r: WizardRequest<LedgerImportField>) => ({
+    ...wizardRequest(r),
     ...(forStation.value && station().id !== null ? { stationId: station().id! } : {}),
-    ...(mapping ? { mapping } : {}),
-    ...(sheet ? { sheet } : {}),
   });
 
   const wizard = useImportWizard<LedgerImportField, Preview, CommitResult>({

@@ -1,5 +1,5 @@
 import { trpc, type RouterOutputs } from '@/api/trpc';
-import { useImportWizard, type WizardRequest } from '@/components/import-wizard/use-import-wizard';
+import { useImportWizard, wizardRequest } from '@/components/import-wizard/use-import-wizard';
 
 type Preview = RouterOutputs['stations']['import']['preview'];
 type CommitResult = RouterOutputs['stations']['import']['commit'];
@@ -31,12 +31,7 @@ export const STATION_IMPORT_RESULT = ['rows', 'inserted', 'alreadyPresent', 'dup
  * the register left as they are.
  */
 export function useStationImport(onImported: (created: number) => void) {
-  const request = ({ file, progressKey, mapping, sheet }: WizardRequest<StationImportField>) => ({
-    fileBase64: file.base64,
-    progressKey,
-    ...(mapping ? { mapping } : {}),
-    ...(sheet ? { sheet } : {}),
-  });
+  const request = wizardRequest<StationImportField>;
   return useImportWizard<StationImportField, Preview, CommitResult>({
     ns: 'stationImport',
     testId: 'station-import',

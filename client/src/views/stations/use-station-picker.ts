@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/vue-query';
 import { storeToRefs } from 'pinia';
+import { useRoute } from 'vue-router';
 import { computed, ref, watch } from 'vue';
 import { trpc } from '@/api/trpc';
 import { useAuthStore } from '@/stores/use-auth-store';
@@ -66,9 +67,13 @@ export function useStationPicker() {
     }
   }
 
-  // First answer: the station used last on this device, or an operator's only active station.
+  // First answer: the station a link names (the home page's "file today's ledger"), else the one
+  // used last on this device, else an operator's only active station.
+  const linked = Number(useRoute().query.station);
   const last = remembered();
-  if (last) {
+  if (Number.isInteger(linked) && linked > 0) {
+    stationId.value = linked;
+  } else if (last) {
     stationId.value = last.value;
     chosen.value = last;
   }

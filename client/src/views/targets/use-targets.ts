@@ -1,146 +1,143 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { computed, reactive, ref } from 'vue';
+import { useQuery, useQueryClient } from '@tanstack/vue-query';
+import { storeToRefs } from 'pinia';
+import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useNarrowScreen } from '@/layouts/basic-layout/use-narrow-screen';
-import { toast } from '@/utils/toast';
-import { formatCount } from '@/utils/format';
-import { useEnumLabel } from '@/composables/use-enum-label';
-import { formatShanghai, shanghaiYear } from '@/utils/shanghai-time';
-import { useHomeCounty } from '@/composables/use-home-county';
+import { useAuthStore } from '@/stores/use-auth-store';
+import { formatIndicator } from '@/utils/indicators';
+import { useYearPicker } from '@/composables/use-year-picker';
 
-type Target = RouterOutputs['targets']['list'][number];
-type UpsertInput = RouterInputs['targets']['upsert'];
-type MetricKey = UpsertInput['metricKey'];
+type Progress = RouterOutputs['targets']['progress'];
+export type RegionProgress = Progress['regions'][number];
+export type BaseProgress = Progress['bases'][number];
+export type Indicator = RouterOutputs['targets']['metrics'][number];
 type ExportColumns = RouterInputs['targets']['export']['columns'];
 
-/** The years the server accepts. */
-const FIRST_YEAR = 2000;
-const LAST_YEAR = 2100;
+/** One region of the targets table: its progress on every indicator, by key. */
+export interface TargetRegionRow {
+  regionCode: string;
+  regionName: string;
+  level: 'county' | 'town';
+  cells: Record<string, RegionProgress | undefined>;
+}
 
-export interface TargetRow {
-  metricKey: string;
-  label: string;
-  current: Target | undefined;
-  /** When and by whom the current value was set, ready to show ("" when not set). */
-  updatedAt: string;
-  updatedBy: string;
-  /** What the input shows: the edit in progress, else the current value. */
-  draft: number | null;
-  dirty: boolean;
+/** What is being edited: a region's or a base's target of one indicator. */
+export interface TargetEdit {
+  kind: 'region' | 'base';
+  id: string;
+  name: string;
+  indicator: Indicator;
+  current: number | null;
 }
 
 /**
- * The home county's yearly targets (电商培训人次, 活跃主播数…): one row per metric the server knows,
- * each saved on its own. An edit not yet saved survives another row's save.
+ * The targets of the user's own scope for a year (targets.progress: the county and every town for
+ * the bureau, a coordinator's towns, an operator's stations' towns, a manager's bases), as a table
+ * of regions × indicators with the towns' sum against the county figure, and the bases' targets.
+ * The admin edits a cell, or splits the county figure to the towns (target-split-dialog.vue).
  */
 export function useTargets() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
-  const { label } = useEnumLabel();
-  const { homeCounty, ready } = useHomeCounty();
-  const regionCode = computed(() => homeCounty.value?.code ?? null);
+  const { actor } = storeToRefs(useAuthStore());
+  const isAdmin = computed(() => actor.value?.role === 'admin');
 
-  const metricLabel = (metricKey: string) => label('targets.metrics', metricKey);
-  const formatValue = (value: number) => formatCount(value);
+  const { year, yearText, disabledYear } = useYearPicker();
 
-  const year = ref(shanghaiYear());
-  /** For the year picker, which speaks "YYYY" strings. */
-  const yearText = computed({
-    get: () => String(year.value),
-    set: (value: string | null) => {
-      if (value) year.value = Number(value);
-    },
-  });
-  const disabledYear = (date: Date) => date.getFullYear() < FIRST_YEAR || date.getFullYear() > LAST_YEAR;
-
-  const metrics = useQuery({ queryKey: ['targets.metrics'], queryFn: () => trpc.targets.metrics.query(), staleTime: Infinity });
-  const listFilter = computed(() => ({ year: year.value, regionCode: regionCode.value ?? undefined }));
-  const targets = useQuery({
-    queryKey: computed(() => ['targets.list', listFilter.value] as const),
-    // The filter comes from the key, so a cached year refetches its own rows.
-    queryFn: ({ queryKey }) => trpc.targets.list.query(queryKey[1]),
-    enabled: computed(() => regionCode.value !== null),
+  const catalogue = useQuery({ queryKey: ['targets.metrics'], queryFn: () => trpc.targets.metrics.query(), staleTime: Infinity });
+  const progress = useQuery({
+    queryKey: computed(() => ['targets.progress', year.value] as const),
+    queryFn: ({ queryKey }) => trpc.targets.progress.query({ year: queryKey[1] }),
   });
   const loadError = computed(() => {
-    const error = metrics.error.value ?? targets.error.value;
+    const error = catalogue.error.value ?? progress.error.value;
     return error ? t('targets.loadFailed', { message: errorMessage(error) }) : null;
   });
 
-  /** Edits in progress, by year and metric. */
-  const drafts = reactive<Record<string, number | null>>({});
-  const draftKey = (metricKey: string) => `${year.value}:${metricKey}`;
+  /** The indicators set by region (county, towns) that the user's scope shows. */
+  const regionIndicators = computed(() => {
+    const shown = new Set((progress.data.value?.regions ?? []).map((p) => p.indicator));
+    return (catalogue.data.value ?? []).filter((i) => shown.has(i.key) && (i.levels.includes('county') || i.levels.includes('town')));
+  });
+  const indicatorOf = (key: string) => catalogue.data.value?.find((i) => i.key === key);
 
-  const rows = computed<TargetRow[]>(() =>
-    (metrics.data.value ?? []).map((metricKey) => {
-      const current = targets.data.value?.find((row) => row.metricKey === metricKey);
-      const key = draftKey(metricKey);
-      const draft = key in drafts ? drafts[key] : (current?.value ?? null);
-      return {
-        metricKey,
-        label: metricLabel(metricKey),
-        current,
-        updatedAt: formatShanghai(current?.updatedAt),
-        // Seeded targets have no user behind them.
-        updatedBy: current ? (current.updatedBy ?? t('targets.system')) : '',
-        draft,
-        dirty: draft !== null && draft !== current?.value,
-      };
-    }),
+  const rows = computed<TargetRegionRow[]>(() => {
+    const byRegion = new Map<string, TargetRegionRow>();
+    for (const p of progress.data.value?.regions ?? []) {
+      const row = byRegion.get(p.regionCode) ?? { regionCode: p.regionCode, regionName: p.regionName, level: p.level, cells: {} };
+      row.cells[p.indicator] = p;
+      byRegion.set(p.regionCode, row);
+    }
+    return [...byRegion.values()];
+  });
+  const county = computed(() => rows.value.find((r) => r.level === 'county'));
+
+  /**
+   * The towns' targets added up, beside the county's, per summable indicator (a share is not a
+   * sum): shown under the table, flagged where the towns do not add up to the county.
+   */
+  const townSums = computed(() =>
+    regionIndicators.value
+      .filter((i) => i.unit !== 'ratio' && county.value)
+      .map((i) => {
+        const towns = rows.value.filter((r) => r.level === 'town').map((r) => r.cells[i.key]?.target ?? null);
+        const set = towns.filter((v): v is number => v !== null);
+        const sum = set.reduce((a, b) => a + b, 0);
+        const countyValue = county.value?.cells[i.key]?.target ?? null;
+        return { indicator: i.key, sum, set: set.length, towns: towns.length, countyValue, matches: countyValue !== null && sum === countyValue };
+      }),
   );
 
-  function setDraft(metricKey: string, value: number | null | undefined): void {
-    drafts[draftKey(metricKey)] = value ?? null;
-  }
+  const bases = computed(() => progress.data.value?.bases ?? []);
+  const activeHosts = computed(() => catalogue.data.value?.find((i) => i.key === 'active_hosts'));
 
-  const save = useMutation({
-    mutationFn: (input: UpsertInput) => trpc.targets.upsert.mutate(input),
-    onSuccess: async (_result, input) => {
-      toast('success', t('targets.saved', { year: input.year, metric: metricLabel(input.metricKey), value: formatValue(input.value) }));
-      await queryClient.invalidateQueries({ queryKey: ['targets.list'] });
-      delete drafts[`${input.year}:${input.metricKey}`];
-    },
-    onError: (error) => toast('error', t('targets.saveFailed', { message: errorMessage(error) })),
-  });
-
-  function saveRow(row: TargetRow): void {
-    if (!regionCode.value || row.draft === null || save.isPending.value) return;
-    save.mutate({ year: year.value, regionCode: regionCode.value, metricKey: row.metricKey as MetricKey, value: row.draft });
+  const editing = ref<TargetEdit | null>(null);
+  function editRegion(row: TargetRegionRow, indicatorKey: string) {
+    const indicator = indicatorOf(indicatorKey);
+    if (!isAdmin.value || !indicator || !indicator.levels.includes(row.level)) return;
+    editing.value = { kind: 'region', id: row.regionCode, name: row.regionName, indicator, current: row.cells[indicatorKey]?.target ?? null };
   }
-  const savingMetric = computed(() => (save.isPending.value ? save.variables.value?.metricKey : null));
+  function editBase(base: BaseProgress) {
+    if (!isAdmin.value || !activeHosts.value) return;
+    editing.value = { kind: 'base', id: String(base.baseId), name: base.baseName, indicator: activeHosts.value, current: base.target };
+  }
+  const splitting = ref(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['targets.progress'] });
 
   const exportColumns = computed<ExportColumn[]>(() => [
     { key: 'year', header: t('targets.columns.year') },
     { key: 'regionCode', header: t('targets.columns.regionCode') },
     { key: 'regionName', header: t('targets.columns.regionName') },
-    {
-      key: 'metricKey',
-      header: t('targets.columns.metric'),
-      labels: Object.fromEntries((metrics.data.value ?? []).map((key) => [key, metricLabel(key)])),
-    },
+    { key: 'metricKey', header: t('targets.columns.metric'), labels: Object.fromEntries((catalogue.data.value ?? []).map((i) => [i.key, t(`indicators.names.${i.key}`)])) },
     { key: 'value', header: t('targets.columns.value') },
     { key: 'updatedAt', header: t('targets.columns.updatedAt') },
     { key: 'updatedBy', header: t('targets.columns.updatedBy') },
   ]);
-  // The button hands back the columns above, whose keys are the export's own.
   const runExport = (columns: ExportColumn[]) =>
-    trpc.targets.export.mutate({ list: listFilter.value, columns: columns as ExportColumns, sheetName: t('targets.exportSheet') });
+    trpc.targets.export.mutate({ list: { year: year.value }, columns: columns as ExportColumns, sheetName: t('targets.exportSheet') });
 
   return {
     t,
-    ready,
-    homeCounty,
+    year,
     yearText,
     disabledYear,
-    rows,
-    loading: computed(() => metrics.isFetching.value || targets.isFetching.value),
+    isAdmin,
+    loading: computed(() => catalogue.isFetching.value || progress.isFetching.value),
     loadError,
-    setDraft,
-    saveRow,
-    savingMetric,
-    formatValue,
+    regionIndicators,
+    rows,
+    county,
+    townSums,
+    bases,
+    editing,
+    editRegion,
+    editBase,
+    splitting,
+    refresh,
+    fmt: formatIndicator,
     narrow: useNarrowScreen(),
     exportColumns,
     runExport,

@@ -42,6 +42,20 @@ export const ENUM_COLUMNS: Record<string, EnumColumn> = {
   'livestream_streams.source': set('StreamSource', E.STREAM_SOURCES),
   'host_month_stats.platform': set('LivestreamPlatform', E.LIVESTREAM_PLATFORMS),
   'livestream_active_stats.platform': set('ActiveStatsPlatform', E.ACTIVE_STATS_PLATFORMS),
+  'regions.urban_rural_class': set('UrbanRuralClass', E.URBAN_RURAL_CLASSES),
+  'taobao_figures.source': set('TaobaoFigureSource', E.TAOBAO_FIGURE_SOURCES),
+  'taobao_evaluations.level': set('TaobaoLevel', E.TAOBAO_LEVELS),
+  'taobao_evaluations.sales_source': set('TaobaoSalesSource', E.TAOBAO_SALES_SOURCES),
+  'taobao_evaluations.path': set('TaobaoTownPath', E.TAOBAO_TOWN_PATHS),
+  'taobao_evaluations.projection': set('TaobaoProjection', E.TAOBAO_PROJECTIONS),
+  'taobao_candidates.level': set('TaobaoLevel', E.TAOBAO_LEVELS),
+  'taobao_candidates.stage': set('TaobaoStage', E.TAOBAO_STAGES),
+  'taobao_actions.kind': set('TaobaoActionKind', E.TAOBAO_ACTION_KINDS),
+  'taobao_recognitions.level': set('TaobaoLevel', E.TAOBAO_LEVELS),
+  'taobao_unmatched.level': set('TaobaoLevel', E.TAOBAO_LEVELS),
+  'courier_vehicles.kind': set('VehicleKind', E.VEHICLE_KINDS),
+  'courier_runs.source': set('RunSource', E.RUN_SOURCES),
+  'courier_run_stops.missed_reason': set('MissedReason', E.MISSED_REASONS),
 };
 
 /**

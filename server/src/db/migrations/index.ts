@@ -11,6 +11,8 @@ import * as m0009 from './2026-12-04-0009-list-sort-indexes';
 import * as m0010 from './2026-12-04-0010-attendance-late-entry';
 import * as m0011 from './2026-12-04-0011-stream-rates';
 import * as m0012 from './2026-12-04-0012-client-keys';
+import * as m0013 from './2026-12-05-0013-targets-by-scope';
+import * as m0014 from './2026-12-05-0014-station-activity-rule';
 
 /** Every migration, by its date-ordered name. Listed explicitly so bundlers and tsx need no directory scan. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-0010-attendance-late-entry': m0010,
   '2026-12-04-0011-stream-rates': m0011,
   '2026-12-04-0012-client-keys': m0012,
+  '2026-12-05-0013-targets-by-scope': m0013,
+  '2026-12-05-0014-station-activity-rule': m0014,
 };

@@ -5,7 +5,8 @@ import { shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import { makeRoomForRuleVersion, parseRuleParams, ruleAt } from '../../rules/rules.service';
 import type { ServiceContext } from '../service-context';
-import { TARGET_METRICS, targetValue } from '../targets/targets.service';
+import { INDICATORS } from '../targets/indicators';
+import { targetValue } from '../targets/targets.service';
 import { yearClock } from '../training/conversion.service';
 import type { HomeCounty } from './bases.service';
 import { activeHostRule } from './livestream.rules';
@@ -76,7 +77,7 @@ export async function livestreamProgress(ctx: ServiceContext & HomeCounty, year:
   const activeOf = (list: typeof rows, platform: string) => list.find((r) => r.platform === platform)?.activeHosts ?? 0;
 
   const setTarget = scoped ? null : await targetValue(db, year, ctx.config.HOME_COUNTY_CODE, 'active_hosts');
-  const target = scoped ? null : (setTarget ?? TARGET_METRICS.active_hosts.default);
+  const target = scoped ? null : (setTarget ?? INDICATORS.active_hosts.default);
   const active = activeOf(now, 'taobao');
   const start = activeOf(
     rows.filter((r) => r.month === `${year - 1}-12-01`),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { addDays, shanghaiToday } from '../../lib/dates';
 import { ruleAt } from '../../rules/rules.service';
-import { quietRule } from './stations.rules';
+import { activityRule, quietRule } from './stations.rules';
 
 /** A day counts as active when any figure in its ledger entry is above zero. */
 const ACTIVE_DAY = sql`(le.parcels_in + le.parcels_out + le.purchase_orders + le.sales_orders + le.villagers_served
@@ -47,7 +47,7 @@ const MONTH_FIGURES = [
   'villagers_served',
   'income_per_open_day_fen',
 ] as const;
-const ACTIVITY_FIGURES = ['as_of', 'last_entry_date', 'last_active_date', 'active_days_30', 'quiet', 'quiet_days', 'rule_version'] as const;
+const ACTIVITY_FIGURES = ['as_of', 'last_entry_date', 'last_active_date', 'active_days_30', 'entry_days_window', 'quiet', 'quiet_days', 'rule_version'] as const;
 
 /**
  * `insert … on conflict (key) do update` that rewrites a row only when one of `columns` differs, so
@@ -81,6 +81,7 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
   // Headline figures are rewritten for the whole county around the scope, whose totals depend on every town.
   const countyPrefix = stationPrefix.slice(0, 6);
   const rule = await ruleAt(db, quietRule, asOf);
+  const activity = await ruleAt(db, activityRule, asOf);
   const fromMonth = `${addDays(asOf, -31 * MONTHS_KEPT).slice(0, 7)}-01`;
   const period = asOf.slice(0, 7);
 
@@ -103,7 +104,8 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
         sum(le.villagers_served)::int as villagers_served,
         max(le.entry_date) as last_entry_date,
         max(le.entry_date) filter (where ${ACTIVE_DAY}) as last_active_date,
-        count(*) filter (where ${ACTIVE_DAY} and le.entry_date > ${asOf}::date - 30)::int as active_days_30
+        count(*) filter (where ${ACTIVE_DAY} and le.entry_date > ${asOf}::date - 30)::int as active_days_30,
+        count(*) filter (where le.entry_date > ${asOf}::date - ${activity.params.windowDays}::int)::int as entry_days_window
       from ledger_entries le
       where le.entry_date <= ${asOf} ${ledgerInScope}
       group by le.station_id, date_trunc('month', le.entry_date)`.execute(trx);
@@ -119,15 +121,16 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
       from station_months_computed
       ${upsertChanged('station_month_stats', ['station_id', 'month'], MONTH_FIGURES)}`.execute(trx);
 
-    const activity = await sql`
+    const activityRows = await sql`
       insert into station_activity (station_id, ${sql.join(ACTIVITY_FIGURES.map((c) => sql.ref(c)))}, computed_at)
-      select s.id, ${asOf}::date, agg.last_entry, agg.last_active, coalesce(agg.active_30, 0),
+      select s.id, ${asOf}::date, agg.last_entry, agg.last_active, coalesce(agg.active_30, 0), coalesce(agg.entry_window, 0),
         s.status = 'active' and (${asOf}::date - greatest(agg.last_active, s.status_since)) >= ${rule.params.days},
         case when s.status = 'active' then ${asOf}::date - greatest(agg.last_active, s.status_since) end,
         ${rule.version}, now()
       from stations s
       left join (
-        select station_id, max(last_entry_date) as last_entry, max(last_active_date) as last_active, sum(active_days_30)::int as active_30
+        select station_id, max(last_entry_date) as last_entry, max(last_active_date) as last_active, sum(active_days_30)::int as active_30,
+          sum(entry_days_window)::int as entry_window
         from station_months_computed group by station_id
       ) agg on agg.station_id = s.id
       where s.region_code like ${`${stationPrefix}%`}
@@ -179,7 +182,51 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
         union all
         select county_code, count(*) from villages group by county_code
       ),
+      -- 站点活跃率: of the active town stations and village points, the share that reported (had
+      -- entries on ≥ minDays days): in the trailing window for this month, within the month for
+      -- earlier ones (an approximation: the month, not a trailing window, of the stations active now).
+      active_base as (
+        select st.id, st.town_code, st.county_code from st where st.status = 'active' and st.tier <> 'county_center'
+      ),
+      denominators as (
+        select town_code as region_code, count(*) as n from active_base where town_code is not null group by town_code
+        union all
+        select county_code, count(*) from active_base group by county_code
+      ),
+      reporting as (
+        select ab.town_code, ab.county_code, to_char(m.month, 'YYYY-MM') as period
+        from station_month_stats m join active_base ab on ab.id = m.station_id
+        where m.month >= ${fromMonth} and to_char(m.month, 'YYYY-MM') < ${period} and m.days_with_entry >= ${activity.params.minDays}
+        union all
+        select ab.town_code, ab.county_code, ${period}
+        from active_base ab join station_activity a on a.station_id = ab.id
+        where a.entry_days_window >= ${activity.params.minDays}
+      ),
+      reporting_counts as (
+        select town_code as region_code, period, count(*) as n from reporting where town_code is not null group by town_code, period
+        union all
+        select county_code, period, count(*) from reporting group by county_code, period
+      ),
+      activity_periods as (
+        select distinct to_char(m.month, 'YYYY-MM') as period
+        from station_month_stats m join active_base ab on ab.id = m.station_id
+        where m.month >= ${fromMonth} and to_char(m.month, 'YYYY-MM') < ${period}
+        union
+        select ${period}
+      ),
+      share_rows as (
+        select v.key, d.region_code, p.period, v.value, ${activity.version}::int as rule_version
+        from denominators d
+        cross join activity_periods p
+        left join reporting_counts rc on rc.region_code = d.region_code and rc.period = p.period
+        cross join lateral (values
+          ('stations.active_share', round(coalesce(rc.n, 0)::numeric / d.n, 4)),
+          ('stations.reporting', coalesce(rc.n, 0)::numeric)
+        ) as v(key, value)
+      ),
       rows as (
+        select key, region_code, period, value, rule_version from share_rows
+        union all
         select key, town_code as region_code, period, sum(value) as value, 0 as rule_version from monthly where town_code is not null group by key, town_code, period
         union all
         select key, county_code, period, sum(value), 0 from monthly group by key, county_code, period
@@ -217,7 +264,7 @@ export async function computeStationMetrics(db: Db, scope: StationMetricsScope =
       stations: counted.rows[0].stations,
       monthRows: counted.rows[0].months,
       metricRows: counted.rows[0].metrics,
-      written: { months: rowsOf(gone) + rowsOf(months), activity: rowsOf(activity), metrics: rowsOf(staleMetrics) + rowsOf(metrics) },
+      written: { months: rowsOf(gone) + rowsOf(months), activity: rowsOf(activityRows), metrics: rowsOf(staleMetrics) + rowsOf(metrics) },
       ruleVersion: rule.version,
     };
   });

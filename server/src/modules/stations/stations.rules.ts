@@ -12,4 +12,17 @@ export const quietRule = defineRule({
 export const QUIET_RULE = quietRule.key;
 export type QuietRule = RuleParams<typeof quietRule>;
 
-export const stationsRules = [quietRule];
+/**
+ * 站点活跃: a station reports (counts towards the station-activity indicator) when it has ledger
+ * entries on at least `minDays` of the `windowDays` days ending with the day judged.
+ */
+export const activityRule = defineRule({
+  key: 'station.activity',
+  params: z.object({
+    windowDays: z.number().int().min(1).max(366).default(30),
+    minDays: z.number().int().min(1).max(366).default(20),
+  }),
+});
+export type ActivityRule = RuleParams<typeof activityRule>;
+
+export const stationsRules = [quietRule, activityRule];

@@ -1,0 +1,141 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
+import { ElMessageBox } from 'element-plus';
+import { computed, reactive, ref, watch } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { useRoute, useRouter } from 'vue-router';
+import { errorMessage } from '@/api/errors';
+import { trpc, type RouterOutputs } from '@/api/trpc';
+import { addDays, shanghaiToday } from '@/utils/shanghai-time';
+import { toast } from '@/utils/toast';
+
+export type Plan = RouterOutputs['planner']['plans']['get'];
+export type PlanRoute = NonNullable<Plan['proposal']>['routes'][number];
+
+/** How often a running plan is asked for its progress: the job writes it about twice a second. */
+const POLL_MS = 500;
+
+/**
+ * 线路规划: the bureau picks a hub, its village points (all on its routes by default) and vehicles,
+ * runs the planner, follows its progress, compares the proposal with today's routes, pins a village
+ * to a vehicle and runs again, and accepts — which writes the routes from the day named and opens them.
+ */
+export function usePlanner() {
+  const { t } = useI18n();
+  const route = useRoute();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+
+  const hubs = useQuery({ queryKey: ['courier', 'hubs'], queryFn: () => trpc.courier.hubs.list.query() });
+  const hubOptions = computed(() => (hubs.data.value ?? []).filter((h) => h.active).map((h) => ({ value: h.id, label: h.name })));
+  const hubId = ref<number | null>(route.query.hub ? Number(route.query.hub) : null);
+  watch(hubOptions, (options) => {
+    if (hubId.value === null && options.length > 0) hubId.value = options[0]!.value;
+  }, { immediate: true });
+
+  const stops = useQuery({
+    queryKey: computed(() => ['courier', 'hubs.stops', hubId.value]),
+    queryFn: () => trpc.courier.hubs.stops.query({ hubId: hubId.value! }),
+    enabled: computed(() => hubId.value !== null),
+  });
+  const vehicles = useQuery({
+    queryKey: computed(() => ['courier', 'vehicles.list', hubId.value]),
+    queryFn: () => trpc.courier.vehicles.list.query({ hubId: hubId.value! }),
+    enabled: computed(() => hubId.value !== null),
+  });
+  const stopOptions = computed(() => (stops.data.value ?? []).map((s) => ({ value: s.id, label: `${s.villageName} · ${s.name}`, town: s.townName })));
+  const vehicleOptions = computed(() => (vehicles.data.value ?? []).filter((v) => v.active).map((v) => ({ value: v.id, label: `${v.plate}（${v.capacityParcels}）` })));
+  const stopLabel = (id: number) => stopOptions.value.find((s) => s.value === id)?.label ?? String(id);
+  const plateOf = (id: number) => (vehicles.data.value ?? []).find((v) => v.id === id)?.plate ?? String(id);
+
+  /** Empty village or vehicle choices mean "all": the server's defaults (the hub's routes' villages, its vehicles in use). */
+  const form = reactive({
+    stationIds: [] as number[],
+    vehicleIds: [] as number[],
+    shiftMinutes: 480,
+    serviceMinutes: 5,
+    timeLimitSeconds: 10,
+    pins: [] as { stationId: number; vehicleId: number }[],
+  });
+  const pin = reactive({ stationId: null as number | null, vehicleId: null as number | null });
+  const addPin = () => {
+    if (pin.stationId === null || pin.vehicleId === null) return;
+    form.pins = [...form.pins.filter((p) => p.stationId !== pin.stationId), { stationId: pin.stationId, vehicleId: pin.vehicleId }];
+    pin.stationId = null;
+  };
+  const removePin = (stationId: number) => (form.pins = form.pins.filter((p) => p.stationId !== stationId));
+
+  const planId = ref<number | null>(null);
+  watch(hubId, (hub) => {
+    Object.assign(form, { stationIds: [], vehicleIds: [], pins: [] });
+    planId.value = null;
+    void router.replace({ query: { ...route.query, hub: hub ?? undefined } });
+  });
+
+  const plan = useQuery({
+    queryKey: computed(() => ['planner', 'plans.get', planId.value]),
+    queryFn: () => trpc.planner.plans.get.query({ id: planId.value! }),
+    enabled: computed(() => planId.value !== null),
+    refetchInterval: (query) => (query.state.data?.status === 'running' ? POLL_MS : false),
+  });
+  const running = computed(() => plan.data.value?.status === 'running');
+
+  const start = useMutation({
+    mutationFn: () =>
+      trpc.planner.plans.start.mutate({
+        hubId: hubId.value!,
+        stationIds: form.stationIds.length ? form.stationIds : undefined,
+        vehicleIds: form.vehicleIds.length ? form.vehicleIds : undefined,
+        shiftMinutes: form.shiftMinutes,
+        serviceMinutes: form.serviceMinutes,
+        timeLimitSeconds: form.timeLimitSeconds,
+        pins: form.pins,
+      }),
+    onSuccess: ({ id }) => (planId.value = id),
+    onError: (error) => toast('error', errorMessage(error)),
+  });
+  const cancel = useMutation({
+    mutationFn: () => trpc.planner.plans.cancel.mutate({ id: planId.value! }),
+    onError: (error) => toast('error', errorMessage(error)),
+  });
+
+  const effectiveFrom = computed(() => addDays(shanghaiToday(), 1));
+  const accept = useMutation({
+    mutationFn: () => trpc.planner.plans.accept.mutate({ id: planId.value!, effectiveFrom: effectiveFrom.value }),
+    onSuccess: () => {
+      toast('success', t('planner.accepted', { day: effectiveFrom.value }));
+      void queryClient.invalidateQueries({ queryKey: ['courier'] });
+      void router.push({ name: 'courier-routes', query: { hub: hubId.value ?? undefined } });
+    },
+    onError: (error) => toast('error', errorMessage(error)),
+  });
+  const confirmAccept = async () => {
+    try {
+      await ElMessageBox.confirm(t('planner.acceptConfirm', { day: effectiveFrom.value }), t('planner.accept'), { type: 'warning', confirmButtonText: t('planner.accept'), cancelButtonText: t('planner.cancelButton') });
+    } catch {
+      return;
+    }
+    accept.mutate();
+  };
+
+  /** Pins the proposal's own choice for a stop, so the next run keeps it there (and the rest may move). */
+  const pinAsProposed = (stationId: number, vehicleId: number) => {
+    form.pins = [...form.pins.filter((p) => p.stationId !== stationId), { stationId, vehicleId }];
+  };
+
+  return {
+    t,
+    hubs: reactive({ options: hubOptions, id: hubId, loading: computed(() => hubs.isLoading.value) }),
+    choices: reactive({ stops: stopOptions, vehicles: vehicleOptions, stopLabel, plateOf }),
+    form,
+    pin: reactive({ form: pin, add: addPin, remove: removePin, asProposed: pinAsProposed }),
+    run: reactive({
+      start: () => start.mutate(),
+      starting: computed(() => start.isPending.value),
+      cancel: () => cancel.mutate(),
+      running,
+      plan: computed(() => plan.data.value ?? null),
+      error: computed(() => (plan.error.value ? errorMessage(plan.error.value) : null)),
+    }),
+    acceptance: reactive({ confirm: confirmAccept, pending: computed(() => accept.isPending.value), effectiveFrom }),
+  };
+}

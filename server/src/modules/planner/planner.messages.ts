@@ -1,0 +1,31 @@
+import { defineMessages } from '../../i18n/define';
+
+/** The route planner's error messages, in every language (collected through modules/index.ts). */
+export const plannerMessages = defineMessages({
+  'zh-CN': {
+    PLANNER_PLAN_NOT_FOUND: '规划方案不存在。',
+    PLANNER_HUB_NO_POINT: '共配中心所在站点没有经纬度，无法规划。',
+    PLANNER_NO_VEHICLES: '共配中心没有可用车辆。',
+    PLANNER_NO_STOPS: '没有可规划的村级服务点。',
+    PLANNER_STOP_INVALID: '站点 {id} 不是本县在运营的村级服务点。',
+    PLANNER_PIN_INVALID: '固定的站点 {id} 不在本次规划的村点或车辆中。',
+    PLANNER_NOT_DONE: '规划尚未完成，不能采用。',
+    PLANNER_ACCEPTED_ALREADY: '该方案已采用过，不能重复采用。',
+    PLANNER_EFFECTIVE_PAST: '采用的方案只能从今天（{today}）或以后生效。',
+  },
+  en: {
+    PLANNER_PLAN_NOT_FOUND: 'No such plan.',
+    PLANNER_HUB_NO_POINT: 'The hub’s station has no coordinates: it cannot be planned.',
+    PLANNER_NO_VEHICLES: 'The hub has no vehicle in use.',
+    PLANNER_NO_STOPS: 'There is no village point to plan.',
+    PLANNER_STOP_INVALID: 'Station {id} is not an active village point of the county.',
+    PLANNER_PIN_INVALID: 'Pinned station {id} is not among this plan’s village points or vehicles.',
+    PLANNER_NOT_DONE: 'The plan has not finished: it cannot be accepted yet.',
+    PLANNER_ACCEPTED_ALREADY: 'This plan has been accepted already.',
+    PLANNER_EFFECTIVE_PAST: 'An accepted plan takes effect today ({today}) or later.',
+  },
+});
+
+declare module '../../i18n/messages' {
+  interface ModuleMessageKeys extends Record<keyof (typeof plannerMessages)['zh-CN'], true> {}
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { daySchema, idSchema } from '../../lib/schema';
+
+export const planStartInput = z.object({
+  hubId: idSchema,
+  /** Village points (station ids); absent: every active one on the hub's routes in force today. */
+  stationIds: z.array(idSchema).min(1).max(500).optional(),
+  /** Absent: the hub's active vehicles. */
+  vehicleIds: z.array(idSchema).min(1).max(100).optional(),
+  shiftMinutes: z.number().int().min(30).max(1440).default(480),
+  serviceMinutes: z.number().int().min(0).max(120).default(5),
+  roadFactor: z.number().min(1).max(3).default(1.3),
+  timeLimitSeconds: z.number().int().min(1).max(30).default(10),
+  seed: z.number().int().min(0).max(2_147_483_647).default(1),
+  pins: z.array(z.object({ stationId: idSchema, vehicleId: idSchema })).max(500).default([]),
+});
+export type PlanStartInput = z.output<typeof planStartInput>;
+
+export const planIdInput = z.object({ id: idSchema });
+export const planAcceptInput = z.object({ id: idSchema, effectiveFrom: daySchema.optional() });
+
+/** What a plan row's `input` holds: the problem as built, with what the page and the comparison need. */
+export const planInputShape = z.object({
+  hubId: z.number(),
+  /** The day the plan was made: expected parcels and today's routes are as of then. */
+  asOf: z.string(),
+  depot: z.object({ lng: z.number(), lat: z.number() }),
+  stops: z.array(z.object({ stationId: z.number(), lng: z.number().nullable(), lat: z.number().nullable(), parcels: z.number() })),
+  vehicles: z.array(z.object({ vehicleId: z.number(), capacity: z.number(), capacityKg: z.number().nullable(), speedKmh: z.number(), costPerKmFen: z.number(), costPerDayFen: z.number() })),
+  shiftMinutes: z.number(),
+  serviceMinutes: z.number(),
+  roadFactor: z.number(),
+  timeLimitSeconds: z.number(),
+  seed: z.number(),
+  pins: z.array(z.object({ stationId: z.number(), vehicleId: z.number() })),
+});
+export type PlanInput = z.output<typeof planInputShape>;
+
+/** What a finished plan's `result` holds. */
+export const planResultShape = z.object({
+  routes: z.array(z.object({ vehicleId: z.number(), stationIds: z.array(z.number()), km: z.number(), hours: z.number(), load: z.number() })),
+  unassigned: z.array(z.object({ stationId: z.number(), reason: z.enum(['no_coordinates', 'over_capacity', 'beyond_shift', 'no_vehicle']) })),
+  km: z.number(),
+  elapsedMs: z.number(),
+  cancelled: z.boolean(),
+});
+export type PlanResult = z.output<typeof planResultShape>;

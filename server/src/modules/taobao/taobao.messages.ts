@@ -1,0 +1,63 @@
+import { defineMessages } from '../../i18n/define';
+
+/** The Taobao village module's error messages, in every language (collected through modules/index.ts). */
+export const taobaoMessages = defineMessages({
+  'zh-CN': {
+    TAOBAO_PLACE_NOT_FOUND: '该村或乡镇不存在。',
+    TAOBAO_PLACE_NOT_VILLAGE_OR_TOWN: '{code} 不是一个村（社区）或乡镇（街道）。',
+    TAOBAO_CANDIDATE_VERSION_CONFLICT: '该培育对象已被他人修改，请刷新后再试。',
+    TAOBAO_RECOGNISED_YEAR_REQUIRED: '“已认定”须填写认定年份。',
+    TAOBAO_OWNER_UNKNOWN: '负责人（用户 {id}）不存在或已停用。',
+    TAOBAO_FIGURE_EMPTY: '请至少填写销售额、活跃网店数或户数中的一项。',
+    TAOBAO_YEAR_CLOSED: '{year} 年度已关账，其结果不再变动；如需修改请先由管理员重新打开。',
+    TAOBAO_YEAR_NOT_CLOSED: '{year} 年度尚未关账。',
+    TAOBAO_YEAR_NOT_OVER: '{year} 年度的统计期到 {year}-06-30 才结束，结束后才能关账。',
+    TAOBAO_RULE_TOO_EARLY: '新版标准不能早于现行版本的生效日 {current}（填写的是 {date}）。',
+    TAOBAO_UNMATCHED_NOT_FOUND: '该未匹配记录不存在或已处理。',
+    TAOBAO_IMPORT_PLACE_MISSING: '请填写 12 位村级区划代码，或同时填写乡镇和村名。',
+    TAOBAO_IMPORT_PLACE_UNKNOWN: '找不到“{value}”：请核对区划代码或乡镇、村名。',
+    TAOBAO_IMPORT_PLACE_AMBIGUOUS: '“{value}”对应多个村，请改用 12 位区划代码。',
+    TAOBAO_IMPORT_PERIOD_INVALID: '期间“{value}”无法识别：年度写 2025 或 2025年度，月份写 2025-03 或 2025年3月。',
+    TAOBAO_IMPORT_AMOUNT_INVALID: '销售额“{value}”不是有效的金额（元）。',
+    TAOBAO_IMPORT_COUNT_INVALID: '“{value}”不是有效的非负整数。',
+    TAOBAO_IMPORT_CLASS_INVALID: '城乡分类代码“{value}”无效，应为 111、112、121、122、123、210 或 220。',
+    TAOBAO_IMPORT_FIGURES_EMPTY: '该行没有销售额、活跃网店数或户数。',
+    TAOBAO_IMPORT_YEAR_INVALID: '年份“{value}”无效。',
+    TAOBAO_IMPORT_LEVEL_INVALID: '类别“{value}”无法识别，应为“淘宝村”或“淘宝镇”。',
+    TAOBAO_IMPORT_NAME_MISSING: '请填写村名（淘宝村）或乡镇名（淘宝镇）。',
+    TAOBAO_IMPORT_DUPLICATE_ROW: '与第 {row} 行是同一地方、同一期间。',
+    TAOBAO_IMPORT_ALREADY: '与已保存的数字相同，不再写入。',
+    TAOBAO_IMPORT_UNMATCHED: '未找到对应区划，导入后列入“待匹配”，由人工指定。',
+  },
+  en: {
+    TAOBAO_PLACE_NOT_FOUND: 'No such village or town.',
+    TAOBAO_PLACE_NOT_VILLAGE_OR_TOWN: '{code} is not a village or a town.',
+    TAOBAO_CANDIDATE_VERSION_CONFLICT: 'Someone else changed this candidate; refresh and try again.',
+    TAOBAO_RECOGNISED_YEAR_REQUIRED: '"Recognised" needs the year of recognition.',
+    TAOBAO_OWNER_UNKNOWN: 'The owner (user {id}) does not exist or is disabled.',
+    TAOBAO_FIGURE_EMPTY: 'Give at least one of sales, active shops or households.',
+    TAOBAO_YEAR_CLOSED: 'Year {year} is closed and its answers no longer change; an admin must reopen it first.',
+    TAOBAO_YEAR_NOT_CLOSED: 'Year {year} is not closed.',
+    TAOBAO_YEAR_NOT_OVER: 'Year {year} runs to {year}-06-30; it can be closed only after that.',
+    TAOBAO_RULE_TOO_EARLY: 'A new version cannot take effect before the current one ({current}); you gave {date}.',
+    TAOBAO_UNMATCHED_NOT_FOUND: 'No such unmatched row, or it was resolved already.',
+    TAOBAO_IMPORT_PLACE_MISSING: 'Give the 12-digit village code, or both the town and the village name.',
+    TAOBAO_IMPORT_PLACE_UNKNOWN: 'No place "{value}": check the code or the town and village names.',
+    TAOBAO_IMPORT_PLACE_AMBIGUOUS: '"{value}" matches several villages; use the 12-digit code.',
+    TAOBAO_IMPORT_PERIOD_INVALID: 'Period "{value}" is not understood: a year is 2025, a month 2025-03.',
+    TAOBAO_IMPORT_AMOUNT_INVALID: 'Sales "{value}" is not an amount in yuan.',
+    TAOBAO_IMPORT_COUNT_INVALID: '"{value}" is not a whole number of zero or more.',
+    TAOBAO_IMPORT_CLASS_INVALID: 'Urban–rural class "{value}" is not valid (111, 112, 121, 122, 123, 210 or 220).',
+    TAOBAO_IMPORT_FIGURES_EMPTY: 'The row has no sales, active shops or households.',
+    TAOBAO_IMPORT_YEAR_INVALID: 'Year "{value}" is not valid.',
+    TAOBAO_IMPORT_LEVEL_INVALID: 'Kind "{value}" is not understood: 淘宝村 (village) or 淘宝镇 (town).',
+    TAOBAO_IMPORT_NAME_MISSING: 'Give the village name (for a Taobao village) or the town name (for a Taobao town).',
+    TAOBAO_IMPORT_DUPLICATE_ROW: 'The same place and period as row {row}.',
+    TAOBAO_IMPORT_ALREADY: 'The same as the figures stored; not written again.',
+    TAOBAO_IMPORT_UNMATCHED: 'No matching division; it will be listed under "to match" for a person to pick.',
+  },
+});
+
+declare module '../../i18n/messages' {
+  interface ModuleMessageKeys extends Record<keyof (typeof taobaoMessages)['zh-CN'], true> {}
+}

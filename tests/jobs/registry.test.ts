@@ -10,7 +10,7 @@ import { silentLog } from '../support/harness';
 
 describe('job registry', () => {
   it('accepts exactly one handler per declared job', () => {
-    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute', 'auth.housekeeping', 'training.recompute', 'livestream.recompute', 'notifications.evaluate', 'taobao.evaluate', 'courier.recompute', 'operations.recompute', 'reports.monthly', 'reports.recompute']);
+    expect([...buildRegistry(jobDefinitions).keys()]).toEqual(['regions.rollup', 'stations.recompute', 'auth.housekeeping', 'training.recompute', 'livestream.recompute', 'notifications.evaluate', 'taobao.evaluate', 'courier.recompute', 'planner.plan', 'operations.recompute', 'reports.monthly', 'reports.recompute']);
   });
 
   it('refuses to start when a job has no handler', () => {

@@ -89,9 +89,18 @@ describe('the route planner wired to a hub: plan, compare, accept', () => {
     expect(again.proposal!.routes.map((r) => [r.vehicleId, r.stationIds])).toEqual(plan.proposal!.routes.map((r) => [r.vehicleId, r.stationIds]));
   });
 
+  it('refuses to accept a proposal that leaves villages off every route until the bureau says so, writing nothing', async () => {
+    const versions = await h.db.selectFrom('courier_route_versions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const refused = await refusal(h.deps, f.admin.planner.plans.accept({ id: plan.id }));
+    expect(refused.appCode).toBe('PLANNER_UNASSIGNED_LEFT');
+    expect(refused.message).toContain('1 个村点');
+    expect(await h.db.selectFrom('courier_route_versions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(versions);
+    expect((await f.admin.planner.plans.get({ id: plan.id })).status).toBe('done');
+  });
+
   it('accepts: versions from tomorrow, the van’s route kept with its days, a new route for the other vehicle, unused routes ended, audited; never twice', async () => {
     const tomorrow = addDays(f.today, 1);
-    const accepted = await f.admin.planner.plans.accept({ id: plan.id });
+    const accepted = await f.admin.planner.plans.accept({ id: plan.id, leaveUnassigned: true });
     expect(accepted.effectiveFrom).toBe(tomorrow);
     const versionOn = (routeId: number) =>
       h.db.selectFrom('courier_route_versions').selectAll().where('route_id', '=', routeId).where('effective_from', '=', tomorrow).executeTakeFirst();
@@ -121,14 +130,39 @@ describe('the route planner wired to a hub: plan, compare, accept', () => {
     expect(audits.filter((a) => a.entity === 'courier_route' && a.action === 'version').length).toBeGreaterThanOrEqual(4 + accepted.routeIds.length);
     expect((await f.admin.planner.plans.get({ id: plan.id })).status).toBe('accepted');
 
-    const twice = await refusal(h.deps, f.admin.planner.plans.accept({ id: plan.id }));
+    const twice = await refusal(h.deps, f.admin.planner.plans.accept({ id: plan.id, leaveUnassigned: true }));
     expect(twice.appCode).toBe('PLANNER_ACCEPTED_ALREADY');
   });
 
   it('refuses an effective day in the past', async () => {
     const other = await finished((await start()).id);
-    const past = await refusal(h.deps, f.admin.planner.plans.accept({ id: other.id, effectiveFrom: addDays(f.today, -1) }));
+    const past = await refusal(h.deps, f.admin.planner.plans.accept({ id: other.id, effectiveFrom: addDays(f.today, -1), leaveUnassigned: true }));
     expect(past.appCode).toBe('PLANNER_EFFECTIVE_PAST');
+  });
+
+  it('lets a vehicle make several trips a shift, each within its share, and accepts them as routes leaving one share apart', async () => {
+    const villages = [f.stations.zhang.id, f.stations.community.id, f.stations.wang.id, f.stations.li.id];
+    const plan = (trips: number) => f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, stationIds: villages, vehicleIds: [small.id], tripsPerVehicle: trips, timeLimitSeconds: 1, seed: 5 });
+    // 31 parcels a day, 30 to a trip: one trip leaves a village out, two carry them all
+    const one = await finished((await plan(1)).id);
+    expect(one.proposal!.routes).toHaveLength(1);
+    expect(one.proposal!.unassigned).toHaveLength(1);
+    const two = await finished((await plan(2)).id);
+    expect(two.settings.tripsPerVehicle).toBe(2);
+    expect(two.proposal!.unassigned).toEqual([]);
+    expect(two.proposal!.routes).toHaveLength(2);
+    for (const r of two.proposal!.routes) {
+      expect(r.vehicleId).toBe(small.id);
+      expect(r.load).toBeLessThanOrEqual(30);
+      expect(r.hours * 60).toBeLessThanOrEqual(240);
+    }
+    // one vehicle on the road, its cost per day counted once
+    expect(two.compare.after!.vehicles).toBe(1);
+
+    const from = addDays(f.today, 2);
+    const accepted = await f.admin.planner.plans.accept({ id: two.id, effectiveFrom: from });
+    const departures = await h.db.selectFrom('courier_route_versions').select(['depart_at', 'vehicle_id']).where('route_id', 'in', accepted.routeIds).where('effective_from', '=', from).orderBy('depart_at').execute();
+    expect(departures).toEqual([{ depart_at: '08:00', vehicle_id: small.id }, { depart_at: '12:00', vehicle_id: small.id }]);
   });
 
   it('stops a plan when cancelled, keeping the best found so far', async () => {

@@ -1,3 +1,4 @@
+import { RUN_KIND, runSender } from '@/views/courier/run-sender';
 import { LEDGER_KIND } from '@/views/stations/ledger-outbox';
 import { ledgerSender } from '@/views/stations/ledger-sender';
 import { CHECK_IN_KIND, checkInSender } from '@/views/training/check-in-sender';
@@ -13,4 +14,5 @@ export const OUTBOX_SENDERS: ReadonlyMap<string, OutboxSender> = new Map<string,
   [LEDGER_KIND, ledgerSender],
   [CHECK_IN_KIND, checkInSender],
   [STREAM_KIND, streamSender],
+  [RUN_KIND, runSender],
 ]);

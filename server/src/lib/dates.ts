@@ -26,3 +26,9 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export const isoDay = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** 'HH:MM' of minutes after midnight, wrapping past midnight. */
+export function clockOfMinutes(minutes: number): string {
+  const m = ((Math.round(minutes) % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, badRequest } from './app-error';
 import { readUploadRows, type RawRow, type SheetHead } from './sheet-worker-pool';
+import { clockOfMinutes } from './dates';
 import { toHalfWidth } from './text';
 import { decodeUpload, isZip } from './upload-limits';
 
@@ -194,5 +195,5 @@ export function parseClock(value: unknown): string | null {
     if (m && Number(m[1]) < 24 && Number(m[2] ?? 0) < 60) minutes = Number(m[1]) * 60 + Number(m[2] ?? 0);
   }
   if (minutes === null || minutes >= 24 * 60) return null;
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return clockOfMinutes(minutes);
 }

@@ -61,6 +61,9 @@ export function useCourierLabels() {
     kindLabel: (kind: string) => label('courier.vehicleKinds', kind),
     kindOptions: () => VEHICLE_KINDS.map((value) => ({ value, label: label('courier.vehicleKinds', value) })),
     weekdayLabel: (day: number) => t(`courier.weekdays.${day}`),
+    /** Cell labels for an export: weekdays by number, and in use / out of use. */
+    weekdayLabels: () => Object.fromEntries(WEEKDAYS.map((day) => [String(day), t(`courier.weekdays.${day}`)])),
+    activeLabels: () => ({ true: t('courier.active'), false: t('courier.inactive') }),
     /** "07:30" as sent; "—" for none. */
     timeText: (time: string | null | undefined) => time ?? '—',
   };

@@ -2,10 +2,12 @@ import { useQuery, useQueryClient } from '@tanstack/vue-query';
 import type { FormRules } from 'element-plus';
 import { computed, reactive, ref, watch } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
-import { trpc } from '@/api/trpc';
+import { trpc, type RouterInputs } from '@/api/trpc';
 import { useFormDialog } from '@/components/form-dialog/use-form-dialog';
 import { useListModel } from '@/composables/use-server-list';
 import { byRouteName, COURIER_KEY, courierKeys, useCourierAccess, useCourierLabels, type RouteRow } from './courier-setup';
+
+type RoutesExportKey = RouterInputs['courier']['routes']['export']['columns'][number]['key'];
 
 /**
  * 线路: every route the user may see, by hub, with the version in force today (its days, vehicle,
@@ -34,6 +36,29 @@ export function useCourierRoutes() {
     loading: () => query.isFetching.value,
     error: () => query.error.value ?? hubs.error.value,
     reload: () => Promise.all([query.refetch(), hubs.refetch()]),
+    export: {
+      columns: () => {
+        const c = (key: RoutesExportKey, label: string = key) => ({ key, header: t(`courier.routes.columns.${label}`) });
+        return [
+          { key: 'hubName', header: t('courier.routes.hub') },
+          c('name'),
+          c('plate', 'vehicle'),
+          { ...c('days'), labels: labels.weekdayLabels() },
+          c('departAt'),
+          c('stops'),
+          c('version'),
+          c('effectiveFrom'),
+          c('nextFrom'),
+          { ...c('active'), labels: labels.activeLabels() },
+        ];
+      },
+      run: (columns) =>
+        trpc.courier.routes.export.mutate({
+          list: hubId.value ? { hubId: hubId.value } : {},
+          columns: columns as RouterInputs['courier']['routes']['export']['columns'],
+          sheetName: t('courier.routes.sheetName'),
+        }),
+    },
   });
 
   const dialog = ref(false);

@@ -2,11 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/vue-query';
 import type { FormRules } from 'element-plus';
 import { computed, reactive, ref } from 'vue';
 import { useRouter } from 'vue-router';
-import { trpc } from '@/api/trpc';
+import { trpc, type RouterInputs } from '@/api/trpc';
 import { useFormDialog } from '@/components/form-dialog/use-form-dialog';
 import { useListModel } from '@/composables/use-server-list';
 import { toast } from '@/utils/toast';
 import { COURIER_KEY, courierKeys, useCourierAccess, useCourierLabels, type Hub } from './courier-setup';
+
+type HubsExportKey = RouterInputs['courier']['hubs']['export']['columns'][number]['key'];
 
 /** A county has one centre and a few dozen towns: one page of each holds them all. */
 const ALL = 200;
@@ -28,6 +30,14 @@ export function useHubs() {
     loading: () => query.isFetching.value,
     error: () => query.error.value,
     reload: () => query.refetch(),
+    export: {
+      columns: () => {
+        const c = (key: HubsExportKey, label: string = key) => ({ key, header: t(`courier.hubs.columns.${label}`) });
+        return [c('name'), c('stationName', 'station'), c('regionName', 'town'), c('carriers'), c('vehicles'), c('routes'), { ...c('active'), labels: labels.activeLabels() }];
+      },
+      run: (columns) =>
+        trpc.courier.hubs.export.mutate({ list: {}, columns: columns as RouterInputs['courier']['hubs']['export']['columns'], sheetName: t('courier.hubs.sheetName') }),
+    },
   });
 
   // ---- a new hub: a name and the station it sits at (the county centre or a town station; one hub each)

@@ -52,6 +52,7 @@ export function usePlanner() {
     stationIds: [] as number[],
     vehicleIds: [] as number[],
     shiftMinutes: 480,
+    tripsPerVehicle: 1,
     serviceMinutes: 5,
     timeLimitSeconds: 10,
     pins: [] as { stationId: number; vehicleId: number }[],
@@ -86,6 +87,7 @@ export function usePlanner() {
         stationIds: form.stationIds.length ? form.stationIds : undefined,
         vehicleIds: form.vehicleIds.length ? form.vehicleIds : undefined,
         shiftMinutes: form.shiftMinutes,
+        tripsPerVehicle: form.tripsPerVehicle,
         serviceMinutes: form.serviceMinutes,
         timeLimitSeconds: form.timeLimitSeconds,
         pins: form.pins,
@@ -100,7 +102,7 @@ export function usePlanner() {
 
   const effectiveFrom = computed(() => addDays(shanghaiToday(), 1));
   const accept = useMutation({
-    mutationFn: () => trpc.planner.plans.accept.mutate({ id: planId.value!, effectiveFrom: effectiveFrom.value }),
+    mutationFn: () => trpc.planner.plans.accept.mutate({ id: planId.value!, effectiveFrom: effectiveFrom.value, leaveUnassigned: true }),
     onSuccess: () => {
       toast('success', t('planner.accepted', { day: effectiveFrom.value }));
       void queryClient.invalidateQueries({ queryKey: ['courier'] });
@@ -110,7 +112,10 @@ export function usePlanner() {
   });
   const confirmAccept = async () => {
     try {
-      await ElMessageBox.confirm(t('planner.acceptConfirm', { day: effectiveFrom.value }), t('planner.accept'), { type: 'warning', confirmButtonText: t('planner.accept'), cancelButtonText: t('planner.cancelButton') });
+      // villages the proposal leaves off every route lose their service: the confirmation says how many
+      const left = plan.data.value?.proposal?.unassigned.length ?? 0;
+      const message = t('planner.acceptConfirm', { day: effectiveFrom.value }) + (left > 0 ? ` ${t('planner.acceptUnassigned', { count: left })}` : '');
+      await ElMessageBox.confirm(message, t('planner.accept'), { type: 'warning', confirmButtonText: t('planner.accept'), cancelButtonText: t('planner.cancelButton') });
     } catch {
       return;
     }

@@ -5,20 +5,14 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterInputs, type RouterOutputs } from '@/api/trpc';
 import type { ExportColumn } from '@/components/export-button/use-export';
 import { useListModel } from '@/composables/use-server-list';
-import { isTransientFailure, type OutboxSender } from '@/outbox/outbox';
-import { OUTBOX_SENDERS } from '@/outbox/senders';
+import { isTransientFailure } from '@/outbox/outbox';
 import { useOutboxStore } from '@/stores/use-outbox-store';
 import { newClientKey } from '@/utils/client-key';
 import { addDays, formatShanghai, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 import { byRouteName, courierKeys, useCourierLabels } from './courier-setup';
 import { carrierIdsOf, formFromDay, formFromPayload, MISSED_REASONS, runTotals, toRunPayload, type RunDay, type RunErrors, type RunForm, type RunPayload, type StopForm } from './run-fields';
-import { RUN_KIND, runKeys, runSender, runSlot } from './run-sender';
-
-// outbox/senders.ts lists every sender at start-up; the run log's line there belongs to a change of
-// that shared file. Until it is made, the page adds its sender when first loaded, so what it queues
-// is sent (an entry queued earlier waits, unharmed, until then). Remove these lines with that change.
-if (!OUTBOX_SENDERS.has(RUN_KIND)) (OUTBOX_SENDERS as Map<string, OutboxSender>).set(RUN_KIND, runSender);
+import { RUN_KIND, runKeys, runSlot } from './run-sender';
 
 export type MonthRun = RouterOutputs['courier']['runs']['list'][number];
 type RunsExportKey = RouterInputs['courier']['runs']['export']['columns'][number]['key'];

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays } from '../../lib/dates';
+import { addDays, clockOfMinutes } from '../../lib/dates';
 import { createRandom } from '../../lib/random';
 import { recordAudit } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
@@ -25,7 +25,6 @@ const RUN_DAYS = 90;
 const PLATES = ['鲁D', '鲁D'];
 const MISSED = ['road', 'weather', 'vehicle', 'closed'] as const;
 
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, countyCode }) => {
   if (await db.selectFrom('courier_hubs').select('id').limit(1).executeTakeFirst()) return { hubs: 0, runs: 0 };
@@ -91,8 +90,8 @@ export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, cou
         const depart = 7 * 60 + rng.int(0, 60);
         const vehicle = vehicles[r % vehicles.length]!;
         const version = async (v: number, effectiveFrom: string, order: number[]) => {
-          await trx.insertInto('courier_route_versions').values({ route_id: route.id, version: v, effective_from: effectiveFrom, vehicle_id: vehicle.id, days, depart_at: hhmm(depart), service_minutes: 5 }).execute();
-          await trx.insertInto('courier_route_stops').values(order.map((id, i) => ({ route_id: route.id, version: v, seq: i + 1, station_id: id, planned_at: hhmm(depart + 20 + i * 15) }))).execute();
+          await trx.insertInto('courier_route_versions').values({ route_id: route.id, version: v, effective_from: effectiveFrom, vehicle_id: vehicle.id, days, depart_at: clockOfMinutes(depart), service_minutes: 5 }).execute();
+          await trx.insertInto('courier_route_stops').values(order.map((id, i) => ({ route_id: route.id, version: v, seq: i + 1, station_id: id, planned_at: clockOfMinutes(depart + 20 + i * 15) }))).execute();
         };
         const changed = r === 1 && h === 1;
         await version(1, routeStart, stops);
@@ -118,8 +117,8 @@ export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, cou
           route_version: route.version,
           run_date: day,
           vehicle_id: route.vehicle.id,
-          departed_at: hhmm(route.depart + rng.int(-5, 15)),
-          returned_at: hhmm(route.depart + 40 + route.stops.length * 15 + rng.int(0, 40)),
+          departed_at: clockOfMinutes(route.depart + rng.int(-5, 15)),
+          returned_at: clockOfMinutes(route.depart + 40 + route.stops.length * 15 + rng.int(0, 40)),
           km,
           cost_fen: cost,
           subsidy_fen: Math.round(cost * 0.3),
@@ -137,7 +136,7 @@ export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, cou
     for (const [i, plan] of plans.entries()) {
       for (const [s, stationId] of plan.stops.entries()) {
         const missed = rng.chance(0.02);
-        stopRows.push({ run_id: ids[i]!, station_id: stationId, arrived_at: missed ? null : hhmm(plan.depart + 20 + s * 15 + rng.int(-5, rng.chance(0.1) ? 45 : 12)), missed, missed_reason: missed ? rng.pick(MISSED) : null });
+        stopRows.push({ run_id: ids[i]!, station_id: stationId, arrived_at: missed ? null : clockOfMinutes(plan.depart + 20 + s * 15 + rng.int(-5, rng.chance(0.1) ? 45 : 12)), missed, missed_reason: missed ? rng.pick(MISSED) : null });
         if (missed) continue;
         for (const carrierId of plan.carriers) {
           if (!rng.chance(0.55)) continue;

@@ -16,6 +16,8 @@ import {
   routeInput,
   routeVersionInput,
   runInput,
+  hubsExportInput,
+  routesExportInput,
   runsExportInput,
   runsFilter,
   statsExportInput,
@@ -32,6 +34,8 @@ import {
   createVehicle,
   dayStats,
   enqueueRecompute,
+  exportHubs,
+  exportRoutes,
   exportRuns,
   exportStats,
   exportUnserved,
@@ -68,6 +72,7 @@ export const courierRouter = router({
   }),
   hubs: router({
     list: hubPeople.query(({ ctx }) => listHubs(ctx)),
+    export: hubPeople.input(hubsExportInput).output(exportOutput).mutation(({ ctx, input }) => exportHubs(ctx, input)),
     get: hubPeople.input(z.object({ id: idSchema })).query(({ ctx, input }) => getHub(ctx, input.id)),
     create: bureau.input(hubInput).output(z.object({ id: z.number() })).mutation(({ ctx, input }) => createHub(ctx, input)),
     update: bureau.input(hubUpdate).output(ok).mutation(({ ctx, input }) => updateHub(ctx, input)),
@@ -81,6 +86,7 @@ export const courierRouter = router({
   }),
   routes: router({
     list: hubPeople.input(z.object({ hubId: idSchema.optional() })).query(({ ctx, input }) => listRoutes(ctx, input.hubId)),
+    export: hubPeople.input(routesExportInput).output(exportOutput).mutation(({ ctx, input }) => exportRoutes(ctx, input)),
     get: hubPeople.input(z.object({ id: idSchema })).query(({ ctx, input }) => getRoute(ctx, input.id)),
     create: bureau.input(routeInput).output(z.object({ id: z.number() })).mutation(({ ctx, input }) => createRoute(ctx, input)),
     saveVersion: bureau.input(routeVersionInput).output(z.object({ version: z.number() })).mutation(({ ctx, input }) => saveRouteVersion(ctx, input)),

@@ -63,6 +63,19 @@ export const runInput = z.object({
 });
 export type RunInput = z.output<typeof runInput>;
 
+export const hubsExportInput = exportInput(z.object({}), { name: 'text', stationName: 'text', regionName: 'text', carriers: 'text', vehicles: 'count', routes: 'count', active: 'text' });
+export const routesExportInput = exportInput(z.object({ hubId: idSchema.optional() }), {
+  hubName: 'text',
+  name: 'text',
+  plate: 'text',
+  days: 'text',
+  departAt: 'text',
+  stops: 'count',
+  version: 'plain',
+  effectiveFrom: 'date',
+  nextFrom: 'date',
+  active: 'text',
+});
 export const runsFilter = z.object({ month: monthSchema, hubId: idSchema.optional() });
 export const coverageFilter = z.object({ month: monthSchema });
 export const unservedExportInput = exportInput(coverageFilter, { townName: 'text', villageCode: 'text', villageName: 'text', pointName: 'text', reason: 'text' });

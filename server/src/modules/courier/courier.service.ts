@@ -23,6 +23,8 @@ import type {
   hubUpdate,
   routeInput,
   routeVersionInput,
+  hubsExportInput,
+  routesExportInput,
   runsExportInput,
   RunInput,
   statsExportInput,
@@ -101,6 +103,10 @@ export async function listHubs(ctx: ReadCtx) {
     routes: h.routes,
     carriers: h.carriers,
   }));
+}
+
+export async function exportHubs(ctx: ReadCtx, input: z.output<typeof hubsExportInput>) {
+  return toXlsx(await listHubs(ctx), input.columns, { sheetName: input.sheetName, filenameStem: 'courier-hubs' });
 }
 
 /** A hub in the actor's scope (else the same refusal as one that does not exist). */
@@ -340,6 +346,10 @@ export async function listRoutes(ctx: ReadCtx, hubId?: number, today = shanghaiT
     stops: r.stops,
     nextFrom: r.next_from,
   }));
+}
+
+export async function exportRoutes(ctx: ReadCtx, input: z.output<typeof routesExportInput>) {
+  return toXlsx(await listRoutes(ctx, input.list.hubId), input.columns, { sheetName: input.sheetName, filenameStem: 'courier-routes' });
 }
 
 /** A route with every version and each version's stops (village points with their coordinates). */

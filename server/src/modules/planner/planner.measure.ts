@@ -27,7 +27,10 @@ export function routeKm(depot: { lng: number; lat: number }, stops: { lng: numbe
 /** Hours of a route: driving at the vehicle's speed plus the service minutes at each stop. */
 export const routeHours = (km: number, speedKmh: number, stops: number, serviceMinutes: number) => km / speedKmh + (stops * serviceMinutes) / 60;
 
-/** The solver's problem for a stored plan input: ids as strings, minutes as the time unit, one route per vehicle. */
+/** Minutes one trip may last: the shift shared equally among a vehicle's trips. */
+export const tripMinutes = (input: Pick<PlanInput, 'shiftMinutes' | 'tripsPerVehicle'>) => Math.floor(input.shiftMinutes / input.tripsPerVehicle);
+
+/** The solver's problem for a stored plan input: ids as strings, minutes as the time unit, as many routes per vehicle as it makes trips, each within its share of the shift. */
 export function plannerProblem(input: PlanInput): PlannerProblem {
   return {
     geometry: { kind: 'geo', roadFactor: input.roadFactor },
@@ -38,8 +41,8 @@ export function plannerProblem(input: PlanInput): PlannerProblem {
       demand: s.parcels,
       serviceTime: input.serviceMinutes,
     })),
-    vehicles: input.vehicles.map((v) => ({ id: String(v.vehicleId), capacity: v.capacity, capacityKg: v.capacityKg ?? undefined, count: 1, speed: v.speedKmh })),
-    durationLimit: input.shiftMinutes,
+    vehicles: input.vehicles.map((v) => ({ id: String(v.vehicleId), capacity: v.capacity, capacityKg: v.capacityKg ?? undefined, count: input.tripsPerVehicle, speed: v.speedKmh })),
+    durationLimit: tripMinutes(input),
     pins: input.pins.map((p) => ({ stopId: String(p.stationId), vehicleId: String(p.vehicleId) })),
   };
 }

@@ -12,6 +12,7 @@ export const plannerMessages = defineMessages({
     PLANNER_NOT_DONE: '规划尚未完成，不能采用。',
     PLANNER_ACCEPTED_ALREADY: '该方案已采用过，不能重复采用。',
     PLANNER_EFFECTIVE_PAST: '采用的方案只能从今天（{today}）或以后生效。',
+    PLANNER_UNASSIGNED_LEFT: '方案中有 {count} 个村点没有排进任何线路；确认让它们暂不通车后才能采用。',
   },
   en: {
     PLANNER_PLAN_NOT_FOUND: 'No such plan.',
@@ -23,6 +24,7 @@ export const plannerMessages = defineMessages({
     PLANNER_NOT_DONE: 'The plan has not finished: it cannot be accepted yet.',
     PLANNER_ACCEPTED_ALREADY: 'This plan has been accepted already.',
     PLANNER_EFFECTIVE_PAST: 'An accepted plan takes effect today ({today}) or later.',
+    PLANNER_UNASSIGNED_LEFT: 'The plan leaves {count} village points off every route: confirm that they go unserved before accepting it.',
   },
 });
 

@@ -8,6 +8,8 @@ export const planStartInput = z.object({
   /** Absent: the hub's active vehicles. */
   vehicleIds: z.array(idSchema).min(1).max(100).optional(),
   shiftMinutes: z.number().int().min(30).max(1440).default(480),
+  /** Trips a vehicle makes in a shift (a morning and an afternoon loop is 2); each trip gets an equal share of the shift. */
+  tripsPerVehicle: z.number().int().min(1).max(4).default(1),
   serviceMinutes: z.number().int().min(0).max(120).default(5),
   roadFactor: z.number().min(1).max(3).default(1.3),
   timeLimitSeconds: z.number().int().min(1).max(30).default(10),
@@ -17,7 +19,8 @@ export const planStartInput = z.object({
 export type PlanStartInput = z.output<typeof planStartInput>;
 
 export const planIdInput = z.object({ id: idSchema });
-export const planAcceptInput = z.object({ id: idSchema, effectiveFrom: daySchema.optional() });
+/** `leaveUnassigned`: the bureau has seen that the proposal leaves villages off every route, and accepts it anyway. */
+export const planAcceptInput = z.object({ id: idSchema, effectiveFrom: daySchema.optional(), leaveUnassigned: z.boolean().default(false) });
 
 /** What a plan row's `input` holds: the problem as built, with what the page and the comparison need. */
 export const planInputShape = z.object({
@@ -28,6 +31,8 @@ export const planInputShape = z.object({
   stops: z.array(z.object({ stationId: z.number(), lng: z.number().nullable(), lat: z.number().nullable(), parcels: z.number() })),
   vehicles: z.array(z.object({ vehicleId: z.number(), capacity: z.number(), capacityKg: z.number().nullable(), speedKmh: z.number(), costPerKmFen: z.number(), costPerDayFen: z.number() })),
   shiftMinutes: z.number(),
+  /** Plans made before trips were a setting had one trip a vehicle. */
+  tripsPerVehicle: z.number().default(1),
   serviceMinutes: z.number(),
   roadFactor: z.number(),
   timeLimitSeconds: z.number(),

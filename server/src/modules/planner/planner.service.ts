@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/create-db';
 import { badRequest, conflict } from '../../lib/app-error';
-import { addDays, shanghaiToday } from '../../lib/dates';
+import { addDays, clockOfMinutes, shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import { hubRow } from '../courier/courier.scope';
 import { createRoute, getHub, saveRouteVersion, stopOptions } from '../courier/courier.service';
 import type { ServiceContext } from '../service-context';
-import { routeHours, routeKm } from './planner.measure';
+import { routeHours, routeKm, tripMinutes } from './planner.measure';
 import { planInputShape, planResultShape, type PlanInput, type PlanStartInput } from './planner.schemas';
 
 type Ctx = Pick<ServiceContext, 'db' | 'actor' | 'queue' | 'log' | 'who'>;
@@ -14,9 +14,9 @@ type ReadCtx = Pick<ServiceContext, 'db' | 'actor'>;
 
 /** Days of runs the expected parcels per stop are averaged over. */
 const PARCEL_WINDOW_DAYS = 28;
-/** What a route planned from nothing runs: every day, leaving at eight. */
+/** What a route planned from nothing runs: every day, its vehicle's first trip leaving at eight and each later trip a share of the shift after. */
 const NEW_ROUTE_DAYS = [1, 2, 3, 4, 5, 6, 7];
-const NEW_ROUTE_DEPARTURE = '08:00';
+const FIRST_DEPARTURE_MINUTES = 8 * 60;
 
 /** The hub's routes with the version in force on `day` (ended ones — no days — left out), their vehicle and ordered stops. */
 async function routesInForce(db: Db, hubId: number, day: string) {
@@ -96,6 +96,7 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
       costPerDayFen: v!.cost_per_day_fen,
     })),
     shiftMinutes: input.shiftMinutes,
+    tripsPerVehicle: input.tripsPerVehicle,
     serviceMinutes: input.serviceMinutes,
     roadFactor: input.roadFactor,
     timeLimitSeconds: input.timeLimitSeconds,
@@ -188,7 +189,7 @@ export async function getPlan(ctx: ReadCtx, id: number) {
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    settings: { shiftMinutes: input.shiftMinutes, serviceMinutes: input.serviceMinutes, roadFactor: input.roadFactor, timeLimitSeconds: input.timeLimitSeconds, seed: input.seed, pins: input.pins },
+    settings: { shiftMinutes: input.shiftMinutes, tripsPerVehicle: input.tripsPerVehicle, serviceMinutes: input.serviceMinutes, roadFactor: input.roadFactor, timeLimitSeconds: input.timeLimitSeconds, seed: input.seed, pins: input.pins },
     depot: input.depot,
     vehicleIds: input.vehicles.map((v) => v.vehicleId),
     stops: stationIds.map((sid) => ({ stationId: sid, ...station.get(sid)!, parcels: parcels.get(sid) ?? 1, planned: input.stops.some((s) => s.stationId === sid) })),
@@ -212,13 +213,14 @@ export async function cancelPlan(ctx: Ctx, id: number) {
 
 /**
  * Writes a finished proposal into the hub's routes from a day (tomorrow by default). A proposal
- * route on vehicle V becomes a new version of the route V runs now (its days and departure kept),
- * else a new route 规划线路 N (every day at 08:00); routes left without a proposal get a version with
- * no days, which ends them. The plan is claimed first, so a second accept is refused even while
+ * route on vehicle V becomes a new version of a route V runs on that day (its days and departure kept),
+ * else a new route 规划线路 N (every day, V's k-th trip leaving at 08:00 plus k shares of the shift);
+ * routes left without a proposal get a version with no days, which ends them. A proposal that
+ * leaves villages off every route is accepted only when the bureau says so (`leaveUnassigned`). The plan is claimed first, so a second accept is refused even while
  * the first is writing; should a version be refused, the claim is released and nothing of the plan
  * is marked accepted (versions already written stay, as each is its own audited change).
  */
-export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: string }, today = shanghaiToday()) {
+export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: string; leaveUnassigned?: boolean }, today = shanghaiToday()) {
   const row = await planRow(ctx, input.id);
   const effectiveFrom = input.effectiveFrom ?? addDays(today, 1);
   if (effectiveFrom < today) throw badRequest('PLANNER_EFFECTIVE_PAST', { today });
@@ -226,6 +228,7 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
   if (row.status !== 'done' || row.result === null) throw badRequest('PLANNER_NOT_DONE');
   const plan = planInputShape.parse(row.input);
   const result = planResultShape.parse(row.result);
+  if (result.unassigned.length > 0 && !input.leaveUnassigned) throw badRequest('PLANNER_UNASSIGNED_LEFT', { count: result.unassigned.length });
 
   const claimed = await ctx.db.transaction().execute(async (trx) => {
     const claim = await trx.updateTable('planner_plans').set({ status: 'accepted' }).where('id', '=', input.id).where('status', '=', 'done').returning('id').executeTakeFirst();
@@ -235,12 +238,15 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
   if (!claimed) throw conflict('PLANNER_ACCEPTED_ALREADY');
 
   try {
-    const existing = await routesInForce(ctx.db, row.hub_id, today);
+    const existing = await routesInForce(ctx.db, row.hub_id, effectiveFrom);
     const names = new Set((await ctx.db.selectFrom('courier_routes').select('name').where('hub_id', '=', row.hub_id).execute()).map((r) => r.name));
     const used = new Set<number>();
     const routeIds: number[] = [];
+    const trips = new Map<number, number>();
     let n = 0;
     for (const route of result.routes) {
+      const trip = trips.get(route.vehicleId) ?? 0;
+      trips.set(route.vehicleId, trip + 1);
       const replaced = existing.find((r) => r.vehicle_id === route.vehicleId && !used.has(r.id));
       let routeId: number;
       if (replaced) {
@@ -259,7 +265,7 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
           effectiveFrom,
           vehicleId: route.vehicleId,
           days: replaced ? replaced.days : NEW_ROUTE_DAYS,
-          departAt: replaced ? replaced.depart_at : NEW_ROUTE_DEPARTURE,
+          departAt: replaced ? replaced.depart_at : clockOfMinutes(FIRST_DEPARTURE_MINUTES + trip * tripMinutes(plan)),
           serviceMinutes: plan.serviceMinutes,
           stops: route.stationIds.map((stationId) => ({ stationId, plannedAt: null })),
         },

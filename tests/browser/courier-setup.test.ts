@@ -73,11 +73,11 @@ describe.runIf(hasChromium)(`courier set-up pages in Chromium${hasChromium ? '' 
     expect(await hasHorizontalScroll(page)).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, `courier-hubs-${viewport.width}.png`), fullPage: true });
 
-    // one hub: its carriers from a day, four vehicles with their drivers (the bureau sees the mobile whole), its routes
+    // one hub: its carriers from a day, five vehicles with their drivers (the bureau sees the mobile whole), its routes
     await hubs.filter({ hasText: HONGXU_HUB }).click();
     await page.waitForURL(/\/courier\/hubs\/\d+$/);
     await expect.poll(() => page.getByTestId('courier-hub-name').textContent()).toContain(HONGXU_HUB);
-    await expect.poll(() => page.getByTestId('courier-vehicle-row').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('courier-vehicle-row').count()).toBe(5);
     expect(await page.getByTestId('courier-vehicle-mobile').first().textContent()).toMatch(/^1[3-9]\d{9}$/);
     // 京东 joined 洪绪 six weeks ago: its period shows from that day
     expect(await page.getByTestId('courier-hub-carrier-periods').textContent()).toContain('京东');
@@ -159,7 +159,7 @@ describe.runIf(hasChromium)(`courier set-up pages in Chromium${hasChromium ? '' 
     await hubs.click();
     await page.waitForURL(/\/courier\/hubs\/\d+$/);
     const ownId = Number(new URL(page.url()).pathname.split('/').at(-1));
-    await expect.poll(() => page.getByTestId('courier-vehicle-row').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('courier-vehicle-row').count()).toBe(5);
     // a driver's mobile is personal: masked for everyone but the bureau
     expect(await page.getByTestId('courier-vehicle-mobile').first().textContent()).toMatch(/^1\d{2}\*{4}\d{4}$/);
     for (const action of ['courier-hub-edit', 'courier-hub-carrier-add', 'courier-hub-carrier-end', 'courier-vehicle-create', 'courier-vehicle-edit', 'courier-hub-route-create']) {

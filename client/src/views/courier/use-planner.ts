@@ -7,6 +7,7 @@ import { errorMessage } from '@/api/errors';
 import { trpc, type RouterOutputs } from '@/api/trpc';
 import { addDays, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
+import { courierKeys } from './courier-setup';
 
 export type Plan = RouterOutputs['planner']['plans']['get'];
 export type PlanRoute = NonNullable<Plan['proposal']>['routes'][number];
@@ -42,6 +43,11 @@ export function usePlanner() {
     queryFn: () => trpc.courier.vehicles.list.query({ hubId: hubId.value! }),
     enabled: computed(() => hubId.value !== null),
   });
+  const routes = useQuery({
+    queryKey: computed(() => courierKeys.routes(hubId.value)),
+    queryFn: () => trpc.courier.routes.list.query({ hubId: hubId.value! }),
+    enabled: computed(() => hubId.value !== null),
+  });
   const stopOptions = computed(() => (stops.data.value ?? []).map((s) => ({ value: s.id, label: `${s.villageName} · ${s.name}`, town: s.townName })));
   const vehicleOptions = computed(() => (vehicles.data.value ?? []).filter((v) => v.active).map((v) => ({ value: v.id, label: `${v.plate}（${v.capacityParcels}）` })));
   const stopLabel = (id: number) => stopOptions.value.find((s) => s.value === id)?.label ?? String(id);
@@ -65,9 +71,17 @@ export function usePlanner() {
   };
   const removePin = (stationId: number) => (form.pins = form.pins.filter((p) => p.stationId !== stationId));
 
+  /** The hub's trips a vehicle today (routes running ÷ vehicles in use, 1–4): the plan starts from how the hub works now. */
+  const tripsToday = computed(() => {
+    const running = (routes.data.value ?? []).filter((r) => r.active && r.days.length > 0).length;
+    const inUse = vehicleOptions.value.length;
+    return inUse === 0 || running === 0 ? 1 : Math.min(4, Math.max(1, Math.ceil(running / inUse)));
+  });
+  watch(tripsToday, (trips) => (form.tripsPerVehicle = trips), { immediate: true });
+
   const planId = ref<number | null>(null);
   watch(hubId, (hub) => {
-    Object.assign(form, { stationIds: [], vehicleIds: [], pins: [] });
+    Object.assign(form, { stationIds: [], vehicleIds: [], pins: [], tripsPerVehicle: tripsToday.value });
     planId.value = null;
     void router.replace({ query: { ...route.query, hub: hub ?? undefined } });
   });

@@ -9,11 +9,13 @@ import { isoWeekday } from './courier.service';
 /**
  * The demo county's shared delivery: three hubs — the county centre (for the subdistricts and the
  * western towns), 洪绪镇 (its station's operator, `zhan.hongxu`, is the hub's staff) and 官桥镇 — with
- * the usual carriers, a dozen vehicles and routes of about a dozen village points each, by bearing
- * from the hub. Most routes run daily; two run four days a week (not "served" under the default
- * rule), and a few village points are on no route, so coverage sits a little under 100 % and the
- * unserved villages show. Three months of runs, with parcels per carrier at every stop, a few
- * stops missed, and one route changed three weeks ago (its earlier runs keep their version).
+ * the usual carriers, routes of about a dozen village points each, by bearing from the hub, and
+ * vehicles enough for each to make two trips a day (a morning and an afternoon loop). Every route
+ * runs daily but one of the centre's, which runs four days a week (not "served" under the default
+ * rule), and a few village points are on no route, so the unserved villages show; coverage stays
+ * below the share of villages that have a village point at all (the stations demo leaves some
+ * without). Three months of runs, with parcels per carrier at every stop, a few stops missed, and
+ * one route changed three weeks ago (its earlier runs keep their version).
  */
 const HUBS = [
   { code: 'TZ-C', name: '滕州市快递共配中心', towns: (t: string) => !['101', '102', '103', '104', '105', '110', '111', '112', '113'].includes(t) },
@@ -21,6 +23,9 @@ const HUBS = [
   { code: 'TZ-T110', name: '官桥镇快递共配站', towns: (t: string) => ['110', '111', '112', '113'].includes(t) },
 ] as const;
 const STOPS_PER_ROUTE = 12;
+/** Loops a vehicle drives a day, the later ones leaving this many minutes after the first. */
+const TRIPS_PER_DAY = 2;
+const TRIP_SPACING_MINUTES = 240;
 const RUN_DAYS = 90;
 const PLATES = ['鲁D', '鲁D'];
 const MISSED = ['road', 'weather', 'vehicle', 'closed'] as const;
@@ -54,8 +59,16 @@ export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, cou
       // the central hub has every carrier; the town hubs most of them; 京东 joined 洪绪 six weeks ago
       const mine: Joined = carriers.filter((_c, i) => h === 0 || i % 4 !== 3).map((c) => ({ id: c.id, from: h === 1 && c.code === 'jd' ? addDays(today, -42) : addDays(today, -400) }));
       for (const c of mine) await trx.insertInto('courier_hub_carriers').values({ hub_id: hub.id, carrier_id: c.id, from_date: c.from }).execute();
+      // the hub's village points by bearing, cut into routes; a few left off any route
+      const lat0 = Number(station.lat);
+      const lng0 = Number(station.lng);
+      const served = points
+        .filter((p) => spec.towns(p.region_code.slice(6, 9)) && p.lat !== null)
+        .filter(() => !rng.chance(0.03))
+        .sort((a, b) => Math.atan2(Number(a.lat) - lat0, Number(a.lng) - lng0) - Math.atan2(Number(b.lat) - lat0, Number(b.lng) - lng0));
+      const routeCount = Math.ceil(served.length / STOPS_PER_ROUTE);
       const vehicles = [];
-      for (let v = 0; v < 4; v++) {
+      for (let v = 0; v < Math.max(2, Math.ceil(routeCount / TRIPS_PER_DAY)); v++) {
         const perKm = rng.int(120, 220);
         const perDay = rng.int(8_000, 15_000);
         const row = await trx
@@ -63,32 +76,25 @@ export const courierDemo = demoSeedStep('courier', async ({ db, seed, today, cou
           .values({
             hub_id: hub.id,
             plate: `${PLATES[v % 2]}${String.fromCharCode(65 + h)}${rng.int(10000, 99999)}`,
-            kind: v === 3 ? 'tricycle' : 'van',
-            capacity_parcels: v === 3 ? 150 : rng.pick([400, 500, 600]),
-            capacity_kg: v === 3 ? 300 : 1500,
+            kind: v % 4 === 3 ? 'tricycle' : 'van',
+            capacity_parcels: v % 4 === 3 ? 150 : rng.pick([400, 500, 600]),
+            capacity_kg: v % 4 === 3 ? 300 : 1500,
             driver_name: rng.pick(['张', '王', '李', '刘', '陈']) + rng.pick(['师傅', '建国', '志刚', '海涛']),
             driver_mobile: `139${String(rng.int(10_000_000, 99_999_999))}`,
             cost_per_km_fen: perKm,
             cost_per_day_fen: perDay,
-            speed_kmh: v === 3 ? 25 : 45,
+            speed_kmh: v % 4 === 3 ? 25 : 45,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
         vehicles.push({ id: row.id, perKm, perDay });
       }
-      // the hub's village points by bearing, cut into routes; a few left off any route
-      const lat0 = Number(station.lat);
-      const lng0 = Number(station.lng);
-      const served = points
-        .filter((p) => spec.towns(p.region_code.slice(6, 9)) && p.lat !== null)
-        .filter(() => !rng.chance(0.04))
-        .sort((a, b) => Math.atan2(Number(a.lat) - lat0, Number(a.lng) - lng0) - Math.atan2(Number(b.lat) - lat0, Number(b.lng) - lng0));
       for (let r = 0; r * STOPS_PER_ROUTE < served.length; r++) {
         const stops = served.slice(r * STOPS_PER_ROUTE, (r + 1) * STOPS_PER_ROUTE).map((p) => p.id);
         const route = await trx.insertInto('courier_routes').values({ hub_id: hub.id, name: `${spec.name.slice(0, 3)}${r + 1}号线` }).returning('id').executeTakeFirstOrThrow();
-        const days = r % 9 === 4 ? [1, 3, 5, 6] : [1, 2, 3, 4, 5, 6, 7];
-        const depart = 7 * 60 + rng.int(0, 60);
+        const days = h === 0 && r === 4 ? [1, 3, 5, 6] : [1, 2, 3, 4, 5, 6, 7];
         const vehicle = vehicles[r % vehicles.length]!;
+        const depart = 7 * 60 + Math.floor(r / vehicles.length) * TRIP_SPACING_MINUTES + rng.int(0, 30);
         const version = async (v: number, effectiveFrom: string, order: number[]) => {
           await trx.insertInto('courier_route_versions').values({ route_id: route.id, version: v, effective_from: effectiveFrom, vehicle_id: vehicle.id, days, depart_at: clockOfMinutes(depart), service_minutes: 5 }).execute();
           await trx.insertInto('courier_route_stops').values(order.map((id, i) => ({ route_id: route.id, version: v, seq: i + 1, station_id: id, planned_at: clockOfMinutes(depart + 20 + i * 15) }))).execute();

@@ -156,6 +156,7 @@ export const SCOPE_RULES: Record<string, ScopeRule> = {
   'courier.hubs.setCarrier': { none: BUREAU },
   'courier.hubs.stops': checks(target((f) => ({ hubId: f.courier.theirHub.id }), () => ({ hubId: MISSING }))),
   'courier.vehicles.list': checks(list(() => ({})), list((f) => ({ hubId: f.courier.theirHub.id }))),
+  'courier.vehicles.export': checks(list(() => exporting({}, 'hubName', 'plate')), list((f) => exporting({ hubId: f.courier.theirHub.id }, 'plate'))),
   'courier.vehicles.create': { none: BUREAU },
   'courier.vehicles.update': { none: BUREAU },
   'courier.routes.list': checks(list(() => ({})), list((f) => ({ hubId: f.courier.theirHub.id }))),

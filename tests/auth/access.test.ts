@@ -206,7 +206,7 @@ const RESTRICTED: Record<string, Role[]> = {
   // shared delivery: the bureau, and hub staff (the operators of a hub's station) for their hub; setting up hubs, vehicles and routes, and the county's coverage, are the bureau's
   ...Object.fromEntries(
     [
-      'courier.carriers.list', 'courier.hubs.list', 'courier.hubs.export', 'courier.hubs.get', 'courier.hubs.stops', 'courier.vehicles.list', 'courier.routes.list', 'courier.routes.export', 'courier.routes.get',
+      'courier.carriers.list', 'courier.hubs.list', 'courier.hubs.export', 'courier.hubs.get', 'courier.hubs.stops', 'courier.vehicles.list', 'courier.vehicles.export', 'courier.routes.list', 'courier.routes.export', 'courier.routes.get',
       'courier.runs.day', 'courier.runs.save', 'courier.runs.list', 'courier.runs.export', 'courier.runs.import.preview', 'courier.runs.import.commit', 'courier.runs.import.progress',
       'courier.stats.months', 'courier.stats.days', 'courier.stats.export',
     ].map((path) => [path, STATION_PEOPLE]),

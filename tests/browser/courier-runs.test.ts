@@ -1,5 +1,4 @@
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
 import { formatCount } from '../../client/src/utils/format';
 import { shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DATABASE_URL } from '../support/env';
-import { ADMIN_PASSWORD, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
+import { ADMIN_PASSWORD, exported, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
 
 /** The operator of 洪绪镇's town station, so the staff of 洪绪镇快递共配站 (courier.demo.ts). */
 const HUB_STAFF = 'zhan.hongxu';
@@ -44,16 +43,6 @@ function outboxEntries(page: Page): Promise<{ key: string; kind: string; payload
         };
       }),
   );
-}
-
-/** Click "Export to Excel" and open the workbook the browser saved. */
-async function exported(page: Page): Promise<{ filename: string; rows: unknown[][] }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-excel').click()]);
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile((await download.path())!);
-  const rows: unknown[][] = [];
-  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return { filename: download.suggestedFilename(), rows };
 }
 
 /** Press a stepper's + button n times. */

@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
 import { DEMO_OPERATORS } from '@cuntong/server/modules/stations/stations.demo';
 import { fenToYuan } from '../../client/src/utils/money';
 import { addDays, shanghaiToday } from '../../client/src/utils/shanghai-time';
-import { DESKTOP, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';
+import { DESKTOP, exported, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';
 
 interface Entry {
   parcelsIn: number;
@@ -45,16 +45,6 @@ async function ledgerSheet(rows: (string | number)[][]): Promise<string> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cuntong-ledger-')), '十一月台账.xlsx');
   await workbook.xlsx.writeFile(file);
   return file;
-}
-
-/** Click "Export to Excel" and open the workbook the browser saved. */
-async function exported(page: Page): Promise<{ filename: string; rows: unknown[][] }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-excel').click()]);
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile((await download.path())!);
-  const rows: unknown[][] = [];
-  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return { filename: download.suggestedFilename(), rows };
 }
 
 describe.runIf(hasChromium)(`the ledger pages in Chromium${hasChromium ? '' : ` (skipped: ${NO_CHROMIUM_REASON})`}`, () => {

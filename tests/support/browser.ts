@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, onTestFailed } from 'vitest';
@@ -207,4 +208,15 @@ export async function pickOption(page: Page, testId: string, text: string): Prom
       return (await select.textContent())?.includes(text) ?? false;
     })
     .toBe(true);
+}
+
+/** Clicks "Export to Excel" (the first on the page, or the one inside `within`) and opens the workbook the browser saved: its file name and its first sheet's rows. */
+export async function exported(page: Page, within?: string): Promise<{ filename: string; rows: unknown[][] }> {
+  const button = within ? page.getByTestId(within).getByTestId('export-excel') : page.getByTestId('export-excel').first();
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile((await download.path())!);
+  const rows: unknown[][] = [];
+  workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return { filename: download.suggestedFilename(), rows };
 }

@@ -3,12 +3,15 @@ import type { FormRules } from 'element-plus';
 import { computed, reactive, ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
-import { isApiError, trpc } from '@/api/trpc';
+import { isApiError, trpc, type RouterInputs } from '@/api/trpc';
+import type { ExportColumn } from '@/components/export-button/use-export';
 import { useFormDialog } from '@/components/form-dialog/use-form-dialog';
 import { useListModel } from '@/composables/use-server-list';
 import { shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 import { byRouteName, COURIER_KEY, courierKeys, useCourierAccess, useCourierLabels, type HubCarrier, type Vehicle } from './courier-setup';
+
+type VehiclesExportKey = RouterInputs['courier']['vehicles']['export']['columns'][number]['key'];
 
 /** Where a carrier's period at the hub stands today. */
 export type CarrierState = 'current' | 'coming' | 'ended';
@@ -116,6 +119,31 @@ export function useHub() {
     // the three lists of the page, each with its own loading, error and retry (cards on a phone)
     carrierList: useListModel({ items: () => carriers.value, loading: () => hubQuery.isFetching.value, error: () => null, reload: () => hubQuery.refetch() }),
     vehicleList: useListModel({ items: () => vehiclesQuery.data.value ?? [], loading: () => vehiclesQuery.isFetching.value, error: () => vehiclesQuery.error.value, reload: () => vehiclesQuery.refetch() }),
+    // the vehicles' Excel export sits in their card's head, beside "new vehicle"
+    vehicleExport: reactive({
+      columns: computed<ExportColumn[]>(() => {
+        const c = (key: VehiclesExportKey, label: string = key) => ({ key, header: t(`courier.vehicles.${label}`) });
+        return [
+          { key: 'hubName', header: t('courier.routes.hub') },
+          c('plate'),
+          { ...c('kind'), labels: Object.fromEntries(labels.kindOptions().map((o) => [o.value, o.label])) },
+          c('capacityParcels'),
+          c('capacityKg'),
+          c('driverName'),
+          c('driverMobile'),
+          c('costPerKmYuan', 'costPerKm'),
+          c('costPerDayYuan', 'costPerDay'),
+          c('speedKmh', 'speed'),
+          { ...c('active', 'state'), labels: labels.activeLabels() },
+        ];
+      }),
+      run: (columns: ExportColumn[]) =>
+        trpc.courier.vehicles.export.mutate({
+          list: { hubId: id.value },
+          columns: columns as RouterInputs['courier']['vehicles']['export']['columns'],
+          sheetName: t('courier.vehicles.sheetName'),
+        }),
+    }),
     routeList: useListModel({ items: () => [...(routesQuery.data.value ?? [])].sort(byRouteName), loading: () => routesQuery.isFetching.value, error: () => routesQuery.error.value, reload: () => routesQuery.refetch() }),
     canEdit,
     hubEdit: reactive({ open: hubDialog, show: openHubDialog, rules: nameRules }),

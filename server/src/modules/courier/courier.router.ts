@@ -18,6 +18,7 @@ import {
   runInput,
   hubsExportInput,
   routesExportInput,
+  vehiclesExportInput,
   runsExportInput,
   runsFilter,
   statsExportInput,
@@ -37,6 +38,7 @@ import {
   exportHubs,
   exportRoutes,
   exportRuns,
+  exportVehicles,
   exportStats,
   exportUnserved,
   getHub,
@@ -81,6 +83,7 @@ export const courierRouter = router({
   }),
   vehicles: router({
     list: hubPeople.input(z.object({ hubId: idSchema.optional() })).query(({ ctx, input }) => listVehicles(ctx, input.hubId)),
+    export: hubPeople.input(vehiclesExportInput).output(exportOutput).mutation(({ ctx, input }) => exportVehicles(ctx, input)),
     create: bureau.input(vehicleInput).output(z.object({ id: z.number() })).mutation(({ ctx, input }) => createVehicle(ctx, input)),
     update: bureau.input(vehicleUpdate).output(ok).mutation(({ ctx, input }) => updateVehicle(ctx, input)),
   }),

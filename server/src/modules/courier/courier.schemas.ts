@@ -64,6 +64,19 @@ export const runInput = z.object({
 export type RunInput = z.output<typeof runInput>;
 
 export const hubsExportInput = exportInput(z.object({}), { name: 'text', stationName: 'text', regionName: 'text', carriers: 'text', vehicles: 'count', routes: 'count', active: 'text' });
+export const vehiclesExportInput = exportInput(z.object({ hubId: idSchema.optional() }), {
+  hubName: 'text',
+  plate: 'text',
+  kind: 'text',
+  capacityParcels: 'count',
+  capacityKg: 'decimal',
+  driverName: 'text',
+  driverMobile: 'text',
+  costPerKmYuan: 'money',
+  costPerDayYuan: 'money',
+  speedKmh: 'count',
+  active: 'text',
+});
 export const routesExportInput = exportInput(z.object({ hubId: idSchema.optional() }), {
   hubName: 'text',
   name: 'text',

@@ -25,6 +25,7 @@ import type {
   routeVersionInput,
   hubsExportInput,
   routesExportInput,
+  vehiclesExportInput,
   runsExportInput,
   RunInput,
   statsExportInput,
@@ -237,6 +238,11 @@ export async function listVehicles(ctx: ReadCtx, hubId?: number) {
     active: v.active,
     version: v.version,
   }));
+}
+
+export async function exportVehicles(ctx: ReadCtx, input: z.output<typeof vehiclesExportInput>) {
+  const rows = await listVehicles(ctx, input.list.hubId);
+  return toXlsx(rows.map((v) => ({ ...v, costPerKmYuan: yuanOf(v.costPerKmFen), costPerDayYuan: yuanOf(v.costPerDayFen) })), input.columns, { sheetName: input.sheetName, filenameStem: 'courier-vehicles' });
 }
 
 const vehicleValues = (input: z.output<typeof vehicleInput>) => ({

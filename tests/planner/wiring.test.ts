@@ -165,6 +165,27 @@ describe('the route planner wired to a hub: plan, compare, accept', () => {
     expect(departures).toEqual([{ depart_at: '08:00', vehicle_id: small.id }, { depart_at: '12:00', vehicle_id: small.id }]);
   });
 
+  it('keeps a pinned sequence on its vehicle in its order, and refuses sequences that contradict themselves or a pin', async () => {
+    const { zhang, community, wang, li } = f.stations;
+    const order = [li.id, wang.id, zhang.id];
+    const sequenced = await finished(
+      (await f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, stationIds: [zhang.id, community.id, wang.id, li.id], vehicleIds: [f.van.id, small.id], timeLimitSeconds: 1, seed: 11, sequences: [{ stationIds: order, vehicleId: f.van.id }] })).id,
+    );
+    expect(sequenced.settings.sequences).toEqual([{ stationIds: order, vehicleId: f.van.id }]);
+    const route = sequenced.proposal!.routes.find((r) => r.stationIds.includes(li.id))!;
+    expect(route.vehicleId).toBe(f.van.id);
+    expect(route.stationIds.filter((id) => order.includes(id))).toEqual(order);
+
+    const twice = await refusal(h.deps, f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, vehicleIds: [f.van.id, small.id], sequences: [{ stationIds: [li.id, wang.id] }, { stationIds: [zhang.id, li.id] }] }));
+    expect(twice.appCode).toBe('PLANNER_SEQUENCE_INVALID');
+    expect(twice.message).toContain(String(li.id));
+    const against = await refusal(
+      h.deps,
+      f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, vehicleIds: [f.van.id, small.id], pins: [{ stationId: wang.id, vehicleId: small.id }], sequences: [{ stationIds: [li.id, wang.id], vehicleId: f.van.id }] }),
+    );
+    expect(against.appCode).toBe('PLANNER_SEQUENCE_INVALID');
+  });
+
   it('stops a plan when cancelled, keeping the best found so far', async () => {
     const { id } = await f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, vehicleIds: [f.van.id, small.id], timeLimitSeconds: 30, seed: 3 });
     await f.admin.planner.plans.cancel({ id });

@@ -60,13 +60,21 @@ export function usePlanner() {
     shiftMinutes: 480,
     tripsPerVehicle: 1,
     serviceMinutes: 5,
+    roadFactor: 1.3,
     timeLimitSeconds: 10,
     pins: [] as { stationId: number; vehicleId: number }[],
+    sequences: [] as { stationIds: number[]; vehicleId: number }[],
   });
+  /** A pin or a pinned sequence wins over what it contradicts: a sequence on another vehicle loses the village. */
+  const dropFromSequences = (stationIds: number[], vehicleId: number) =>
+    (form.sequences = form.sequences
+      .map((q) => (q.vehicleId === vehicleId ? q : { ...q, stationIds: q.stationIds.filter((id) => !stationIds.includes(id)) }))
+      .filter((q) => q.stationIds.length >= 2));
   const pin = reactive({ stationId: null as number | null, vehicleId: null as number | null });
   const addPin = () => {
     if (pin.stationId === null || pin.vehicleId === null) return;
     form.pins = [...form.pins.filter((p) => p.stationId !== pin.stationId), { stationId: pin.stationId, vehicleId: pin.vehicleId }];
+    dropFromSequences([pin.stationId], pin.vehicleId);
     pin.stationId = null;
   };
   const removePin = (stationId: number) => (form.pins = form.pins.filter((p) => p.stationId !== stationId));
@@ -81,7 +89,7 @@ export function usePlanner() {
 
   const planId = ref<number | null>(null);
   watch(hubId, (hub) => {
-    Object.assign(form, { stationIds: [], vehicleIds: [], pins: [], tripsPerVehicle: tripsToday.value });
+    Object.assign(form, { stationIds: [], vehicleIds: [], pins: [], sequences: [], tripsPerVehicle: tripsToday.value });
     planId.value = null;
     void router.replace({ query: { ...route.query, hub: hub ?? undefined } });
   });
@@ -103,8 +111,10 @@ export function usePlanner() {
         shiftMinutes: form.shiftMinutes,
         tripsPerVehicle: form.tripsPerVehicle,
         serviceMinutes: form.serviceMinutes,
+        roadFactor: form.roadFactor,
         timeLimitSeconds: form.timeLimitSeconds,
         pins: form.pins,
+        sequences: form.sequences,
       }),
     onSuccess: ({ id }) => (planId.value = id),
     onError: (error) => toast('error', errorMessage(error)),
@@ -139,14 +149,21 @@ export function usePlanner() {
   /** Pins the proposal's own choice for a stop, so the next run keeps it there (and the rest may move). */
   const pinAsProposed = (stationId: number, vehicleId: number) => {
     form.pins = [...form.pins.filter((p) => p.stationId !== stationId), { stationId, vehicleId }];
+    dropFromSequences([stationId], vehicleId);
   };
+  /** Pins a proposed route whole: its villages stay on its vehicle in this order (others may join between). */
+  const pinRoute = (stationIds: number[], vehicleId: number) => {
+    form.sequences = [...form.sequences.filter((q) => !q.stationIds.some((id) => stationIds.includes(id))), { stationIds: [...stationIds], vehicleId }];
+    form.pins = form.pins.filter((p) => !stationIds.includes(p.stationId) || p.vehicleId === vehicleId);
+  };
+  const removeSequence = (index: number) => (form.sequences = form.sequences.filter((_q, i) => i !== index));
 
   return {
     t,
     hubs: reactive({ options: hubOptions, id: hubId, loading: computed(() => hubs.isLoading.value) }),
     choices: reactive({ stops: stopOptions, vehicles: vehicleOptions, stopLabel, plateOf }),
     form,
-    pin: reactive({ form: pin, add: addPin, remove: removePin, asProposed: pinAsProposed }),
+    pin: reactive({ form: pin, add: addPin, remove: removePin, asProposed: pinAsProposed, route: pinRoute, removeSequence }),
     run: reactive({
       start: () => start.mutate(),
       starting: computed(() => start.isPending.value),

@@ -44,5 +44,6 @@ export function plannerProblem(input: PlanInput): PlannerProblem {
     vehicles: input.vehicles.map((v) => ({ id: String(v.vehicleId), capacity: v.capacity, capacityKg: v.capacityKg ?? undefined, count: input.tripsPerVehicle, speed: v.speedKmh })),
     durationLimit: tripMinutes(input),
     pins: input.pins.map((p) => ({ stopId: String(p.stationId), vehicleId: String(p.vehicleId) })),
+    sequences: input.sequences.map((q) => ({ stopIds: q.stationIds.map(String), ...(q.vehicleId === null ? {} : { vehicleId: String(q.vehicleId) }) })),
   };
 }

@@ -15,6 +15,8 @@ export const planStartInput = z.object({
   timeLimitSeconds: z.number().int().min(1).max(30).default(10),
   seed: z.number().int().min(0).max(2_147_483_647).default(1),
   pins: z.array(z.object({ stationId: idSchema, vehicleId: idSchema })).max(500).default([]),
+  /** Village points that must ride one route in this order (others may come between), on a vehicle if named. */
+  sequences: z.array(z.object({ stationIds: z.array(idSchema).min(2).max(500), vehicleId: idSchema.optional() })).max(100).default([]),
 });
 export type PlanStartInput = z.output<typeof planStartInput>;
 
@@ -38,6 +40,8 @@ export const planInputShape = z.object({
   timeLimitSeconds: z.number(),
   seed: z.number(),
   pins: z.array(z.object({ stationId: z.number(), vehicleId: z.number() })),
+  /** Plans made before sequences could be pinned have none. */
+  sequences: z.array(z.object({ stationIds: z.array(z.number()), vehicleId: z.number().nullable() })).default([]),
 });
 export type PlanInput = z.output<typeof planInputShape>;
 

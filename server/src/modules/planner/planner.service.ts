@@ -61,6 +61,23 @@ async function expectedParcels(db: Db, stationIds: number[], today: string): Pro
 }
 
 /**
+ * Pinned sequences must name the plan's village points and vehicles, each point in one sequence at
+ * most and once in it, and must not send a point pinned to one vehicle onto another.
+ */
+function checkSequences(input: PlanStartInput, stationIds: number[], vehicleIds: number[]) {
+  const seen = new Set<number>();
+  const pinnedTo = new Map(input.pins.map((p) => [p.stationId, p.vehicleId]));
+  for (const q of input.sequences) {
+    if (q.vehicleId !== undefined && !vehicleIds.includes(q.vehicleId)) throw badRequest('PLANNER_SEQUENCE_INVALID', { id: q.stationIds[0]! });
+    for (const id of q.stationIds) {
+      const pin = pinnedTo.get(id);
+      if (!stationIds.includes(id) || seen.has(id) || (pin !== undefined && q.vehicleId !== undefined && pin !== q.vehicleId)) throw badRequest('PLANNER_SEQUENCE_INVALID', { id });
+      seen.add(id);
+    }
+  }
+}
+
+/**
  * Starts a plan: the problem as the bureau states it (defaults: the village points on the hub's
  * routes today, its vehicles in use), each stop's expected parcels from recent runs; the solve
  * itself is the job `planner.plan`, which the page follows through `planner.plans.get`.
@@ -80,6 +97,7 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
   if (vehicles.length === 0) throw badRequest('PLANNER_NO_VEHICLES');
   const pinned = input.pins.find((p) => !stationIds.includes(p.stationId) || !vehicles.some((v) => v!.id === p.vehicleId));
   if (pinned) throw badRequest('PLANNER_PIN_INVALID', { id: pinned.stationId });
+  checkSequences(input, stationIds, vehicles.map((v) => v!.id));
 
   const parcels = await expectedParcels(ctx.db, [...new Set(stationIds)], today);
   const planInput: PlanInput = {
@@ -102,10 +120,11 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
     timeLimitSeconds: input.timeLimitSeconds,
     seed: input.seed,
     pins: input.pins,
+    sequences: input.sequences.map((q) => ({ stationIds: q.stationIds, vehicleId: q.vehicleId ?? null })),
   };
   const plan = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('planner_plans').values({ hub_id: input.hubId, created_by: ctx.who.id, input: JSON.stringify(planInput) }).returning('id').executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins } });
+    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins, sequences: planInput.sequences } });
     return row;
   });
   await ctx.queue.enqueue('planner.plan', { planId: plan.id });
@@ -189,7 +208,7 @@ export async function getPlan(ctx: ReadCtx, id: number) {
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    settings: { shiftMinutes: input.shiftMinutes, tripsPerVehicle: input.tripsPerVehicle, serviceMinutes: input.serviceMinutes, roadFactor: input.roadFactor, timeLimitSeconds: input.timeLimitSeconds, seed: input.seed, pins: input.pins },
+    settings: { shiftMinutes: input.shiftMinutes, tripsPerVehicle: input.tripsPerVehicle, serviceMinutes: input.serviceMinutes, roadFactor: input.roadFactor, timeLimitSeconds: input.timeLimitSeconds, seed: input.seed, pins: input.pins, sequences: input.sequences },
     depot: input.depot,
     vehicleIds: input.vehicles.map((v) => v.vehicleId),
     stops: stationIds.map((sid) => ({ stationId: sid, ...station.get(sid)!, parcels: parcels.get(sid) ?? 1, planned: input.stops.some((s) => s.stationId === sid) })),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '@cuntong/server/lib/dates';
 import { buildCourier, type CourierFixture } from '../courier/fixture';
 import { createHarness, type Harness } from '../support/harness';
+import { sheetXlsx } from '../support/hostile-xlsx';
 import { refusal } from '../support/refusal';
 
 type Plan = Awaited<ReturnType<ReturnType<Harness['caller']>['planner']['plans']['get']>>;
@@ -184,6 +185,38 @@ describe('the route planner wired to a hub: plan, compare, accept', () => {
       f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, vehicleIds: [f.van.id, small.id], pins: [{ stationId: wang.id, vehicleId: small.id }], sequences: [{ stationIds: [li.id, wang.id], vehicleId: f.van.id }] }),
     );
     expect(against.appCode).toBe('PLANNER_SEQUENCE_INVALID');
+  });
+
+  it('measures with the hub’s uploaded distance table: its km and minutes, either way, and a village without coordinates that the table places', async () => {
+    const { zhang, community, nancun } = f.stations;
+    const table = (rows: string[][]) => ({ fileName: '洪绪距离表.xlsx', fileBase64: sheetXlsx([['洪绪镇距离表'], ['起点', '终点', '公里', '分钟'], ...rows]).toString('base64') });
+    const start = (rows: string[][]) =>
+      f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, stationIds: [zhang.id, community.id, nancun.id], vehicleIds: [f.van.id], timeLimitSeconds: 1, seed: 2, matrix: table(rows) });
+    // by code, by name, by the hub's name; each pair given one way serves both; 南村 has no coordinates
+    const rows = [
+      ['TZ-T101', '张庄村服务点', '10', '20'],
+      ['张庄村服务点', 'TZ-V101001', '3', '6'],
+      ['TZ-V101001', '洪绪镇快递共配站', '12', '25'],
+      ['洪绪镇服务站', '南村服务点', '30', '40'],
+      ['南村服务点', 'TZ-V101201', '25', '35'],
+      ['南村服务点', '洪绪社区服务点', '28', '38'],
+    ];
+    const plan = await finished((await start(rows)).id);
+    expect(plan.settings.matrix).toEqual({ fileName: '洪绪距离表.xlsx', pairs: 6 });
+    const [route] = plan.proposal!.routes;
+    expect(plan.proposal!.unassigned).toEqual([]);
+    expect([...route!.stationIds].sort()).toEqual([zhang.id, community.id, nancun.id].sort());
+    // the best tour: hub → 南村 (30) → 张庄 (25) → 社区 (3) → hub (12), or the same backwards = 70 km, 40+35+6+25 = 106 minutes and 3 stops × 5
+    expect(route!.km).toBeCloseTo(70, 6);
+    expect(route!.hours * 60).toBeCloseTo(106 + 15, 6);
+
+    const unknown = await refusal(h.deps, start([...rows, ['TZ-T101', '李庄村服务点', '5', '']]));
+    expect(unknown.appCode).toBe('PLANNER_MATRIX_PLACE_UNKNOWN');
+    expect(unknown.message).toContain('第 9 行');
+    const bad = await refusal(h.deps, start([['TZ-T101', 'TZ-V101201', '-4', '']]));
+    expect(bad.appCode).toBe('PLANNER_MATRIX_AMOUNT_INVALID');
+    const headers = await refusal(h.deps, f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, vehicleIds: [f.van.id], matrix: { fileName: 'x.xlsx', fileBase64: sheetXlsx([['从', '去'], ['a', 'b']]).toString('base64') } }));
+    expect(headers.appCode).toBe('PLANNER_MATRIX_HEADERS');
   });
 
   it('stops a plan when cancelled, keeping the best found so far', async () => {

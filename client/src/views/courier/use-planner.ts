@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query';
-import { ElMessageBox } from 'element-plus';
+import { ElMessageBox, type UploadFile } from 'element-plus';
 import { computed, reactive, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRoute, useRouter } from 'vue-router';
 import { errorMessage } from '@/api/errors';
 import { trpc, type RouterOutputs } from '@/api/trpc';
+import { readBase64 } from '@/utils/file-base64';
 import { addDays, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
 import { courierKeys } from './courier-setup';
@@ -87,8 +88,20 @@ export function usePlanner() {
   });
   watch(tripsToday, (trips) => (form.tripsPerVehicle = trips), { immediate: true });
 
+  /** The hub's measured distance table, read in the browser and sent with the plan (planner.matrix.ts on the server). */
+  const matrix = ref<{ fileName: string; fileBase64: string } | null>(null);
+  const pickMatrix = async (file: UploadFile) => {
+    if (!file.raw) return;
+    try {
+      matrix.value = { fileName: file.name, fileBase64: await readBase64(file.raw) };
+    } catch (error) {
+      toast('error', errorMessage(error));
+    }
+  };
+
   const planId = ref<number | null>(null);
   watch(hubId, (hub) => {
+    matrix.value = null;
     Object.assign(form, { stationIds: [], vehicleIds: [], pins: [], sequences: [], tripsPerVehicle: tripsToday.value });
     planId.value = null;
     void router.replace({ query: { ...route.query, hub: hub ?? undefined } });
@@ -115,6 +128,7 @@ export function usePlanner() {
         timeLimitSeconds: form.timeLimitSeconds,
         pins: form.pins,
         sequences: form.sequences,
+        matrix: matrix.value ?? undefined,
       }),
     onSuccess: ({ id }) => (planId.value = id),
     onError: (error) => toast('error', errorMessage(error)),
@@ -163,6 +177,7 @@ export function usePlanner() {
     hubs: reactive({ options: hubOptions, id: hubId, loading: computed(() => hubs.isLoading.value) }),
     choices: reactive({ stops: stopOptions, vehicles: vehicleOptions, stopLabel, plateOf }),
     form,
+    matrix: reactive({ file: matrix, pick: pickMatrix, clear: () => (matrix.value = null) }),
     pin: reactive({ form: pin, add: addPin, remove: removePin, asProposed: pinAsProposed, route: pinRoute, removeSequence }),
     run: reactive({
       start: () => start.mutate(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { daySchema, idSchema } from '../../lib/schema';
+import { uploadBase64 } from '../../lib/upload-limits';
 
 export const planStartInput = z.object({
   hubId: idSchema,
@@ -17,6 +18,8 @@ export const planStartInput = z.object({
   pins: z.array(z.object({ stationId: idSchema, vehicleId: idSchema })).max(500).default([]),
   /** Village points that must ride one route in this order (others may come between), on a vehicle if named. */
   sequences: z.array(z.object({ stationIds: z.array(idSchema).min(2).max(500), vehicleId: idSchema.optional() })).max(100).default([]),
+  /** The hub's measured distance table (planner.matrix.ts); absent: distances from coordinates. */
+  matrix: z.object({ fileBase64: uploadBase64, fileName: z.string().max(200) }).optional(),
 });
 export type PlanStartInput = z.output<typeof planStartInput>;
 
@@ -42,6 +45,11 @@ export const planInputShape = z.object({
   pins: z.array(z.object({ stationId: z.number(), vehicleId: z.number() })),
   /** Plans made before sequences could be pinned have none. */
   sequences: z.array(z.object({ stationIds: z.array(z.number()), vehicleId: z.number().nullable() })).default([]),
+  /** The uploaded distance table's pairs [from, to, km, minutes], station ids (the hub's station is the depot). */
+  matrix: z
+    .object({ fileName: z.string(), depotStationId: z.number(), pairs: z.array(z.tuple([z.number(), z.number(), z.number(), z.number().nullable()])) })
+    .nullable()
+    .default(null),
 });
 export type PlanInput = z.output<typeof planInputShape>;
 

@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/audit.service';
 import { hubRow } from '../courier/courier.scope';
 import { createRoute, getHub, saveRouteVersion, stopOptions } from '../courier/courier.service';
 import type { ServiceContext } from '../service-context';
-import { routeHours, routeKm, tripMinutes } from './planner.measure';
+import { readMatrix } from './planner.matrix';
+import { planMeasure, routeHours, routeKm, tripMinutes } from './planner.measure';
 import { planInputShape, planResultShape, type PlanInput, type PlanStartInput } from './planner.schemas';
 
 type Ctx = Pick<ServiceContext, 'db' | 'actor' | 'queue' | 'log' | 'who'>;
@@ -100,6 +101,15 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
   checkSequences(input, stationIds, vehicles.map((v) => v!.id));
 
   const parcels = await expectedParcels(ctx.db, [...new Set(stationIds)], today);
+  let matrix: PlanInput['matrix'] = null;
+  if (input.matrix) {
+    const depot = await ctx.db.selectFrom('stations').select(['id', 'code', 'name']).where('id', '=', hub.stationId).executeTakeFirstOrThrow();
+    const places = [
+      { stationId: depot.id, code: depot.code, names: [depot.name, hub.name] },
+      ...[...new Set(stationIds)].map((id) => ({ stationId: id, code: options.get(id)!.code, names: [options.get(id)!.name, options.get(id)!.villageName] })),
+    ];
+    matrix = { fileName: input.matrix.fileName, depotStationId: depot.id, pairs: await readMatrix(input.matrix.fileBase64, input.matrix.fileName, places) };
+  }
   const planInput: PlanInput = {
     hubId: input.hubId,
     asOf: today,
@@ -121,10 +131,11 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
     seed: input.seed,
     pins: input.pins,
     sequences: input.sequences.map((q) => ({ stationIds: q.stationIds, vehicleId: q.vehicleId ?? null })),
+    matrix,
   };
   const plan = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('planner_plans').values({ hub_id: input.hubId, created_by: ctx.who.id, input: JSON.stringify(planInput) }).returning('id').executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins, sequences: planInput.sequences } });
+    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins, sequences: planInput.sequences, matrix: matrix && { fileName: matrix.fileName, pairs: matrix.pairs.length } } });
     return row;
   });
   await ctx.queue.enqueue('planner.plan', { planId: plan.id });
@@ -171,8 +182,9 @@ export async function getPlan(ctx: ReadCtx, id: number) {
   const vehicle = new Map(input.vehicles.map((v) => [v.vehicleId, v]));
   const sumParcels = (ids: number[]) => ids.reduce((sum, sid) => sum + (parcels.get(sid) ?? 1), 0);
 
+  const measure = planMeasure(input, new Map(stationIds.map((sid) => [sid, station.get(sid)!.lng === null || station.get(sid)!.lat === null ? null : { lng: station.get(sid)!.lng!, lat: station.get(sid)!.lat! }])));
   const today = current.map((r) => {
-    const km = routeKm(input.depot, r.stationIds.map((sid) => station.get(sid)!), input.roadFactor);
+    const km = routeKm(measure, r.stationIds);
     return {
       routeId: r.id,
       name: r.name,
@@ -208,7 +220,17 @@ export async function getPlan(ctx: ReadCtx, id: number) {
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    settings: { shiftMinutes: input.shiftMinutes, tripsPerVehicle: input.tripsPerVehicle, serviceMinutes: input.serviceMinutes, roadFactor: input.roadFactor, timeLimitSeconds: input.timeLimitSeconds, seed: input.seed, pins: input.pins, sequences: input.sequences },
+    settings: {
+      shiftMinutes: input.shiftMinutes,
+      tripsPerVehicle: input.tripsPerVehicle,
+      serviceMinutes: input.serviceMinutes,
+      roadFactor: input.roadFactor,
+      timeLimitSeconds: input.timeLimitSeconds,
+      seed: input.seed,
+      pins: input.pins,
+      sequences: input.sequences,
+      matrix: input.matrix && { fileName: input.matrix.fileName, pairs: input.matrix.pairs.length },
+    },
     depot: input.depot,
     vehicleIds: input.vehicles.map((v) => v.vehicleId),
     stops: stationIds.map((sid) => ({ stationId: sid, ...station.get(sid)!, parcels: parcels.get(sid) ?? 1, planned: input.stops.some((s) => s.stationId === sid) })),

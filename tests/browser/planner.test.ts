@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
@@ -59,6 +60,33 @@ describe.runIf(hasChromium)(`the route planner in Chromium${hasChromium ? '' : `
     await page.waitForURL(/\/courier\/routes/);
     await context.close();
   });
+
+  it('runs with the hub’s distance table uploaded, and says it measured with it', async () => {
+    const context = await newContext(app.browser, app.url, { width: 1366, height: 768 });
+    const page = await openPage(context, 'planner-matrix');
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.goto('/courier/planner');
+    await pickOption(page, 'planner-hub', HUB);
+    // two of the hub's village points, by code, from the page's own API
+    const codes = await page.evaluate(async (hub) => {
+      const get = async (path: string, input?: unknown) => (await (await fetch(`/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)).json()).result.data;
+      const hubs: { id: number; name: string }[] = await get('courier.hubs.list');
+      const stops: { code: string }[] = await get('courier.hubs.stops', { hubId: hubs.find((h) => h.name === hub)!.id });
+      return stops.slice(0, 2).map((s) => s.code);
+    }, HUB);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('距离');
+    sheet.addRows([['起点', '终点', '公里', '分钟'], [HUB, codes[0], 9.5, 18], [codes[0], codes[1], 4, 9]]);
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    await page.getByTestId('planner-matrix').locator('input[type=file]').setInputFiles({ name: '洪绪距离表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+    await expect.poll(() => page.getByTestId('planner-matrix-file').textContent()).toContain('洪绪距离表.xlsx');
+    await page.getByTestId('planner-time-limit').locator('input').fill('1');
+    await page.getByTestId('planner-time-limit').locator('input').blur();
+    await page.getByTestId('planner-run').click();
+    await expect.poll(() => page.getByTestId('planner-matrix-used').textContent(), { timeout: 30_000 }).toContain('洪绪距离表.xlsx');
+    expect(await page.getByTestId('planner-matrix-used').textContent()).toContain('2 段');
+    await context.close();
+  }, 60_000);
 
   it('at 360 px the page is usable: the form, a run and its proposal without sideways scrolling', async () => {
     const context = await newContext(app.browser, app.url, PHONE);

@@ -106,7 +106,8 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
     const depot = await ctx.db.selectFrom('stations').select(['id', 'code', 'name']).where('id', '=', hub.stationId).executeTakeFirstOrThrow();
     const places = [
       { stationId: depot.id, code: depot.code, names: [depot.name, hub.name] },
-      ...[...new Set(stationIds)].map((id) => ({ stationId: id, code: options.get(id)!.code, names: [options.get(id)!.name, options.get(id)!.villageName] })),
+      // a hub's table may cover more villages than this plan: any village point the hub may serve can be named
+      ...[...options.values()].map((o) => ({ stationId: o.id, code: o.code, names: [o.name, o.villageName] })),
     ];
     matrix = { fileName: input.matrix.fileName, depotStationId: depot.id, pairs: await readMatrix(input.matrix.fileBase64, input.matrix.fileName, places) };
   }

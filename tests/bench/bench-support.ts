@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import pg from 'pg';
 
 /**
@@ -33,4 +33,22 @@ export async function runLoadProcess<T>(script: string, env: Record<string, stri
   const code = await new Promise((r) => load.once('exit', r));
   if (code !== 0) throw new Error(`load process ${script} exited with ${code}`);
   return JSON.parse(out) as T;
+}
+
+/** The server a bench makes its own database beside (DATABASE_URL, as a superuser); exits saying so when unset. */
+export function benchServerUrl(): string {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    console.error('Set DATABASE_URL (any database on the server, as a superuser; a bench database is made beside it).');
+    process.exit(2);
+  }
+  return base;
+}
+
+/** Benches with a bare SQL side run it in psql; exits saying how to get it when missing. */
+export function requirePsql(): void {
+  if (spawnSync('psql', ['--version']).status !== 0) {
+    console.error('psql is needed for the bare SQL side (apt-get install postgresql-client).');
+    process.exit(2);
+  }
 }

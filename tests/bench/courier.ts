@@ -40,17 +40,10 @@ import { regionPrefix } from '@cuntong/server/modules/auth/scope';
 import { computeCourierMetrics } from '@cuntong/server/modules/courier/courier.metrics';
 import { computeRegionRollups } from '@cuntong/server/modules/regions/regions.metrics';
 import { importRegions } from '@cuntong/server/modules/regions/regions.import';
-import { benchDatabase } from './bench-support';
+import { benchDatabase, benchServerUrl, requirePsql } from './bench-support';
 
-const base = process.env.DATABASE_URL;
-if (!base) {
-  console.error('Set DATABASE_URL (any database on the server, as a superuser; a bench database is made beside it).');
-  process.exit(2);
-}
-if (spawnSync('psql', ['--version']).status !== 0) {
-  console.error('psql is needed for the bare SQL side (apt-get install postgresql-client).');
-  process.exit(2);
-}
+const base = benchServerUrl();
+requirePsql();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROVINCE = process.env.BENCH_PROVINCE ?? '370000000000';
 const IN_PROVINCE = `${regionPrefix(PROVINCE)}%`;

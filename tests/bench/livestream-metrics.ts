@@ -20,16 +20,14 @@ import { sql } from 'kysely';
 import { createDb } from '@cuntong/server/db/create-db';
 import { shanghaiToday } from '@cuntong/server/lib/dates';
 import { computeLivestreamMetrics } from '@cuntong/server/modules/livestream/livestream.metrics';
+import { requirePsql } from './bench-support';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error('DATABASE_URL must point at a PostgreSQL seeded with `pnpm seed --scale province`.');
   process.exit(2);
 }
-if (spawnSync('psql', ['--version']).status !== 0) {
-  console.error('psql is needed for the bare SQL side (apt-get install postgresql-client).');
-  process.exit(2);
-}
+requirePsql();
 const BARE_SQL = path.join(path.dirname(fileURLToPath(import.meta.url)), 'livestream-metrics.sql');
 const handle = await createDb({ databaseUrl: url, poolSize: 2 });
 const db = handle.db;

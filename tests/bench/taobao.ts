@@ -25,17 +25,10 @@ import { importRegions } from '@cuntong/server/modules/regions/regions.import';
 import { ruleAt } from '@cuntong/server/rules/rules.service';
 import { codePrefix, evaluateTaobao, townStatement, villageStatement, windowYearOf } from '@cuntong/server/modules/taobao/taobao.evaluation';
 import { criteriaRule } from '@cuntong/server/modules/taobao/taobao.rules';
-import { benchDatabase } from './bench-support';
+import { benchDatabase, benchServerUrl, requirePsql } from './bench-support';
 
-const base = process.env.DATABASE_URL;
-if (!base) {
-  console.error('Set DATABASE_URL (any database on the server; a bench database is made beside it).');
-  process.exit(2);
-}
-if (spawnSync('psql', ['--version']).status !== 0) {
-  console.error('psql is needed for the bare SQL side (apt-get install postgresql-client).');
-  process.exit(2);
-}
+const base = benchServerUrl();
+requirePsql();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROVINCE = '370000000000';
 const AS_OF = '2026-12-01';

@@ -1,33 +1,17 @@
 import path from 'node:path';
-import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
 import { formatCount } from '../../client/src/utils/format';
 import { shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DATABASE_URL } from '../support/env';
-import { ADMIN_PASSWORD, exported, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, pickOption, SCREENSHOTS, useBrowserApp } from '../support/browser';
+import { ADMIN_PASSWORD, exported, hasChromium, hasHorizontalScroll, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, pickOption, SCREENSHOTS, useAppDb, useBrowserApp } from '../support/browser';
 
 /** The operator of 洪绪镇's town station, so the staff of 洪绪镇快递共配站 (courier.demo.ts). */
 const HUB_STAFF = 'zhan.hongxu';
 const DESK = { width: 1366, height: 768 };
 
-/** The app's database: the one `pnpm start` got from the run's global setup (tests/support/browser.ts). */
-let db: pg.Client | null = null;
-async function appDb(): Promise<pg.Client> {
-  if (db) return db;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`cuntong_t_${process.ppid}_e2e_%`]);
-  await admin.end();
-  if (rows.length !== 1) throw new Error(`expected the run's one app database, found ${rows.map((r) => r.datname).join(', ') || 'none'}`);
-  const url = new URL(DATABASE_URL!);
-  url.pathname = `/${rows[0].datname}`;
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  return db;
-}
-const query = async <R extends pg.QueryResultRow>(text: string, params: unknown[]) => (await (await appDb()).query<R>(text, params)).rows;
+const { query } = useAppDb();
 
 /** What waits in the page's outbox (IndexedDB), read as the page sees it. */
 function outboxEntries(page: Page): Promise<{ key: string; kind: string; payload: Record<string, unknown>; state: string }[]> {
@@ -52,10 +36,6 @@ async function plus(stepper: ReturnType<Page['getByTestId']>, n: number): Promis
 
 describe.runIf(hasChromium && !!DATABASE_URL)(`the courier run log, coverage and costs in Chromium${hasChromium ? '' : ` (skipped: ${NO_CHROMIUM_REASON})`}`, () => {
   const app = useBrowserApp();
-  afterAll(async () => {
-    await db?.end();
-  });
-
   it('at 360 px the hub staff enter today’s run with no signal: it waits in the outbox, arrives once when back online, and is corrected', async () => {
     const context = await newContext(app.browser, app.url, PHONE);
     const page = await openPage(context, 'courier-runs-phone');

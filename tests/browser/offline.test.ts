@@ -1,12 +1,11 @@
 import path from 'node:path';
-import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@cuntong/seeds/demo';
 import { DEMO_OPERATORS } from '@cuntong/server/modules/stations/stations.demo';
 import { addDays, shanghaiToday } from '../../client/src/utils/shanghai-time';
 import { DATABASE_URL } from '../support/env';
-import { hasChromium, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useBrowserApp } from '../support/browser';
+import { hasChromium, login, newContext, NO_CHROMIUM_REASON, openPage, PHONE, SCREENSHOTS, useAppDb, useBrowserApp } from '../support/browser';
 import { courseInput, sessionNowInput } from '../training/course-fixture';
 
 /**
@@ -17,22 +16,8 @@ import { courseInput, sessionNowInput } from '../training/course-fixture';
  * Each arrival is counted in the app's database.
  */
 
-/** The app's database: the one `pnpm start` got from the run's global setup (tests/support/browser.ts). */
-let db: pg.Client | null = null;
-async function appDb(): Promise<pg.Client> {
-  if (db) return db;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`cuntong_t_${process.ppid}_e2e_%`]);
-  await admin.end();
-  if (rows.length !== 1) throw new Error(`expected the run's one app database, found ${rows.map((r) => r.datname).join(', ') || 'none'}`);
-  const url = new URL(DATABASE_URL!);
-  url.pathname = `/${rows[0].datname}`;
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  return db;
-}
-const count = async (text: string, params: unknown[]) => Number((await (await appDb()).query<{ n: string }>(`select count(*) as n from (${text}) q`, params)).rows[0].n);
+const appDb = useAppDb();
+const count = async (text: string, params: unknown[]) => Number((await appDb.query<{ n: string }>(`select count(*) as n from (${text}) q`, params))[0]!.n);
 
 /** What waits in the page's outbox (IndexedDB), read as the page sees it. */
 function outboxEntries(page: Page): Promise<{ key: string; kind: string; payload: Record<string, unknown>; state: string }[]> {
@@ -87,7 +72,6 @@ describe.runIf(hasChromium && !!DATABASE_URL)(`offline field forms in Chromium${
   const contexts: BrowserContext[] = [];
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
-    await db?.end();
   });
   const phone = async (name: string) => {
     const context = await newContext(app.browser, app.url, PHONE);
@@ -137,8 +121,7 @@ describe.runIf(hasChromium && !!DATABASE_URL)(`offline field forms in Chromium${
     await expect.poll(() => page.getByTestId('header-pending').count(), { timeout: 30_000 }).toBe(0);
     expect(await replayTwice(page, waiting)).toEqual([200, 200]);
 
-    const stored = await (await appDb()).query('select parcels_in from ledger_entries where station_id = $1 and entry_date = $2', [stationId, date]);
-    expect(stored.rows).toEqual([{ parcels_in: 4321 }]);
+    expect(await appDb.query('select parcels_in from ledger_entries where station_id = $1 and entry_date = $2', [stationId, date])).toEqual([{ parcels_in: 4321 }]);
     expect(await audits()).toBe(auditsBefore + 1);
     expect(await count('select 1 from client_keys where key = $1', [waiting[0].key])).toBe(1);
   }, 120_000);
@@ -150,7 +133,7 @@ describe.runIf(hasChromium && !!DATABASE_URL)(`offline field forms in Chromium${
     await page.waitForURL((url) => url.pathname === '/');
     const course = await call(page, 'training.courses.create', courseInput('370481101000', '离线签到演练班'));
     const session = await call(page, 'training.sessions.add', sessionNowInput(course.id));
-    const { rows: people } = await (await appDb()).query<{ id: number; name: string; mobile: string }>(
+    const people = await appDb.query<{ id: number; name: string; mobile: string }>(
       `select id, name, mobile from trainees where village_code like '370481101%' and merged_into_id is null order by id limit 1`,
     );
     const trainee = people[0];

@@ -220,3 +220,28 @@ export async function exported(page: Page, within?: string): Promise<{ filename:
   workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
   return { filename: download.suggestedFilename(), rows };
 }
+
+/**
+ * The app's database — the one `pnpm start` got from the run's global setup — for a test file to
+ * check what its pages wrote; connected on first use, closed after the file.
+ */
+export function useAppDb(): { query: <R extends pg.QueryResultRow>(text: string, params?: unknown[]) => Promise<R[]> } {
+  let db: Promise<pg.Client> | null = null;
+  const connect = async () => {
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`cuntong_t_${process.ppid}_e2e_%`]);
+    await admin.end();
+    if (rows.length !== 1) throw new Error(`expected the run's one app database, found ${rows.map((r) => r.datname).join(', ') || 'none'}`);
+    const url = new URL(DATABASE_URL!);
+    url.pathname = `/${rows[0]!.datname}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    return client;
+  };
+  afterAll(async () => {
+    await (await db)?.end();
+    db = null;
+  });
+  return { query: async (text, params = []) => (await (db ??= connect())).query(text, params).then((r) => r.rows) };
+}

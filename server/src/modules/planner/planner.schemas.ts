@@ -47,7 +47,7 @@ export const planInputShape = z.object({
   sequences: z.array(z.object({ stationIds: z.array(z.number()), vehicleId: z.number().nullable() })).default([]),
   /** The uploaded distance table's pairs [from, to, km, minutes], station ids (the hub's station is the depot). */
   matrix: z
-    .object({ fileName: z.string(), depotStationId: z.number(), pairs: z.array(z.tuple([z.number(), z.number(), z.number(), z.number().nullable()])) })
+    .object({ fileName: z.string(), depotStationId: z.number(), pairCount: z.number(), pairs: z.array(z.tuple([z.number(), z.number(), z.number(), z.number().nullable()])) })
     .nullable()
     .default(null),
 });

@@ -109,7 +109,8 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
       // a hub's table may cover more villages than this plan: any village point the hub may serve can be named
       ...[...options.values()].map((o) => ({ stationId: o.id, code: o.code, names: [o.name, o.villageName] })),
     ];
-    matrix = { fileName: input.matrix.fileName, depotStationId: depot.id, pairs: await readMatrix(input.matrix.fileBase64, input.matrix.fileName, places) };
+    const pairs = await readMatrix(input.matrix.fileBase64, input.matrix.fileName, places);
+    matrix = { fileName: input.matrix.fileName, depotStationId: depot.id, pairCount: pairs.length, pairs };
   }
   const planInput: PlanInput = {
     hubId: input.hubId,
@@ -136,7 +137,7 @@ export async function startPlan(ctx: Ctx, input: PlanStartInput, today = shangha
   };
   const plan = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('planner_plans').values({ hub_id: input.hubId, created_by: ctx.who.id, input: JSON.stringify(planInput) }).returning('id').executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins, sequences: planInput.sequences, matrix: matrix && { fileName: matrix.fileName, pairs: matrix.pairs.length } } });
+    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(row.id), action: 'start', after: { hubId: input.hubId, stops: planInput.stops.length, vehicles: planInput.vehicles.length, pins: input.pins, sequences: planInput.sequences, matrix: matrix && { fileName: matrix.fileName, pairs: matrix.pairCount } } });
     return row;
   });
   await ctx.queue.enqueue('planner.plan', { planId: plan.id });
@@ -147,7 +148,10 @@ async function planRow(ctx: ReadCtx, id: number) {
   const row = await ctx.db
     .selectFrom('planner_plans as p')
     .innerJoin('courier_hubs as h', 'h.id', 'p.hub_id')
-    .select(['p.id', 'p.hub_id', 'h.name as hub_name', 'h.station_id as hub_station_id', 'p.input', 'p.status', 'p.best_cost', 'p.progress', 'p.result', 'p.error', 'p.created_at', 'p.finished_at'])
+    .select(['p.id', 'p.hub_id', 'h.name as hub_name', 'h.station_id as hub_station_id', 'p.status', 'p.best_cost', 'p.progress', 'p.result', 'p.error', 'p.created_at', 'p.finished_at'])
+    // a distance table can hold a county's 250,000 legs: the page asks twice a second while the plan
+    // runs and shows no measures then, so the legs are left in the row until it has finished
+    .select(sql<unknown>`case when p.status = 'running' and jsonb_typeof(p.input->'matrix') = 'object' then jsonb_set(p.input, '{matrix,pairs}', '[]'::jsonb) else p.input end`.as('input'))
     .where('p.id', '=', id)
     .executeTakeFirst();
   return hubRow(ctx.actor, row, 'PLANNER_PLAN_NOT_FOUND');
@@ -230,7 +234,7 @@ export async function getPlan(ctx: ReadCtx, id: number) {
       seed: input.seed,
       pins: input.pins,
       sequences: input.sequences,
-      matrix: input.matrix && { fileName: input.matrix.fileName, pairs: input.matrix.pairs.length },
+      matrix: input.matrix && { fileName: input.matrix.fileName, pairs: input.matrix.pairCount },
     },
     depot: input.depot,
     vehicleIds: input.vehicles.map((v) => v.vehicleId),

@@ -230,6 +230,25 @@ describe('the route planner wired to a hub: plan, compare, accept', () => {
     expect(stopped.proposal!.routes.flatMap((r) => r.stationIds).length + stopped.proposal!.unassigned.length).toBe(4);
   });
 
+  it('accepts all or nothing: a village point closed since the plan refuses the whole acceptance and leaves the routes and the plan as they were', async () => {
+    const { community, li } = f.stations;
+    const closing = await finished((await f.admin.planner.plans.start({ hubId: f.hubs.hongxu.id, stationIds: [community.id, li.id], vehicleIds: [f.van.id], timeLimitSeconds: 1 })).id);
+    const count = async () => ({
+      routes: Number((await h.db.selectFrom('courier_routes').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n),
+      versions: Number((await h.db.selectFrom('courier_route_versions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n),
+    });
+    const before = await count();
+    await h.db.updateTable('stations').set({ status: 'closed' }).where('id', '=', li.id).execute();
+    try {
+      const refused = await refusal(h.deps, f.admin.planner.plans.accept({ id: closing.id, effectiveFrom: addDays(f.today, 3) }));
+      expect(refused.appCode).toBe('COURIER_ROUTE_STOP_INVALID');
+      expect(await count()).toEqual(before);
+      expect((await f.admin.planner.plans.get({ id: closing.id })).status).toBe('done');
+    } finally {
+      await h.db.updateTable('stations').set({ status: 'active' }).where('id', '=', li.id).execute();
+    }
+  });
+
   it('refuses a station operator, even the hub’s own staff', async () => {
     const staff = h.caller(f.hubStaff.actor);
     const refused = await refusal(h.deps, staff.planner.plans.start({ hubId: f.hubs.hongxu.id }));

@@ -398,13 +398,16 @@ export async function getRoute(ctx: ReadCtx, id: number) {
 }
 
 export async function createRoute(ctx: Ctx, input: z.output<typeof routeInput>) {
+  return ctx.db.transaction().execute((trx) => insertRoute({ ...ctx, db: trx }, input));
+}
+
+/** createRoute inside the caller's transaction (`ctx.db`), so several routes can be written as one change. */
+export async function insertRoute(ctx: Ctx, input: z.output<typeof routeInput>) {
   await hubById(ctx, input.hubId);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('courier_routes').values({ hub_id: input.hubId, name: input.name }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
-    if (!row) throw conflict('COURIER_ROUTE_TAKEN', { name: input.name });
-    await recordAudit(trx, ctx.who, { entity: 'courier_route', entityId: String(row.id), action: 'create', after: row });
-    return { id: row.id };
-  });
+  const row = await ctx.db.insertInto('courier_routes').values({ hub_id: input.hubId, name: input.name }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+  if (!row) throw conflict('COURIER_ROUTE_TAKEN', { name: input.name });
+  await recordAudit(ctx.db, ctx.who, { entity: 'courier_route', entityId: String(row.id), action: 'create', after: row });
+  return { id: row.id };
 }
 
 /** The village points a hub's routes may stop at: the active ones of the hub's county. */
@@ -431,6 +434,13 @@ export async function stopOptions(ctx: ReadCtx, hubId: number) {
  * village points, each once). A version of the same day not yet run is replaced; one already run is not.
  */
 export async function saveRouteVersion(ctx: Ctx, input: z.output<typeof routeVersionInput>, today = shanghaiToday()) {
+  const result = await ctx.db.transaction().execute((trx) => writeRouteVersion({ ...ctx, db: trx }, input, today));
+  await enqueueRecompute(ctx);
+  return result;
+}
+
+/** saveRouteVersion's checks and writes inside the caller's transaction (`ctx.db`); the caller asks for the recompute. */
+export async function writeRouteVersion(ctx: Ctx, input: z.output<typeof routeVersionInput>, today = shanghaiToday()) {
   const route = await getRouteRow(ctx, input.routeId);
   if (input.effectiveFrom < today) throw badRequest('COURIER_ROUTE_EFFECTIVE_PAST', { today });
   const ids = input.stops.map((s) => s.stationId);
@@ -438,35 +448,31 @@ export async function saveRouteVersion(ctx: Ctx, input: z.output<typeof routeVer
   const allowed = new Set((await stopOptions(ctx, route.hub_id)).map((s) => s.id));
   const unknown = ids.find((id) => !allowed.has(id));
   if (unknown !== undefined) throw badRequest('COURIER_ROUTE_STOP_INVALID', { id: unknown });
+  const trx = ctx.db;
   if (input.vehicleId !== null) {
-    const vehicle = await ctx.db.selectFrom('courier_vehicles').select(['hub_id', 'active']).where('id', '=', input.vehicleId).executeTakeFirst();
+    const vehicle = await trx.selectFrom('courier_vehicles').select(['hub_id', 'active']).where('id', '=', input.vehicleId).executeTakeFirst();
     if (!vehicle || vehicle.hub_id !== route.hub_id || !vehicle.active) throw badRequest('COURIER_VEHICLE_NOT_AT_HUB');
   }
-  return ctx.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`courier_route:${input.routeId}`}))`.execute(trx);
-    const same = await trx.selectFrom('courier_route_versions').selectAll().where('route_id', '=', input.routeId).where('effective_from', '=', input.effectiveFrom).executeTakeFirst();
-    if (same) {
-      const run = await trx.selectFrom('courier_runs').select('id').where('route_id', '=', input.routeId).where('route_version', '=', same.version).executeTakeFirst();
-      if (run) throw badRequest('COURIER_ROUTE_VERSION_RUN');
-      await trx.deleteFrom('courier_route_versions').where('route_id', '=', input.routeId).where('version', '=', same.version).execute();
-    }
-    const { max } = await trx.selectFrom('courier_route_versions').select(sql<number>`coalesce(max(version), 0)`.as('max')).where('route_id', '=', input.routeId).executeTakeFirstOrThrow();
-    const version = Math.max(Number(max), same?.version ?? 0) + 1;
-    const row = await trx
-      .insertInto('courier_route_versions')
-      .values({ route_id: input.routeId, version, effective_from: input.effectiveFrom, vehicle_id: input.vehicleId, days: input.days, depart_at: input.departAt, service_minutes: input.serviceMinutes, created_by: ctx.who.id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('courier_route_stops')
-      .values(input.stops.map((s, i) => ({ route_id: input.routeId, version, seq: i + 1, station_id: s.stationId, planned_at: s.plannedAt })))
-      .execute();
-    await recordAudit(trx, ctx.who, { entity: 'courier_route', entityId: String(input.routeId), action: same ? 'replace_version' : 'version', before: same ?? null, after: { ...row, stops: ids } });
-    return { version };
-  }).then(async (result) => {
-    await enqueueRecompute(ctx);
-    return result;
-  });
+  await sql`select pg_advisory_xact_lock(hashtext(${`courier_route:${input.routeId}`}))`.execute(trx);
+  const same = await trx.selectFrom('courier_route_versions').selectAll().where('route_id', '=', input.routeId).where('effective_from', '=', input.effectiveFrom).executeTakeFirst();
+  if (same) {
+    const run = await trx.selectFrom('courier_runs').select('id').where('route_id', '=', input.routeId).where('route_version', '=', same.version).executeTakeFirst();
+    if (run) throw badRequest('COURIER_ROUTE_VERSION_RUN');
+    await trx.deleteFrom('courier_route_versions').where('route_id', '=', input.routeId).where('version', '=', same.version).execute();
+  }
+  const { max } = await trx.selectFrom('courier_route_versions').select(sql<number>`coalesce(max(version), 0)`.as('max')).where('route_id', '=', input.routeId).executeTakeFirstOrThrow();
+  const version = Math.max(Number(max), same?.version ?? 0) + 1;
+  const row = await trx
+    .insertInto('courier_route_versions')
+    .values({ route_id: input.routeId, version, effective_from: input.effectiveFrom, vehicle_id: input.vehicleId, days: input.days, depart_at: input.departAt, service_minutes: input.serviceMinutes, created_by: ctx.who.id })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('courier_route_stops')
+    .values(input.stops.map((s, i) => ({ route_id: input.routeId, version, seq: i + 1, station_id: s.stationId, planned_at: s.plannedAt })))
+    .execute();
+  await recordAudit(trx, ctx.who, { entity: 'courier_route', entityId: String(input.routeId), action: same ? 'replace_version' : 'version', before: same ?? null, after: { ...row, stops: ids } });
+  return { version };
 }
 
 export async function getRouteRow(ctx: ReadCtx, id: number) {

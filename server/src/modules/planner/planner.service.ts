@@ -4,7 +4,7 @@ import { badRequest, conflict } from '../../lib/app-error';
 import { addDays, clockOfMinutes, shanghaiToday } from '../../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import { hubRow } from '../courier/courier.scope';
-import { createRoute, getHub, saveRouteVersion, stopOptions } from '../courier/courier.service';
+import { enqueueRecompute, getHub, insertRoute, stopOptions, writeRouteVersion } from '../courier/courier.service';
 import type { ServiceContext } from '../service-context';
 import { readMatrix } from './planner.matrix';
 import { planMeasure, routeHours, routeKm, tripMinutes } from './planner.measure';
@@ -187,7 +187,8 @@ export async function getPlan(ctx: ReadCtx, id: number) {
   const vehicle = new Map(input.vehicles.map((v) => [v.vehicleId, v]));
   const sumParcels = (ids: number[]) => ids.reduce((sum, sid) => sum + (parcels.get(sid) ?? 1), 0);
 
-  const measure = planMeasure(input, new Map(stationIds.map((sid) => [sid, station.get(sid)!.lng === null || station.get(sid)!.lat === null ? null : { lng: station.get(sid)!.lng!, lat: station.get(sid)!.lat! }])));
+  const points = new Map(stations.map((s) => [s.id, s.lng === null || s.lat === null ? null : { lng: Number(s.lng), lat: Number(s.lat) }]));
+  const measure = planMeasure(input, points);
   const today = current.map((r) => {
     const km = routeKm(measure, r.stationIds);
     return {
@@ -262,9 +263,10 @@ export async function cancelPlan(ctx: Ctx, id: number) {
  * route on vehicle V becomes a new version of a route V runs on that day (its days and departure kept),
  * else a new route 规划线路 N (every day, V's k-th trip leaving at 08:00 plus k shares of the shift);
  * routes left without a proposal get a version with no days, which ends them. A proposal that
- * leaves villages off every route is accepted only when the bureau says so (`leaveUnassigned`). The plan is claimed first, so a second accept is refused even while
- * the first is writing; should a version be refused, the claim is released and nothing of the plan
- * is marked accepted (versions already written stay, as each is its own audited change).
+ * leaves villages off every route is accepted only when the bureau says so (`leaveUnassigned`).
+ * All of it is one transaction: a version refused (say, a village point closed since the plan was
+ * made) leaves the hub's routes and the plan as they were; the plan's row is claimed first, so a
+ * second accept waits and is then refused.
  */
 export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: string; leaveUnassigned?: boolean }, today = shanghaiToday()) {
   const row = await planRow(ctx, input.id);
@@ -276,16 +278,15 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
   const result = planResultShape.parse(row.result);
   if (result.unassigned.length > 0 && !input.leaveUnassigned) throw badRequest('PLANNER_UNASSIGNED_LEFT', { count: result.unassigned.length });
 
-  const claimed = await ctx.db.transaction().execute(async (trx) => {
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    const tx = { ...ctx, db: trx };
+    // the claim first: a second accept waits on its row lock, then finds the plan accepted
     const claim = await trx.updateTable('planner_plans').set({ status: 'accepted' }).where('id', '=', input.id).where('status', '=', 'done').returning('id').executeTakeFirst();
-    if (claim) await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(input.id), action: 'accept', after: { effectiveFrom, routes: result.routes.map((r) => ({ vehicleId: r.vehicleId, stationIds: r.stationIds })) } });
-    return claim !== undefined;
-  });
-  if (!claimed) throw conflict('PLANNER_ACCEPTED_ALREADY');
+    if (!claim) throw conflict('PLANNER_ACCEPTED_ALREADY');
+    await recordAudit(trx, ctx.who, { entity: 'planner_plan', entityId: String(input.id), action: 'accept', after: { effectiveFrom, routes: result.routes.map((r) => ({ vehicleId: r.vehicleId, stationIds: r.stationIds })) } });
 
-  try {
-    const existing = await routesInForce(ctx.db, row.hub_id, effectiveFrom);
-    const names = new Set((await ctx.db.selectFrom('courier_routes').select('name').where('hub_id', '=', row.hub_id).execute()).map((r) => r.name));
+    const existing = await routesInForce(trx, row.hub_id, effectiveFrom);
+    const names = new Set((await trx.selectFrom('courier_routes').select('name').where('hub_id', '=', row.hub_id).execute()).map((r) => r.name));
     const used = new Set<number>();
     const routeIds: number[] = [];
     const trips = new Map<number, number>();
@@ -302,10 +303,10 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
         do n++;
         while (names.has(`规划线路 ${n}`));
         names.add(`规划线路 ${n}`);
-        routeId = (await createRoute(ctx, { hubId: row.hub_id, name: `规划线路 ${n}` })).id;
+        routeId = (await insertRoute(tx, { hubId: row.hub_id, name: `规划线路 ${n}` })).id;
       }
-      await saveRouteVersion(
-        ctx,
+      await writeRouteVersion(
+        tx,
         {
           routeId,
           effectiveFrom,
@@ -321,11 +322,10 @@ export async function acceptPlan(ctx: Ctx, input: { id: number; effectiveFrom?: 
     }
     const ended = existing.filter((r) => !used.has(r.id));
     for (const r of ended) {
-      await saveRouteVersion(ctx, { routeId: r.id, effectiveFrom, vehicleId: null, days: [], departAt: r.depart_at, serviceMinutes: r.service_minutes, stops: r.stationIds.map((stationId) => ({ stationId, plannedAt: null })) }, today);
+      await writeRouteVersion(tx, { routeId: r.id, effectiveFrom, vehicleId: null, days: [], departAt: r.depart_at, serviceMinutes: r.service_minutes, stops: r.stationIds.map((stationId) => ({ stationId, plannedAt: null })) }, today);
     }
     return { effectiveFrom, routeIds, endedRouteIds: ended.map((r) => r.id) };
-  } catch (error) {
-    await ctx.db.updateTable('planner_plans').set({ status: 'done' }).where('id', '=', input.id).execute();
-    throw error;
-  }
+  });
+  await enqueueRecompute(ctx);
+  return written;
 }

@@ -223,6 +223,8 @@ describe.runIf(hasChromium && !!DATABASE_URL)(`the courier run log, coverage and
     await page.locator('[data-testid="costs-parcels-chart"] canvas').first().waitFor();
     await expect.poll(() => page.getByTestId('costs-cost-per-parcel').textContent()).toMatch(/^\d+\.\d{2}$/);
     expect(await page.getByTestId('costs-on-time').textContent()).toMatch(/^\d+(\.\d)?%$/);
+    // the demo misses a few stops a month, each with its reason
+    expect(await page.getByTestId('costs-missed-reasons').textContent()).toMatch(/未到站原因：.*(道路不通|天气原因|车辆故障|服务点关门) \d+/);
     await expect.poll(() => page.locator('[data-testid="costs-table"] .el-table__body tr').count()).toBeGreaterThan(3);
     expect(await page.locator('[data-testid="costs-table"] .el-table__body tr').first().textContent()).toContain('全部快递公司');
     expect(await hasHorizontalScroll(page)).toBe(false);

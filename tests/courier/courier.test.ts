@@ -124,6 +124,11 @@ describe('shared courier delivery: coverage, runs, the hub’s sheet and scope',
     const cost = runs.reduce((n, r) => n + r.cost_fen, 0);
     expect(all).toMatchObject({ runs: runs.length, delivered, collected, costFen: cost, costPerParcelFen: Math.round(cost / (delivered + collected)) });
     expect(all.missed).toBeGreaterThanOrEqual(1);
+    // the missed stops by reason, against the stops themselves
+    const missed = await h.db.selectFrom('courier_run_stops').select(['missed_reason']).where('run_id', 'in', runs.map((r) => r.id)).where('missed', '=', true).execute();
+    expect(all.missedReasons).toEqual(missed.reduce<Record<string, number>>((m, r) => ({ ...m, [r.missed_reason!]: (m[r.missed_reason!] ?? 0) + 1 }), {}));
+    expect(all.missedReasons.closed).toBeGreaterThanOrEqual(1);
+    expect(stats.filter((m) => m.carrierId !== 0).every((m) => Object.keys(m.missedReasons).length === 0)).toBe(true);
     expect(all.onTimeShare).toBe(1);
     expect(stats.find((m) => m.carrierName === '中通')).toMatchObject({ delivered: 41, collected: 8 });
     // and today's parcels, by carrier

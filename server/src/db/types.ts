@@ -141,6 +141,7 @@ export interface CourierMonthStatsTable {
   stops_missed: number;
   stops_timed: number;
   stops_on_time: number;
+  missed_reasons: Generated<Json>;
   computed_at: Generated<Timestamp>;
 }
 

@@ -39,6 +39,8 @@ interface Totals {
   /** Parcels a day: each hub's parcels over the days it ran, added up. */
   parcelsPerDay: number;
   missed: number;
+  /** The missed stops by reason, added up over the hubs. */
+  missedReasons: Map<string, number>;
   onTimeShare: number | null;
 }
 
@@ -59,6 +61,10 @@ function totalsOf(month: string, rows: readonly MonthStat[]): Totals {
     parcels: sum((r) => r.delivered + r.collected),
     parcelsPerDay: sum((r) => (r.days ? (r.delivered + r.collected) / r.days : 0)),
     missed: sum((r) => r.missed),
+    missedReasons: all.reduce((m, r) => {
+      for (const [reason, n] of Object.entries(r.missedReasons)) m.set(reason, (m.get(reason) ?? 0) + (n ?? 0));
+      return m;
+    }, new Map<string, number>()),
     onTimeShare: weight ? reached.reduce((n, r) => n + r.share * r.weight, 0) / weight : null,
   };
 }

@@ -108,6 +108,16 @@ export function monthStatsStatement(days: RawBuilder<unknown>, prefix: string, f
       left join courier_route_stops st on st.route_id = runs.route_id and st.version = runs.route_version and st.station_id = rs.station_id
       group by runs.hub_id, runs.month
     ),
+    reasons as (
+      select hub_id, month, jsonb_object_agg(reason, n) as missed_reasons
+      from (
+        select runs.hub_id, runs.month, rs.missed_reason as reason, count(*) as n
+        from runs join courier_run_stops rs on rs.run_id = runs.id
+        where rs.missed
+        group by runs.hub_id, runs.month, rs.missed_reason
+      ) r
+      group by hub_id, month
+    ),
     parcels as (
       select runs.hub_id, runs.month, coalesce(p.carrier_id, 0) as carrier_id, sum(p.delivered) as delivered, sum(p.collected) as collected
       from runs join courier_run_parcels p on p.run_id = runs.id
@@ -117,17 +127,19 @@ export function monthStatsStatement(days: RawBuilder<unknown>, prefix: string, f
       select hub_id, month, count(*) as runs, count(distinct run_date) as days, coalesce(sum(km), 0) as km, sum(cost_fen) as cost_fen, sum(subsidy_fen) as subsidy_fen
       from runs group by hub_id, month
     )
-    insert into courier_month_stats (hub_id, month, carrier_id, runs, days, delivered, collected, km, cost_fen, subsidy_fen, stops, stops_missed, stops_timed, stops_on_time)
+    insert into courier_month_stats (hub_id, month, carrier_id, runs, days, delivered, collected, km, cost_fen, subsidy_fen, stops, stops_missed, stops_timed, stops_on_time, missed_reasons)
     select t.hub_id, t.month, coalesce(p.carrier_id, 0),
       case when coalesce(p.carrier_id, 0) = 0 then t.runs else 0 end, case when coalesce(p.carrier_id, 0) = 0 then t.days else 0 end,
       coalesce(p.delivered, 0), coalesce(p.collected, 0),
       case when coalesce(p.carrier_id, 0) = 0 then t.km else 0 end,
       case when coalesce(p.carrier_id, 0) = 0 then t.cost_fen else 0 end, case when coalesce(p.carrier_id, 0) = 0 then t.subsidy_fen else 0 end,
       case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.stops, 0) else 0 end, case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.missed, 0) else 0 end,
-      case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.timed, 0) else 0 end, case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.on_time, 0) else 0 end
+      case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.timed, 0) else 0 end, case when coalesce(p.carrier_id, 0) = 0 then coalesce(s.on_time, 0) else 0 end,
+      case when coalesce(p.carrier_id, 0) = 0 then coalesce(rn.missed_reasons, '{}') else '{}' end
     from totals t
     left join parcels p on p.hub_id = t.hub_id and p.month = t.month
-    left join stops s on s.hub_id = t.hub_id and s.month = t.month`;
+    left join stops s on s.hub_id = t.hub_id and s.month = t.month
+    left join reasons rn on rn.hub_id = t.hub_id and rn.month = t.month`;
 }
 
 /**

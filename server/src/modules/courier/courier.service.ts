@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/create-db';
+import type { MissedReason } from '../../db/enums';
 import { enqueueBestEffort } from '../../jobs/enqueue';
 import { badRequest, conflict } from '../../lib/app-error';
 import { onceByClientKey } from '../../lib/client-key';
@@ -694,7 +695,7 @@ export async function monthStats(ctx: ReadCtx, hubId?: number) {
     .selectFrom('courier_month_stats as m')
     .innerJoin('courier_hubs as h', 'h.id', 'm.hub_id')
     .leftJoin('courier_carriers as c', 'c.id', 'm.carrier_id')
-    .select(['m.hub_id', 'h.name as hub_name', 'm.month', 'm.carrier_id', 'c.name as carrier_name', 'm.runs', 'm.days', 'm.delivered', 'm.collected', 'm.km', 'm.cost_fen', 'm.subsidy_fen', 'm.stops', 'm.stops_missed', 'm.stops_timed', 'm.stops_on_time'])
+    .select(['m.hub_id', 'h.name as hub_name', 'm.month', 'm.carrier_id', 'c.name as carrier_name', 'm.runs', 'm.days', 'm.delivered', 'm.collected', 'm.km', 'm.cost_fen', 'm.subsidy_fen', 'm.stops', 'm.stops_missed', 'm.stops_timed', 'm.stops_on_time', 'm.missed_reasons'])
     .where(hubIdIn(ctx.actor, 'm.hub_id'))
     .orderBy('m.month')
     .orderBy('m.hub_id')
@@ -719,6 +720,8 @@ export async function monthStats(ctx: ReadCtx, hubId?: number) {
       subsidyPerParcelFen: m.carrier_id === 0 && parcels ? Math.round(Number(m.subsidy_fen) / parcels) : null,
       stops: m.stops,
       missed: m.stops_missed,
+      /** The missed stops by reason (MISSED_REASONS), on the row of every carrier (0). */
+      missedReasons: m.missed_reasons as Partial<Record<MissedReason, number>>,
       onTimeShare: m.stops_timed ? m.stops_on_time / m.stops_timed : null,
     };
   });

@@ -152,6 +152,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       stops_missed integer not null,
       stops_timed integer not null,
       stops_on_time integer not null,
+      -- the missed stops by reason (carrier 0's row): {"road": 3, "weather": 1}
+      missed_reasons jsonb not null default '{}',
       computed_at timestamptz not null default now(),
       primary key (hub_id, month, carrier_id)
     )`.execute(db);

@@ -8,7 +8,7 @@ import { trpc, type RouterOutputs } from '@/api/trpc';
 import { readBase64 } from '@/utils/file-base64';
 import { addDays, shanghaiToday } from '@/utils/shanghai-time';
 import { toast } from '@/utils/toast';
-import { courierKeys } from './courier-setup';
+import { COURIER_KEY, courierKeys } from './courier-setup';
 
 export type Plan = RouterOutputs['planner']['plans']['get'];
 export type PlanRoute = NonNullable<Plan['proposal']>['routes'][number];
@@ -27,7 +27,7 @@ export function usePlanner() {
   const router = useRouter();
   const queryClient = useQueryClient();
 
-  const hubs = useQuery({ queryKey: ['courier', 'hubs'], queryFn: () => trpc.courier.hubs.list.query() });
+  const hubs = useQuery({ queryKey: courierKeys.hubs, queryFn: () => trpc.courier.hubs.list.query() });
   const hubOptions = computed(() => (hubs.data.value ?? []).filter((h) => h.active).map((h) => ({ value: h.id, label: h.name })));
   const hubId = ref<number | null>(route.query.hub ? Number(route.query.hub) : null);
   watch(hubOptions, (options) => {
@@ -35,12 +35,12 @@ export function usePlanner() {
   }, { immediate: true });
 
   const stops = useQuery({
-    queryKey: computed(() => ['courier', 'hubs.stops', hubId.value]),
+    queryKey: computed(() => courierKeys.stops(hubId.value ?? 0)),
     queryFn: () => trpc.courier.hubs.stops.query({ hubId: hubId.value! }),
     enabled: computed(() => hubId.value !== null),
   });
   const vehicles = useQuery({
-    queryKey: computed(() => ['courier', 'vehicles.list', hubId.value]),
+    queryKey: computed(() => courierKeys.vehicles(hubId.value ?? 0)),
     queryFn: () => trpc.courier.vehicles.list.query({ hubId: hubId.value! }),
     enabled: computed(() => hubId.value !== null),
   });
@@ -143,7 +143,7 @@ export function usePlanner() {
     mutationFn: () => trpc.planner.plans.accept.mutate({ id: planId.value!, effectiveFrom: effectiveFrom.value, leaveUnassigned: true }),
     onSuccess: () => {
       toast('success', t('planner.accepted', { day: effectiveFrom.value }));
-      void queryClient.invalidateQueries({ queryKey: ['courier'] });
+      void queryClient.invalidateQueries({ queryKey: [COURIER_KEY] });
       void router.push({ name: 'courier-routes', query: { hub: hubId.value ?? undefined } });
     },
     onError: (error) => toast('error', errorMessage(error)),

@@ -157,6 +157,12 @@ async function planRow(ctx: ReadCtx, id: number) {
   return hubRow(ctx.actor, row, 'PLANNER_PLAN_NOT_FOUND');
 }
 
+/** What the bureau chose for a plan, as the page shows it back: the input less the problem itself. */
+function settingsOf(input: PlanInput) {
+  const { hubId: _hub, asOf: _asOf, depot: _depot, stops: _stops, vehicles: _vehicles, matrix: _matrix, ...settings } = input;
+  return settings;
+}
+
 /** Totals of a set of routes, and their cost per parcel: (km × cost per km + cost per day of each vehicle used) ÷ parcels. */
 function totals(routes: { vehicleKey: string; km: number; hours: number; costPerKmFen: number; costPerDayFen: number }[], parcels: number) {
   const days = new Map(routes.map((r) => [r.vehicleKey, r.costPerDayFen]));
@@ -226,17 +232,7 @@ export async function getPlan(ctx: ReadCtx, id: number) {
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
-    settings: {
-      shiftMinutes: input.shiftMinutes,
-      tripsPerVehicle: input.tripsPerVehicle,
-      serviceMinutes: input.serviceMinutes,
-      roadFactor: input.roadFactor,
-      timeLimitSeconds: input.timeLimitSeconds,
-      seed: input.seed,
-      pins: input.pins,
-      sequences: input.sequences,
-      matrix: input.matrix && { fileName: input.matrix.fileName, pairs: input.matrix.pairCount },
-    },
+    settings: { ...settingsOf(input), matrix: input.matrix && { fileName: input.matrix.fileName, pairs: input.matrix.pairCount } },
     depot: input.depot,
     vehicleIds: input.vehicles.map((v) => v.vehicleId),
     stops: stationIds.map((sid) => ({ stationId: sid, ...station.get(sid)!, parcels: parcels.get(sid) ?? 1, planned: input.stops.some((s) => s.stationId === sid) })),
